@@ -1,0 +1,124 @@
+"""Configuration: `[tool.vaultbot]` in pyproject.toml, or `vaultbot.toml` / `.vaultbot.toml`.
+
+Found from the vault root upwards; the first folder holding one of them wins. Unknown keys,
+rules and rule options are errors that name the key.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vaultbot.rules import ALL_RULES, Rule, lookup
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KEYS = {"select", "ignore", "exclude", "respect-obsidian-ignore", "rules"}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    respect_obsidian_ignore: bool = True
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: Path | None = None
+
+    def rules(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
+        """Instances of the enabled rules, with their options (command line wins)."""
+        chosen = [r for r in ALL_RULES if _matches(r, list(select) or self.select or ["ALL"])]
+        ignored = [*self.ignore, *ignore]
+        return [
+            rule(self.rule_options.get(rule.name))
+            for rule in chosen
+            if not (ignored and _matches(rule, ignored))
+        ]
+
+
+def _matches(rule: type[Rule], keys: list[str]) -> bool:
+    for key in keys:
+        key = key.strip()
+        if key.upper() == "ALL" or key.lower() == rule.name or rule.code.startswith(key.upper()):
+            return True
+    return False
+
+
+def _check_rule_keys(keys: list[str], where: str) -> None:
+    for key in keys:
+        if not isinstance(key, str):
+            raise ConfigError(f"{where}: expected rule codes or names, got {key!r}")
+        if key.upper() != "ALL" and not any(_matches(r, [key]) for r in ALL_RULES):
+            raise ConfigError(f"{where}: unknown rule '{key}'")
+
+
+def parse(data: dict[str, Any], source: Path | None = None) -> Config:
+    where = str(source) if source else "config"
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KEYS))})")
+    config = Config(source=source)
+    for key in ("select", "ignore", "exclude"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a list of strings")
+        setattr(config, key, value)
+    _check_rule_keys(config.select + config.ignore, where)
+    respect = data.get("respect-obsidian-ignore", True)
+    if not isinstance(respect, bool):
+        raise ConfigError(f"{where}: 'respect-obsidian-ignore' must be true or false")
+    config.respect_obsidian_ignore = respect
+    rules = data.get("rules", {})
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{where}: 'rules' must be a table")
+    for name, options in rules.items():
+        rule = lookup(name)
+        if rule is None:
+            raise ConfigError(f"{where}: unknown rule 'rules.{name}'")
+        if not isinstance(options, dict):
+            raise ConfigError(f"{where}: 'rules.{name}' must be a table")
+        for option in options:
+            if option not in rule.defaults:
+                raise ConfigError(f"{where}: unknown option 'rules.{name}.{option}'")
+        config.rule_options[rule.name] = dict(options)
+    return config
+
+
+def load(path: Path) -> Config:
+    """Read one config file (pyproject.toml: its `[tool.vaultbot]` table)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("vaultbot", {})
+    return parse(data, path)
+
+
+def discover(start: Path) -> Config:
+    """The config of the nearest folder from `start` upwards, or the defaults."""
+    for folder in (start, *start.parents):
+        for name in (".vaultbot.toml", "vaultbot.toml"):
+            if (folder / name).is_file():
+                return load(folder / name)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                has_table = "vaultbot" in tomllib.loads(pyproject.read_text("utf-8")).get(
+                    "tool", {}
+                )
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                has_table = False
+            if has_table:
+                return load(pyproject)
+    return Config()

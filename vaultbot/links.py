@@ -1,0 +1,148 @@
+"""Wikilink, embed, Markdown-link and front-matter-link extraction (DESIGN.md §4).
+
+Resolution against the vault's file index lives in `vault.py`; this module only finds links
+and normalises their targets the way Obsidian does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from vaultbot.note import Note
+
+# `[[…]]` on one line whose inside holds no `[[` (Obsidian: such a span is not a link).
+_WIKILINK = re.compile(r"(!?)\[\[((?:(?!\[\[)[^\n])+?)\]\]")
+_SIZE = re.compile(r"^\s*\d+\s*(?:x\s*\d+\s*)?$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_URI_RESERVED = set(";/?:@&=+$,#")
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str  # "wikilink" | "embed" | "markdown" | "frontmatter"
+    target: str  # the path part, normalised (may be "" for a link to the note itself)
+    subpath: str  # "#heading" / "#^block" or ""
+    display: str | None  # alias / link text, when given
+    start: int  # offsets of the whole link in the note text
+    end: int
+    raw: str  # the link as written
+
+
+def normalise_target(target: str) -> str:
+    """NFC, U+00A0 as space, a trailing backslash (from `\\|` in tables) dropped, trimmed."""
+    target = target.strip()
+    if target.endswith("\\"):
+        target = target[:-1].rstrip()
+    return unicodedata.normalize("NFC", target.replace("\xa0", " "))
+
+
+def split_wikilink(inner: str) -> tuple[str, str, str | None]:
+    """Split the inside of `[[…]]` into (target, subpath, display)."""
+    pipe = inner.find("|", 1)
+    display = None
+    if pipe != -1:
+        display = inner[pipe + 1 :].strip()
+        inner = inner[:pipe]
+    hash_ = inner.find("#")
+    subpath = ""
+    if hash_ != -1:
+        subpath = inner[hash_:].strip()
+        inner = inner[:hash_]
+    return normalise_target(inner), subpath, display
+
+
+def decode_uri(value: str) -> str:
+    """Decode like JavaScript's decodeURI: escapes of reserved characters stay encoded."""
+
+    def repl(m: re.Match[str]) -> str:
+        raw = m.group()
+        try:
+            decoded = bytes.fromhex(raw.replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(raw) from None
+        out: list[str] = []
+        i = 0
+        for ch in decoded:
+            size = len(ch.encode("utf-8")) * 3
+            out.append(raw[i : i + size] if ch in _URI_RESERVED else ch)
+            i += size
+        return "".join(out)
+
+    try:
+        return _PERCENT.sub(repl, value)
+    except ValueError:
+        return value  # decodeURI throws on malformed escapes; Obsidian keeps the raw text
+
+
+def wikilinks(note: Note) -> Iterator[Link]:
+    text = note.text
+    for m in _WIKILINK.finditer(text, note.body_start):
+        if not note.span_is_prose(m.start(), m.end()):
+            continue
+        target, subpath, display = split_wikilink(m.group(2))
+        kind = "embed" if m.group(1) else "wikilink"
+        yield Link(kind, target, subpath, display, m.start(), m.end(), m.group())
+
+
+def markdown_links(note: Note) -> Iterator[Link]:
+    for link in note.parsed.links:
+        dest = link.dest.strip()
+        if not dest or _SCHEME.match(dest) or not note.span_is_prose(link.start, link.end):
+            continue
+        dest = decode_uri(dest)
+        hash_ = dest.find("#")
+        subpath = ""
+        if hash_ != -1:
+            dest, subpath = dest[:hash_], dest[hash_:]
+        raw = note.text[link.start : link.end]
+        yield Link("markdown", normalise_target(dest), subpath, None, link.start, link.end, raw)
+
+
+def frontmatter_links(note: Note) -> Iterator[Link]:
+    """String values of the front matter written as `[[…]]` (also inside lists)."""
+    meta = note.meta
+    fm = note.frontmatter
+    if meta is None or fm is None:
+        return
+    block = note.frontmatter_text
+    search_from = 0
+    for value in _strings(meta):
+        value = value.strip()
+        if not (value.startswith("[[") and value.endswith("]]")) or len(value) < 5:
+            continue
+        inner = value[2:-2]
+        found = block.find(inner, search_from)
+        if found == -1:
+            found = block.find(inner)
+        start = fm.content_start + max(found - 2, 0)
+        if found != -1:
+            search_from = found + len(inner)
+        target, subpath, display = split_wikilink(inner)
+        yield Link("frontmatter", target, subpath, display, start, start + len(value), value)
+
+
+def _strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+def all_links(note: Note) -> list[Link]:
+    """Every link of a note, in text order (computed once per note)."""
+    return note.memo(_find_links)
+
+
+def _find_links(note: Note) -> list[Link]:
+    links = [*frontmatter_links(note), *wikilinks(note), *markdown_links(note)]
+    links.sort(key=lambda link: link.start)
+    return links

@@ -1,0 +1,136 @@
+"""The only module that talks to the Markdown parser (pyromark).
+
+pyromark reports UTF-8 byte ranges; this module converts them to `str` indices once, so
+that every other module works on character offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+import pyromark
+
+_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_MATH
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_FOOTNOTES
+)
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_MD_LINK_TYPES = {"Inline", "Reference", "Collapsed", "Shortcut"}
+
+
+@dataclass(frozen=True)
+class MarkdownLink:
+    """A `[text](dest)` link or `![alt](dest)` image as the parser saw it."""
+
+    dest: str
+    start: int
+    end: int
+    is_image: bool
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Parsed:
+    """What the rules need from the Markdown structure, in character offsets."""
+
+    #: Sorted, non-overlapping (start, end) ranges that are not prose: code, math, HTML.
+    non_prose: list[tuple[int, int]] = field(default_factory=list)
+    links: list[MarkdownLink] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+
+
+class _ByteToChar:
+    """Maps UTF-8 byte offsets of `text` to `str` indices."""
+
+    def __init__(self, text: str) -> None:
+        self._byte_pos: list[int] = []  # byte offset just after each non-ASCII char
+        self._extra: list[int] = []  # cumulative extra bytes up to and including it
+        extra = 0
+        for m in _NON_ASCII.finditer(text):
+            n = len(m.group().encode("utf-8")) - 1
+            self._byte_pos.append(m.start() + extra + n + 1)
+            extra += n
+            self._extra.append(extra)
+
+    def __call__(self, offset: int) -> int:
+        if not self._byte_pos:
+            return offset
+        i = bisect.bisect_right(self._byte_pos, offset)
+        return offset - (self._extra[i - 1] if i else 0)
+
+
+def parse(text: str) -> Parsed:
+    """Parse `text` and collect non-prose ranges, links and headings."""
+    to_char = _ByteToChar(text)
+    result = Parsed()
+    raw: list[tuple[int, int]] = []
+    comment_start: int | None = None
+    heading: tuple[int, int, int] | None = None
+    heading_text: list[str] = []
+    for event, rng in pyromark.events_with_range(text, options=_OPTIONS):
+        if type(event) is str:  # SoftBreak, HardBreak, Rule, Start/End of simple blocks
+            continue
+        ((kind, value),) = event.items()
+        if kind == "Text":
+            if heading is not None:
+                heading_text.append(value)
+            continue
+        start, end = rng["start"], rng["end"]
+        if kind == "Start":
+            if type(value) is str:
+                continue
+            ((tag, attrs),) = value.items()
+            if tag in ("CodeBlock", "HtmlBlock", "MetadataBlock"):
+                raw.append((start, end))
+            elif tag in ("Link", "Image") and attrs["link_type"] in _MD_LINK_TYPES:
+                result.links.append(
+                    MarkdownLink(attrs["dest_url"], to_char(start), to_char(end), tag == "Image")
+                )
+            elif tag == "Heading":
+                heading = (int(attrs["level"][1:]), start, end)
+                heading_text = []
+        elif kind == "End":
+            if heading is not None and type(value) is dict and "Heading" in value:
+                level, hs, he = heading
+                title = "".join(heading_text).strip()
+                result.headings.append(Heading(level, title, to_char(hs), to_char(he)))
+                heading = None
+        elif kind in ("Code", "InlineMath", "DisplayMath"):
+            raw.append((start, end))
+            if heading is not None and kind == "Code":
+                heading_text.append(value)
+        elif kind in ("InlineHtml", "Html"):
+            # An inline HTML comment may span several events: track it until `-->`.
+            if comment_start is None and value.startswith("<!--"):
+                comment_start = start
+            if comment_start is not None and "-->" in value:
+                raw.append((comment_start, end))
+                comment_start = None
+    if comment_start is not None:
+        raw.append((comment_start, len(text.encode("utf-8"))))
+    result.non_prose = _merge([(to_char(s), to_char(e)) for s, e in raw])
+    return result
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged

@@ -1,0 +1,290 @@
+"""One note: its bytes, text, lines, front matter, comments and parsed Markdown structure.
+
+Everything is computed once per note, lazily, and shared by all rules. Offsets are `str`
+indices into `Note.text` (the decoded file without its BOM); line and column numbers are
+1-based.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from vaultbot import markdown
+
+T = TypeVar("T")
+
+MAX_NOTE_BYTES = 10 * 1024 * 1024
+
+_COMMENT = re.compile(r"%%")
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:markdown|md)[ \t]*\r?$", re.I)
+_HEADER_LINE = re.compile(r"^(?:From|Source|Channel|Video):\s*\S")
+
+
+_CONTROL = bytes(range(32)).translate(None, b"\t\n\r\f")
+
+
+def _control_share(data: bytes) -> float:
+    head = data[:8192]
+    return (len(head) - len(head.translate(None, _CONTROL))) / max(len(head), 1)
+
+
+class NoteError(Exception):
+    """A note that cannot be read as text; the message names the problem in one line."""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML block at the top of a note, between two `---` lines."""
+
+    start: int  # offset of the opening `---`
+    end: int  # offset just after the closing line (or end of text if unclosed)
+    content_start: int  # offset of the first YAML line
+    content_end: int  # offset of the closing `---` (or end of text)
+    closed: bool
+
+
+def decode(data: bytes, display: str) -> tuple[str, bool]:
+    """Decode a note's bytes; return (text without BOM, had_bom). Raise NoteError."""
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteError(f"{display}: file is too large ({len(data)} bytes; limit {MAX_NOTE_BYTES})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if b"\x00" in data[:8192]:
+            raise NoteError(f"{display}: binary file, not a Markdown note") from None
+        raise NoteError(
+            f"{display}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    if "\x00" in text and _control_share(data) > 0.1:
+        raise NoteError(f"{display}: binary file, not a Markdown note")
+    bom = text.startswith("\ufeff")
+    return (text[1:] if bom else text), bom
+
+
+def read_bytes(path: Path, display: str) -> bytes:
+    """Read a note from disk, turning every OS error into a one-line NoteError."""
+    try:
+        if path.is_symlink() and not path.exists():
+            raise NoteError(f"{display}: broken symbolic link")
+        return path.read_bytes()
+    except PermissionError:
+        raise NoteError(f"{display}: permission denied") from None
+    except IsADirectoryError:
+        raise NoteError(f"{display}: is a directory") from None
+    except FileNotFoundError:
+        raise NoteError(f"{display}: file not found") from None
+    except OSError as exc:
+        raise NoteError(f"{display}: cannot read ({exc.strerror or exc})") from None
+
+
+class Note:
+    """A Markdown note of a vault."""
+
+    def __init__(self, rel: str, text: str, *, bom: bool = False, data: bytes | None = None):
+        self.rel = rel  # vault-relative path with `/` separators
+        self.text = text
+        self.bom = bom
+        self.data = data
+        self._memo: dict[Callable[[Note], Any], Any] = {}
+
+    def memo(self, compute: Callable[[Note], T]) -> T:
+        """`compute(self)`, computed once per note and shared by every rule."""
+        if compute not in self._memo:
+            self._memo[compute] = compute(self)
+        return self._memo[compute]
+
+    @classmethod
+    def from_bytes(cls, rel: str, data: bytes, display: str | None = None) -> Note:
+        text, bom = decode(data, display or rel)
+        return cls(rel, text, bom=bom, data=data)
+
+    # -- lines -------------------------------------------------------------------------------
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Offset of the first character of each line (lines end at `\n`)."""
+        return [0, *itertools.accumulate(len(line) + 1 for line in self.text.split("\n")[:-1])]
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        line = self.line_of(offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        """(start, end) offsets of a 1-based line, without its line break."""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        if end > start and self.text[end - 1] == "\r":
+            end -= 1
+        return start, end
+
+    def line_text(self, line: int) -> str:
+        start, end = self.line_span(line)
+        return self.text[start:end]
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    # -- front matter --------------------------------------------------------------------------
+    @cached_property
+    def frontmatter(self) -> FrontMatter | None:
+        text = self.text
+        newline = text.find("\n")
+        if newline == -1 or text[:newline].rstrip() != "---":
+            return None
+        content_start = newline + 1
+        m = _FM_CLOSE.search(text, content_start)
+        if m is None:
+            return FrontMatter(0, len(text), content_start, len(text), closed=False)
+        end = text.find("\n", m.end())
+        end = len(text) if end == -1 else end + 1
+        return FrontMatter(0, end, content_start, m.start(), closed=True)
+
+    @cached_property
+    def frontmatter_text(self) -> str:
+        fm = self.frontmatter
+        return "" if fm is None else self.text[fm.content_start : fm.content_end]
+
+    @cached_property
+    def meta(self) -> Any:
+        """The parsed front matter (a mapping), or None when absent or invalid."""
+        from vaultbot import frontmatter
+
+        fm = self.frontmatter
+        if fm is None or not fm.closed:
+            return None
+        return frontmatter.load(self.frontmatter_text).data
+
+    @cached_property
+    def body_start(self) -> int:
+        fm = self.frontmatter
+        return fm.end if fm is not None else 0
+
+    # -- structure -----------------------------------------------------------------------------
+    @cached_property
+    def wrapping_fence(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Line spans of a ```markdown fence that wraps the whole body (LLM debris), if any."""
+        first = self._next_nonblank_line(self.body_start)
+        if first is None:
+            return None
+        if _HEADER_LINE.match(self.line_text(first)):
+            first = self._next_nonblank_line(self.line_span(first)[1])
+            if first is None:
+                return None
+        m = _FENCE_OPEN.match(self.line_text(first))
+        if m is None:
+            return None
+        last = self.line_of(len(self.text.rstrip()) - 1)
+        closing = self.line_text(last).strip()
+        if last <= first or not (len(closing) >= 3 and set(closing) == {m.group(1)[0]}):
+            return None
+        return self.line_span(first), self.line_span(last)
+
+    def _next_nonblank_line(self, offset: int) -> int | None:
+        rest = self.text[offset:]
+        stripped = rest.lstrip()
+        return self.line_of(offset + len(rest) - len(stripped)) if stripped else None
+
+    @cached_property
+    def parsed(self) -> markdown.Parsed:
+        return markdown.parse(self._masked_text())
+
+    def _masked_text(self) -> str:
+        """The text with front matter and a wrapping fence blanked out, offsets unchanged."""
+        spans: list[tuple[int, int]] = []
+        fm = self.frontmatter
+        if fm is not None:
+            spans.append((fm.start, fm.end))
+        if self.wrapping_fence:
+            spans.extend(self.wrapping_fence)
+        if not spans:
+            return self.text
+        text = self.text
+        parts: list[str] = []
+        pos = 0
+        for start, end in sorted(spans):
+            parts.append(text[pos:start])
+            parts.append(re.sub(r"[^\r\n]", " ", text[start:end]))
+            pos = end
+        parts.append(text[pos:])
+        return "".join(parts)
+
+    @cached_property
+    def comments(self) -> list[tuple[int, int]]:
+        """Obsidian comments `%% … %%` outside code, as (start, end) offsets."""
+        code = self.parsed.non_prose
+        result: list[tuple[int, int]] = []
+        pos = self.body_start
+        text = self.text
+        while True:
+            m = _COMMENT.search(text, pos)
+            if m is None:
+                break
+            if _inside(code, m.start()):
+                pos = m.end()
+                continue
+            close = text.find("%%", m.end())
+            while close != -1 and _inside(code, close):
+                close = text.find("%%", close + 2)
+            end = len(text) if close == -1 else close + 2
+            result.append((m.start(), end))
+            pos = end
+        return result
+
+    @cached_property
+    def non_prose(self) -> list[tuple[int, int]]:
+        """Sorted ranges where no prose rule may fire: front matter, code, math, HTML, comments."""
+        ranges = list(self.parsed.non_prose) + self.comments
+        fm = self.frontmatter
+        if fm is not None:
+            ranges.append((fm.start, fm.end))
+        return markdown._merge(ranges)
+
+    def is_prose(self, offset: int) -> bool:
+        return self.non_prose_range(offset) is None
+
+    def non_prose_range(self, offset: int) -> tuple[int, int] | None:
+        """The non-prose range holding `offset`, if any."""
+        ranges = self.non_prose
+        i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
+        return ranges[i] if i >= 0 and ranges[i][0] <= offset < ranges[i][1] else None
+
+    def span_is_prose(self, start: int, end: int) -> bool:
+        """True when no non-prose range touches [start, end)."""
+        ranges = self.non_prose
+        i = bisect.bisect_right(ranges, (end, end)) - 1
+        while i >= 0 and ranges[i][1] > start:
+            if ranges[i][0] < end:
+                return False
+            i -= 1
+        return True
+
+    @cached_property
+    def video_id(self) -> str | None:
+        meta = self.meta
+        if isinstance(meta, dict):
+            value = meta.get("videoId")
+            return str(value) if value is not None else None
+        return None
+
+    @property
+    def stem(self) -> str:
+        return unicodedata.normalize("NFC", self.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+
+
+def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
+    i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
+    return i >= 0 and ranges[i][0] <= offset < ranges[i][1]

@@ -1,0 +1,50 @@
+"""Default format: `path:line:col: CODE message`, the source line and a caret."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from vaultbot.engine import Report, Result
+
+_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def _caret(result: Result) -> str:
+    source = result.source.expandtabs(4) if "\t" not in result.source else result.source
+    width = max(len(str(result.line)), 2)
+    start = result.column - 1
+    end = result.end_column - 1 if result.end_line == result.line else len(source)
+    end = max(end, start + 1)
+    gutter = " " * width + " |"
+    marker = " " * start + "^" * min(end - start, max(len(source) - start, 1))
+    shown = source if len(source) <= 240 else source[:240] + "…"
+    if len(marker) > 241:
+        marker = marker[:241]
+    return f"{gutter}\n{result.line:>{width}} | {shown}\n{gutter} {click.style(marker, fg='red')}"
+
+
+def render(report: Report) -> str:
+    out: list[str] = []
+    for result in report.results:
+        code = click.style(result.code, fg=_COLOURS.get(result.severity, "red"), bold=True)
+        location = click.style(f"{result.path}:{result.line}:{result.column}:", bold=True)
+        out.append(f"{location} {code} {result.message}\n{_caret(result)}\n")
+    out.append(summary(report))
+    return "\n".join(out)
+
+
+def summary(report: Report) -> str:
+    results = report.results
+    checked = len(report.notes)
+    if not results:
+        return f"All checked: no findings in {checked} note{'s' * (checked != 1)}."
+    counts = Counter(r.code for r in results)
+    fixable = sum(1 for r in results if r.fix and r.fix["applicability"] == "safe")
+    per_rule = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+    files = len({r.path for r in results})
+    line = f"Found {len(results)} finding{'s' * (len(results) != 1)} in {files} of {checked} notes ({per_rule})."
+    if fixable:
+        line += f"\n{fixable} fixable with `vaultbot fix`."
+    return line

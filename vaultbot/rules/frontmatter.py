@@ -1,0 +1,54 @@
+"""Front matter: the YAML block between `---` lines at the top of a note."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vaultbot import frontmatter
+from vaultbot.note import Note
+from vaultbot.rules.base import Finding, Rule
+from vaultbot.vault import Vault
+
+
+class FrontmatterInvalid(Rule):
+    """Front matter that does not parse as YAML.
+
+    ## What it does
+    Parses the block between the opening `---` on the first line and the next `---` line.
+    Fires when the block is never closed, or when YAML rejects it: syntax errors, tabs used
+    for indentation, duplicate keys. The finding points at the line and column YAML names.
+
+    ## Why is this bad?
+    Obsidian ignores the whole block: properties, tags, aliases and `videoId` are lost, and
+    the raw YAML shows up as text.
+
+    ## Example
+    ```markdown
+    ---
+    title: Progress towards AGI
+    title: Progress towards AGI (2)
+    ---
+    ```
+
+    ## Fix safety
+    None: which of two values is right, or where a block was meant to end, is a human call.
+    """
+
+    code, name, severity = "FM001", "frontmatter-invalid", "error"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        fm = note.frontmatter
+        if fm is None:
+            return
+        if not fm.closed:
+            start, end = note.line_span(1)
+            yield self.finding(start, end, "Front matter is not closed (no closing '---' line)")
+            return
+        error = frontmatter.load(note.frontmatter_text).error
+        if error is None:
+            return
+        message, line, column = error
+        number = min(note.line_of(fm.content_start) + line, note.line_count)
+        start, end = note.line_span(number)
+        offset = min(start + column, end)
+        yield self.finding(offset, max(end, offset), f"Front matter is not valid YAML: {message}")

@@ -1,0 +1,209 @@
+"""YouTube timestamp anchors, bare labels and ranges (DESIGN.md §5).
+
+The site renders `<a class="yt-timestamp" data-t="T">[L]</a>` as a button seeking to `T`; it
+splits `T` on `:` as H:M:S without checks. Canonical is `HH:MM:SS`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from vaultbot.note import Note
+
+_OPEN = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>')
+_CLOSE = "</a>"
+_BARE = re.compile(r"(?<![\[\w])\[(\d{1,2}:\d{2}:\d{2})\](?![\](\w])")
+_DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
+_DANGLING_DASH = re.compile(r"[ \t]*[-–—][ \t]*(?:\r?$|[.,;:!?)\]]|$)", re.M)
+
+
+@dataclass(frozen=True)
+class Time:
+    """A parsed time of day inside a video, as written."""
+
+    text: str
+    fields: tuple[int, ...]
+
+    @property
+    def seconds(self) -> int:
+        """Seconds as a reader reads it (2 fields: MM:SS)."""
+        if len(self.fields) == 2:
+            return self.fields[0] * 60 + self.fields[1]
+        h, m, s = self.fields
+        return h * 3600 + m * 60 + s
+
+    @property
+    def site_seconds(self) -> int:
+        """Seconds as the site's renderer reads `data-t` (2 fields: H:MM)."""
+        if len(self.fields) == 2:
+            return self.fields[0] * 3600 + self.fields[1] * 60
+        return self.seconds
+
+    def readings(self) -> set[int]:
+        return {self.seconds, self.site_seconds}
+
+    @property
+    def canonical(self) -> str:
+        return format_seconds(self.seconds)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def format_seconds(seconds: int) -> str:
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:02d}:{m:02d}:{s:02d}"
+
+
+def parse_time(text: str) -> Time | None:
+    """A time with 2 or 3 numeric fields, minutes and seconds two digits below 60; else None.
+
+    `H:MM:SS` and `MM:SS` parse (they are only non-canonical); `00:5:52`, `01:24:99`,
+    `01:00:13:00`, `HH:MM:SS` and `` do not (they are malformed).
+    """
+    parts = text.strip().split(":")
+    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    if any(len(p) != 2 for p in parts[1:]) or any(int(p) >= 60 for p in parts[1:]):
+        return None
+    if len(parts[0]) > 3:
+        return None
+    return Time(text.strip(), tuple(int(p) for p in parts))
+
+
+def malformed_reason(text: str) -> str | None:
+    """Why a `data-t` or label is not a time, or None when it parses."""
+    value = text.strip()
+    if parse_time(value) is not None:
+        return None
+    if not value:
+        return "is empty"
+    if not re.fullmatch(r"[\d:]+", value):
+        if re.fullmatch(r"\d+([.;,\-h ])\d+(\1\d+)*", value):
+            return f"uses a wrong separator in '{value}'"
+        return f"'{value}' is not a time"
+    parts = value.split(":")
+    if len(parts) == 1:
+        return f"'{value}' has a single field"
+    if len(parts) > 3:
+        return f"'{value}' has {len(parts)} fields"
+    if any(p == "" for p in parts):
+        return f"'{value}' has an empty field"
+    if any(len(p) == 1 for p in parts[1:]):
+        return f"'{value}' has a one-digit minute or second"
+    if any(int(p) >= 60 for p in parts[1:]):
+        return f"'{value}' has minutes or seconds of 60 or more"
+    return f"'{value}' is not a time"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A yt-timestamp anchor, or a bare `[HH:MM:SS]` label (data_t_text None)."""
+
+    start: int
+    end: int  # end of the anchor (after `</a>`), or of what was found when unclosed
+    data_t_text: str | None
+    label_text: str | None
+    label_start: int
+    closed: bool  # `</a>` present (always True for bare labels)
+    bracket_closed: bool  # the label's `[` has its `]`
+
+    @property
+    def is_bare(self) -> bool:
+        return self.data_t_text is None
+
+    @property
+    def data_t(self) -> Time | None:
+        return None if self.data_t_text is None else parse_time(self.data_t_text)
+
+    @property
+    def label(self) -> Time | None:
+        return None if self.label_text is None else parse_time(self.label_text)
+
+    @property
+    def instant(self) -> Time | None:
+        """What a reader sees: the label when it is a time, else `data-t`."""
+        return self.label or self.data_t
+
+
+@dataclass(frozen=True)
+class Range:
+    first: Anchor
+    second: Anchor
+
+
+def anchors(note: Note) -> list[Anchor]:
+    """All yt-timestamp anchors and bare labels of a note in text order (computed once)."""
+    return note.memo(_find_anchors)
+
+
+def _find_anchors(note: Note) -> list[Anchor]:
+    """Anchors in prose, and bare `[HH:MM:SS]` labels in notes that have a video."""
+    text = note.text
+    found: list[Anchor] = []
+    for m in _OPEN.finditer(text, note.body_start):
+        if not note.is_prose(m.start()):
+            continue
+        found.append(_anchor_at(text, m))
+    if note.video_id is not None or found:
+        covered = [(a.start, a.end) for a in found]
+        for m in _BARE.finditer(text, note.body_start):
+            if note.is_prose(m.start()) and not any(s <= m.start() < e for s, e in covered):
+                found.append(Anchor(m.start(), m.end(), None, m.group(1), m.start(), True, True))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _anchor_at(text: str, m: re.Match[str]) -> Anchor:
+    line_end = text.find("\n", m.end())
+    line_end = len(text) if line_end == -1 else line_end
+    next_open = text.find("<a", m.end(), line_end)
+    limit = line_end if next_open == -1 else next_open
+    close = text.find(_CLOSE, m.end(), limit)
+    content_end = close if close != -1 else limit
+    content = text[m.end() : content_end]
+    stripped = content.strip()
+    label_start = m.end() + (len(content) - len(content.lstrip()))
+    if stripped.startswith("["):
+        bracket = stripped.find("]")
+        bracket_closed = bracket != -1
+        label = stripped[1:bracket] if bracket_closed else stripped[1:].rstrip()
+        label_start += 1
+    else:
+        bracket_closed = True
+        label = stripped
+    if close == -1:
+        # Unclosed: the anchor is the open tag and its label as far as it can be read.
+        label_end = (
+            label_start + len(label) + (1 if stripped.startswith("[") and bracket_closed else 0)
+        )
+        return Anchor(
+            m.start(), label_end, m.group(1), label or None, label_start, False, bracket_closed
+        )
+    return Anchor(
+        m.start(), close + len(_CLOSE), m.group(1), label, label_start, True, bracket_closed
+    )
+
+
+def ranges(note: Note, found: list[Anchor]) -> Iterator[Range]:
+    """Consecutive timestamps joined by `-`, `–` or `—` (spaces and one line break allowed)."""
+    text = note.text
+    for first, second in itertools.pairwise(found):
+        between = text[first.end : second.start]
+        if between and _DASH.fullmatch(between):
+            yield Range(first, second)
+
+
+def dangling_dash(note: Note, anchor: Anchor, next_anchor: Anchor | None) -> int | None:
+    """Offset of a range dash after `anchor` with no timestamp after it, else None."""
+    text = note.text
+    m = _DANGLING_DASH.match(text, anchor.end)
+    if m is None:
+        return None
+    if next_anchor is not None and _DASH.fullmatch(text[anchor.end : next_anchor.start]):
+        return None
+    return anchor.end + (len(m.group()) - len(m.group().lstrip(" \t")))

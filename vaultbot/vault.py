@@ -1,0 +1,175 @@
+"""The vault: file discovery with Obsidian's ignore rules, and link resolution (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import posixpath
+import re
+import subprocess
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder upwards holding `.obsidian/`, else the git top level, else `start`."""
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if (folder / ".obsidian").is_dir():
+            return folder
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if top.returncode == 0 and top.stdout.strip():
+            return Path(top.stdout.strip()).resolve()
+    except OSError:
+        pass
+    return start
+
+
+def is_hidden(rel: str) -> bool:
+    return any(part.startswith(".") for part in rel.split("/"))
+
+
+def _key(path: str) -> str:
+    return unicodedata.normalize("NFC", path).lower()
+
+
+def walk(root: Path) -> list[str]:
+    """Every non-hidden file below `root`, as sorted vault-relative paths with `/`."""
+    found: list[str] = []
+    root_str = str(root)
+    for folder, dirs, files in os.walk(root_str):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel_folder = os.path.relpath(folder, root_str).replace(os.sep, "/")
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        found.extend(prefix + name for name in files if not name.startswith("."))
+    found.sort()
+    return found
+
+
+def user_ignore_filters(root: Path) -> list[str]:
+    """`userIgnoreFilters` from `.obsidian/app.json` (excluded files), if any."""
+    try:
+        data = json.loads((root / ".obsidian" / "app.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    filters = data.get("userIgnoreFilters") if isinstance(data, dict) else None
+    return [f for f in filters if isinstance(f, str)] if isinstance(filters, list) else []
+
+
+def matches_filter(rel: str, pattern: str) -> bool:
+    """Obsidian's excluded-files filter: a folder/path prefix, or a /regex/."""
+    if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
+        try:
+            return re.search(pattern[1:-1], rel) is not None
+        except re.error:
+            return False
+    return rel.startswith(pattern)
+
+
+def matches_glob(rel: str, pattern: str) -> bool:
+    """Config `exclude` globs: match the path, or any of its parent folders."""
+    pattern = pattern.rstrip("/")
+    if fnmatch.fnmatchcase(rel, pattern):
+        return True
+    parts = rel.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+@dataclass
+class Vault:
+    """All files of a vault and the name index links are resolved against."""
+
+    root: Path
+    files: list[str]
+    by_name: dict[str, list[str]] = field(default_factory=dict)
+    by_path: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for rel in self.files:
+            if is_hidden(rel):
+                continue
+            key = _key(rel)
+            self.by_path[key] = rel
+            self.by_name.setdefault(key.rsplit("/", 1)[-1], []).append(key)
+        for keys in self.by_name.values():
+            keys.sort(key=lambda k: (len(k), k))
+
+    @classmethod
+    def scan(cls, root: Path) -> Vault:
+        return cls(root, walk(root))
+
+    @classmethod
+    def from_files(cls, root: Path, files: Iterable[str]) -> Vault:
+        return cls(root, sorted(files))
+
+    @property
+    def notes(self) -> list[str]:
+        return [rel for rel in self.files if rel.lower().endswith(".md")]
+
+    def resolve(self, target: str, source: str) -> str | None:
+        """The file a link target points to from note `source`, or None (Obsidian's rules)."""
+        if not target:
+            return source  # `[[#heading]]`: the note itself
+        path = _key(target)
+        if path.startswith(("./", "../")):
+            folder = posixpath.dirname(_key(source))
+            joined = posixpath.normpath(posixpath.join(folder, path))
+            if joined.startswith("../") or joined == "..":
+                return None
+            return self._exact(joined)
+        if path.startswith("/"):
+            return self._exact(path.lstrip("/"))
+        for candidate in _with_extension(path):
+            found = self._lookup(candidate, source)
+            if found is not None:
+                return found
+        return None
+
+    def candidates(self, target: str) -> list[str]:
+        """Every file a bare-name target could mean (for ambiguity reports)."""
+        path = _key(target)
+        for candidate in _with_extension(path):
+            keys = self.by_name.get(candidate.rsplit("/", 1)[-1], [])
+            hits = [self.by_path[k] for k in keys if k.endswith(candidate)]
+            if hits:
+                return hits
+        return []
+
+    def _exact(self, path: str) -> str | None:
+        for candidate in _with_extension(path):
+            if candidate in self.by_path:
+                return self.by_path[candidate]
+        return None
+
+    def _lookup(self, path: str, source: str) -> str | None:
+        keys = self.by_name.get(path.rsplit("/", 1)[-1])
+        if not keys:
+            return None
+        if "/" not in path and len(keys) == 1:
+            return self.by_path[keys[0]]
+        if path in self.by_path:
+            return self.by_path[path]
+        hits = [k for k in keys if k.endswith(path)]
+        if not hits:
+            return None
+        folder = posixpath.dirname(_key(source))
+        near = [k for k in hits if folder and k.startswith(folder + "/")]
+        return self.by_path[(near or hits)[0]]
+
+
+def _with_extension(path: str) -> list[str]:
+    """Rule 9: a last segment with a `.` is looked up as is, then with `.md` appended."""
+    last = path.rsplit("/", 1)[-1]
+    return [path, path + ".md"] if "." in last else [path + ".md"]
