@@ -81,9 +81,6 @@ def check(
     try:
         config = load_config(config_path) if config_path else discover(root)
         rules = config.rules(_split(select), _split(ignore))
-        for key in _split(select) + _split(ignore):
-            if lookup(key) is None and not any(r.code.startswith(key.upper()) for r in ALL_RULES):
-                raise ConfigError(f"unknown rule '{key}'")
     except ConfigError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)

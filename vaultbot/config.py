@@ -37,6 +37,7 @@ class Config:
 
     def rules(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
         """Instances of the enabled rules, with their options (command line wins)."""
+        _check_rule_keys([*select, *ignore], "command line")
         chosen = [r for r in ALL_RULES if _matches(r, list(select) or self.select or ["ALL"])]
         ignored = [*self.ignore, *ignore]
         return [

@@ -91,9 +91,11 @@ def parse(text: str) -> Parsed:
         start, end = rng["start"], rng["end"]
         if kind == "Start":
             if type(value) is str:
+                if value == "HtmlBlock":
+                    raw.append((start, end))
                 continue
             ((tag, attrs),) = value.items()
-            if tag in ("CodeBlock", "HtmlBlock", "MetadataBlock"):
+            if tag in ("CodeBlock", "MetadataBlock"):
                 raw.append((start, end))
             elif tag in ("Link", "Image") and attrs["link_type"] in _MD_LINK_TYPES:
                 result.links.append(

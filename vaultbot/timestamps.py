@@ -17,7 +17,8 @@ _OPEN = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>')
 _CLOSE = "</a>"
 _BARE = re.compile(r"(?<![\[\w])\[(\d{1,2}:\d{2}:\d{2})\](?![\](\w])")
 _DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
-_DANGLING_DASH = re.compile(r"[ \t]*[-–—][ \t]*(?:\r?$|[.,;:!?)\]]|$)", re.M)
+# A dash, then (past spaces and hidden `%% … %%` comments) the end of the line or punctuation.
+_DANGLING_DASH = re.compile(r"[ \t]*[-–—][ \t]*(?:%%.*?%%[ \t]*)?(?:\r?$|[.,;:!?)\]])", re.M)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ else:  # pragma: no cover
 
 _HEADER = re.compile(r"^(?:From|Source|Channel|Video|Tags?):\s*\S", re.I)
 _LEAD = r"^[ \t*_#]*"
+_COMMENT = re.compile(r"%%.*?(?:%%|$)")  # Obsidian comments are hidden from readers
 _QUOTES = '"“”«»'
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 PREAMBLE_LINES = 2
@@ -72,6 +73,7 @@ def classify(line: str, edge: bool) -> str | None:
         and p["requester_triggers"].search(lowered)
         and _unquoted(text, p["requester"].search(text))
         and p["deliverables"].search(text)
+        and not p["third_person"].search(text)
     ):
         return "a line addressed to the requester"
     return None
@@ -127,7 +129,7 @@ class EditorialLine(Rule):
                 start + len(note.text[start:end]) - len(note.text[start:end].lstrip())
             ):
                 continue
-            reason = classify(note.text[start:end], number in edges)
+            reason = classify(_COMMENT.sub("", note.text[start:end]), number in edges)
             if reason is not None:
                 yield self.finding(start, end, f"Editorial line ({reason})")
 

@@ -1,0 +1,133 @@
+"""Bad input gives one clear line naming the file; the rest of the vault is still checked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import VaultFactory
+
+from vaultbot.cli import main
+
+DEFECT = "Here is the modified article with inserted backlinks:\n\nBody text.\n"
+
+
+def run(vault: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    cwd = Path.cwd()
+    os.chdir(vault)
+    try:
+        code = main(["check", "--format", "concise", *args])
+    finally:
+        os.chdir(cwd)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "latin1.md",
+            "caf\xe9 [[x]]\n".encode("latin-1"),
+            "not valid UTF-8 (byte 0xe9 at offset 3)",
+        ),
+        (
+            "image.md",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\xff\xfe",
+            "binary file, not a Markdown note",
+        ),
+    ],
+)
+def test_unreadable_note_is_reported_and_others_checked(
+    make_vault: VaultFactory,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: bytes,
+    message: str,
+) -> None:
+    vault = make_vault({name: content, "good.md": DEFECT})
+    code, out, err = run(vault, capsys)
+    assert code == 2
+    assert "good.md:1:1: ED001" in out
+    [line] = err.strip().splitlines()
+    assert line == f"vaultbot: error: {name}: {message}"
+    assert "Traceback" not in err
+
+
+def test_nul_inside_text_is_still_a_note(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Seen in a real vault: a PDF stream pasted into a note holds one NUL byte.
+    text = "# Notes\n\n" + "plain prose line\n" * 50 + "stream \x00 end\n[[Missing]]\n"
+    vault = make_vault({"pasted.md": text})
+    code, out, err = run(vault, capsys)
+    assert code == 1 and err == ""
+    assert "pasted.md:54:1: LK001" in out
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "\n\n", "---\ntitle: Only front matter\nvideoId: abcdefghijk\n---\n", "\ufeff"],
+    ids=["empty", "blank", "only-front-matter", "only-bom"],
+)
+def test_edge_notes_give_no_finding(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    vault = make_vault({"edge.md": content})
+    assert run(vault, capsys) == (0, "All checked: no findings in 1 note.\n", "")
+
+
+def test_broken_symlink(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    vault = make_vault({"good.md": DEFECT})
+    (vault / "dangling.md").symlink_to(vault / "nowhere.md")
+    code, out, err = run(vault, capsys)
+    assert code == 2
+    assert "good.md:1:1: ED001" in out
+    assert err.strip() == "vaultbot: error: dangling.md: broken symbolic link"
+
+
+def test_permission_denied(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault({"secret.md": "x\n", "good.md": DEFECT})
+    (vault / "secret.md").chmod(0)
+    if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
+        real = Path.read_bytes
+
+        def denied(path: Path) -> bytes:
+            if path.name == "secret.md":
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+
+        monkeypatch.setattr(Path, "read_bytes", denied)
+    code, out, err = run(vault, capsys)
+    assert code == 2 and "good.md:1:1: ED001" in out
+    assert err.strip() == "vaultbot: error: secret.md: permission denied"
+
+
+def test_too_large(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("vaultbot.note.MAX_NOTE_BYTES", 100)
+    vault = make_vault({"huge.md": "word " * 100, "good.md": DEFECT})
+    code, out, err = run(vault, capsys)
+    assert code == 2
+    assert "good.md:1:1: ED001" in out
+    assert err.strip() == "vaultbot: error: huge.md: file is too large (500 bytes; limit 100)"
+
+
+def test_missing_path_is_a_usage_error(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"good.md": "fine\n"})
+    code, _, err = run(vault, capsys, "nope.md")
+    assert code == 2 and "nope.md: no such file or folder" in err
+
+
+def test_deeply_nested_markdown_does_not_crash(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"deep.md": "> " * 5000 + "[[Missing]]\n" + "[" * 20000 + "\n"})
+    code, _out, err = run(vault, capsys)
+    assert code == 1 and "Traceback" not in err

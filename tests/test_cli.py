@@ -1,0 +1,172 @@
+"""The command line: formats, exit codes, vault root, rules and explain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import VaultFactory, check_json, write_vault
+
+from vaultbot.cli import main
+from vaultbot.rules import ALL_RULES
+
+NOTE = (
+    "---\ntitle: T\nvideoId: abcdefghijk\n---\n\n"
+    "Here is the modified article with inserted backlinks:\n\n"
+    'Text <a class="yt-timestamp" data-t="00:35:45">[01:35:45]</a> and [[Missing]].\n'
+)
+
+
+def run(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(cwd)
+        code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_format_shows_source_and_caret(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"n.md": NOTE})
+    code, out, _ = run(vault, capsys, "check")
+    assert code == 1
+    assert "n.md:8:6: TS002 Timestamp data-t 00:35:45 but label [01:35:45]" in out
+    caret_block = out.split("n.md:8:6: TS002")[1].split("\n\n")[0]
+    source_line = next(line for line in caret_block.splitlines() if line.startswith(" 8 |"))
+    caret_line = next(line for line in caret_block.splitlines() if "^" in line)
+    col = caret_line.index("^")
+    assert source_line[col:].startswith('<a class="yt-timestamp"')
+    assert out.rstrip().endswith("Found 3 findings in 1 of 1 notes (ED001 1, LK001 1, TS002 1).")
+
+
+def test_concise_format(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    vault = make_vault({"n.md": NOTE})
+    _code, out, _ = run(vault, capsys, "check", "--format", "concise")
+    assert out.splitlines()[:3] == [
+        "n.md:6:1: ED001 [editorial-line] Editorial line (the model presenting its edited text)",
+        "n.md:8:6: TS002 [timestamp-mismatch] Timestamp data-t 00:35:45 but label [01:35:45]",
+        "n.md:8:67: LK001 [link-target-missing] Link target 'Missing' does not exist",
+    ]
+
+
+def test_json_schema(make_vault: VaultFactory) -> None:
+    vault = make_vault({"sub/n.md": NOTE})
+    code, doc = check_json(vault)
+    assert code == 1 and doc["version"] == 1
+    first = doc["findings"][0]
+    assert set(first) == {
+        "path", "line", "column", "end_line", "end_column", "rule", "code", "severity",
+        "message", "fix",
+    }  # fmt: skip
+    assert first["path"] == "sub/n.md"
+    assert (first["line"], first["column"], first["end_line"]) == (6, 1, 6)
+    assert first["end_column"] == 1 + len("Here is the modified article with inserted backlinks:")
+    assert (first["rule"], first["code"], first["severity"]) == ("editorial-line", "ED001", "error")
+    assert doc["summary"]["findings"] == 3
+    assert doc["summary"]["by_rule"] == {
+        "editorial-line": 1, "link-target-missing": 1, "timestamp-mismatch": 1
+    }  # fmt: skip
+
+
+def test_paths_are_relative_to_the_current_folder(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"deep/er/n.md": NOTE})
+    _code, out, _ = run(vault / "deep", capsys, "check", "--format", "concise", "er")
+    assert out.startswith("er/n.md:6:1: ED001")
+
+
+def test_exit_codes(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    vault = make_vault({"clean.md": "# Clean\n\nNothing wrong.\n", "bad.md": NOTE})
+    assert run(vault, capsys, "check", "clean.md")[0] == 0
+    assert run(vault, capsys, "check", "bad.md")[0] == 1
+    assert run(vault, capsys, "check", "--exit-zero", "bad.md")[0] == 0
+    assert run(vault, capsys, "check", "--select", "NOPE")[0] == 2
+    assert run(vault, capsys, "check", "--format", "xml")[0] == 2
+
+
+def test_select_and_ignore(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": NOTE})
+    codes = lambda *args: [f["code"] for f in check_json(vault, *args)[1]["findings"]]  # noqa: E731
+    assert codes("--select", "TS") == ["TS002"]
+    assert codes("--select", "timestamp-mismatch,LK001") == ["TS002", "LK001"]
+    assert codes("--ignore", "ED001", "--ignore", "link-target-missing") == ["TS002"]
+
+
+def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(tmp_path, capsys, "rules")
+    assert code == 0
+    for rule in ALL_RULES:
+        assert f"{rule.code}  {rule.name}" in out
+
+
+@pytest.mark.parametrize("key", ["TS002", "ts002", "timestamp-mismatch"])
+def test_explain(capsys: pytest.CaptureFixture[str], tmp_path: Path, key: str) -> None:
+    code, out, _ = run(tmp_path, capsys, "explain", key)
+    assert code == 0
+    assert out.startswith("# timestamp-mismatch (TS002)")
+    assert "## Why is this bad?" in out
+
+
+def test_explain_unknown(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(tmp_path, capsys, "explain", "nope")
+    assert code == 2 and "unknown rule 'nope'" in err
+
+
+def test_vault_root_is_the_nearest_obsidian_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Run from a sub-folder: links still resolve against the whole vault.
+    root = write_vault(tmp_path / "v", {"Target.md": "x\n", "sub/n.md": "[[Target]] [[Nope]]\n"})
+    _code, out, _ = run(root / "sub", capsys, "check", "--format", "concise")
+    assert (
+        out.splitlines()[0]
+        == "n.md:1:12: LK001 [link-target-missing] Link target 'Nope' does not exist"
+    )
+    assert len(out.splitlines()) == 2
+
+
+def test_vault_root_falls_back_to_git_top_level(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / "notes").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "Target.md").write_text("x\n")
+    (repo / "notes" / "n.md").write_text("[[Target]]\n")
+    assert run(repo / "notes", capsys, "check")[0] == 0
+    # --vault-root overrides: with the sub-folder as root, Target is missing.
+    assert run(repo / "notes", capsys, "check", "--vault-root", ".")[0] == 1
+
+
+def test_vault_root_falls_back_to_current_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "a.md").write_text("[[b]]\n")
+    (folder / "b.md").write_text("x\n")
+    assert run(folder, capsys, "check")[0] == 0
+
+
+def test_output_file(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    vault = make_vault({"n.md": NOTE})
+    code, out, _ = run(vault, capsys, "check", "--format", "json", "--output", "out.json")
+    assert code == 1 and out == ""
+    assert json.loads((vault / "out.json").read_text())["summary"]["findings"] == 3
+
+
+def test_console_script_runs(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": NOTE})
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "vaultbot"), "check", "--format", "concise"],
+        cwd=vault,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "n.md:8:6: TS002" in done.stdout

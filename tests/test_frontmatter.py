@@ -1,0 +1,46 @@
+"""FM001 frontmatter-invalid: the YAML error's own line and column, mapped to the note."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import VaultFactory, check_json
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        ("---\ntitle: a\ntitle: b\n---\nbody\n", 3, 1, "duplicate key"),
+        ("---\ntitle: a\n\tvideoId: x\n---\nbody\n", 3, 1, "'\\t'"),
+        ("---\ntitle: [unclosed\n---\nbody\n", 3, 1, "expected ',' or ']'"),
+        ("---\ntitle: a: b\n---\nbody\n", 2, 9, "mapping values"),
+        ("---\ntitle: a\nno closing line\n", 1, 1, "not closed"),
+        ("\ufeff---\r\ntitle: a\r\ntitle: b\r\n---\r\nbody\r\n", 3, 1, "duplicate key"),
+    ],
+    ids=["duplicate", "tab", "flow", "mapping", "unclosed", "bom-crlf"],
+)
+def test_fires_at_yaml_position(
+    make_vault: VaultFactory, text: str, line: int, column: int, words: str
+) -> None:
+    vault = make_vault({"n.md": text})
+    code, doc = check_json(vault, "--select", "FM001")
+    assert code == 1
+    [finding] = doc["findings"]
+    assert (finding["line"], finding["column"]) == (line, column)
+    assert words in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: a\nvideoId: abcdefghijk\n---\nbody\n",
+        "---\ntags:\n  - a\n  - b\n---\n",  # only front matter
+        "---\n---\nbody\n",  # empty block
+        "no front matter\n---\nlater rule\n",
+        "",  # empty note
+        "---",  # a lone rule is not front matter
+        "---\ntitle: x\n...\nbody\n",  # YAML's document end marker closes the block too
+    ],
+)
+def test_does_not_fire(make_vault: VaultFactory, text: str) -> None:
+    vault = make_vault({"n.md": text})
+    assert check_json(vault, "--select", "FM001")[1]["findings"] == []

@@ -1,0 +1,50 @@
+"""Every rule against its fixture notes: lines that must fire say so in a comment.
+
+A fixture is `tests/fixtures/rules/<CODE>[_variant].md`, a real-looking note; each line that
+must fire ends with `%% expect: CODE %%` (in front matter: `# expect: CODE`), repeated codes
+for several findings on one line. Everything else, notably the `## OK` section of near
+misses, must not fire. The fixtures folder is the vault, so links resolve against it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import findings
+
+from vaultbot.rules import ALL_RULES
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+_EXPECT = re.compile(r"(?:%%|#)\s*expect:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)")
+
+
+def expected(path: Path) -> Counter[tuple[int, str]]:
+    result: Counter[tuple[int, str]] = Counter()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        m = _EXPECT.search(line)
+        if m:
+            result.update((number, code.strip()) for code in m.group(1).split(","))
+    return result
+
+
+FIXTURE_FILES = sorted(p for p in FIXTURES.glob("*.md"))
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_fixture(path: Path) -> None:
+    code = path.stem.split("_")[0]
+    found = Counter(
+        (line, c)
+        for p, line, c in findings(FIXTURES, "--select", code, path.name)
+        if p == path.name
+    )
+    assert found == expected(path)
+
+
+def test_every_rule_has_a_fixture() -> None:
+    codes = {p.stem.split("_")[0] for p in FIXTURE_FILES}
+    missing = {rule.code for rule in ALL_RULES} - codes - {"FM001"}  # FM001: test_frontmatter
+    assert not missing
