@@ -177,7 +177,7 @@ TITLE_TEMPLATES = (
     "Impact of {a} on {b}",
     "Challenges of {a}",
     "Future of {a}",
-    "{a}: {b} and {c}",
+    "{a}, {b} and {c}",
     "Evolution of {a} in {d}",
     "{a} versus {b}",
 )
