@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ def check_json(
     vault: Path, *args: str, monkeypatch: pytest.MonkeyPatch | None = None
 ) -> tuple[int, dict[str, Any]]:
     """Run `vaultbot check --format json` from inside `vault`; return (exit code, document)."""
-    out = vault.parent / "report.json"
+    out = Path(tempfile.mkdtemp()) / "report.json"
     mp = monkeypatch or pytest.MonkeyPatch()
     with mp.context() as m:
         m.chdir(vault)

@@ -40,7 +40,10 @@ def test_text_format_shows_source_and_caret(
     caret_line = next(line for line in caret_block.splitlines() if "^" in line)
     col = caret_line.index("^")
     assert source_line[col:].startswith('<a class="yt-timestamp"')
-    assert out.rstrip().endswith("Found 3 findings in 1 of 1 notes (ED001 1, LK001 1, TS002 1).")
+    assert out.rstrip().endswith(
+        "Found 3 findings in 1 of 1 notes (ED001 1, LK001 1, TS002 1).\n"
+        "1 fixable with `vaultbot fix`."
+    )
 
 
 def test_concise_format(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,7 +51,8 @@ def test_concise_format(make_vault: VaultFactory, capsys: pytest.CaptureFixture[
     _code, out, _ = run(vault, capsys, "check", "--format", "concise")
     assert out.splitlines()[:3] == [
         "n.md:6:1: ED001 [editorial-line] Editorial line (the model presenting its edited text)",
-        "n.md:8:6: TS002 [timestamp-mismatch] Timestamp data-t 00:35:45 but label [01:35:45]",
+        "n.md:8:6: TS002 [timestamp-mismatch] Timestamp data-t 00:35:45 but label [01:35:45];"
+        " the note does not show which is right",
         "n.md:8:67: LK001 [link-target-missing] Link target 'Missing' does not exist",
     ]
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from vaultbot import __version__
-from vaultbot.config import Config, ConfigError, discover
-from vaultbot.config import load as load_config
-from vaultbot.engine import Report, run, select_notes
-from vaultbot.output import FORMATTERS
+from vaultbot.config import ConfigError
+from vaultbot.engine import Job, Plan, Report, plan, run
+from vaultbot.output import FORMATTERS, summary
 from vaultbot.rules import ALL_RULES, lookup
-from vaultbot.vault import Vault, find_root
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -27,6 +27,61 @@ def _error(message: str) -> None:
     click.echo(f"vaultbot: error: {message}", err=True)
 
 
+def _common(command: F) -> F:
+    """Options shared by `check` and `fix`."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--vault-root", type=click.Path(file_okay=False, path_type=Path),
+                     help="The vault's root folder (default: nearest .obsidian/, else git top "
+                     "level, else the current folder)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Config file to use instead of the discovered one."),
+        click.option("--select", multiple=True,
+                     help="Rules to run (codes, names or code prefixes; comma-separated)."),
+        click.option("--ignore", multiple=True, help="Rules to skip."),
+        click.option("--jobs", "-j", type=int, default=None,
+                     help="Worker processes (default: all cores)."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _plan(
+    paths: tuple[Path, ...],
+    vault_root: Path | None,
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_options: dict[str, dict[str, Any]] | None = None,
+) -> Plan:
+    try:
+        return plan(
+            list(paths) or [Path(".")],
+            vault_root,
+            config_path,
+            _split(select),
+            _split(ignore),
+            rule_options or {},
+        )
+    except ConfigError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
+def _finish(report: Report, text: str, output: Path | None, failed: bool) -> None:
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    elif text:
+        click.echo(text)
+    for message in report.all_errors:
+        _error(message)
+    if report.all_errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vaultbot")
 def cli() -> None:
@@ -34,77 +89,62 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATTERS)),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--vault-root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The vault's root folder (default: nearest .obsidian/, else git top level).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Config file to use instead of the discovered one.",
-)
-@click.option("--select", multiple=True, help="Rules to run (codes, names or code prefixes).")
-@click.option("--ignore", multiple=True, help="Rules to skip.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
-)
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@_common
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text",
+              show_default=True, help="Output format.")  # fmt: skip
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of standard output.")  # fmt: skip
 def check(
     paths: tuple[Path, ...],
-    fmt: str,
     vault_root: Path | None,
     config_path: Path | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    output: Path | None,
     jobs: int | None,
     exit_zero: bool,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
-    paths = paths or (Path("."),)
-    root = (vault_root or find_root(paths[0])).resolve()
-    try:
-        config = load_config(config_path) if config_path else discover(root)
-        rules = config.rules(_split(select), _split(ignore))
-    except ConfigError as exc:
-        _error(str(exc))
-        sys.exit(EXIT_ERROR)
-    report = check_vault(root, paths, config, rules, jobs)
-    text = FORMATTERS[fmt](report)
-    if output is not None:
-        output.write_text(text + "\n", encoding="utf-8")
-    else:
-        click.echo(text)
-    for message in report.all_errors:
-        _error(message)
-    if report.all_errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if report.results and not exit_zero else EXIT_OK)
+    p = _plan(paths, vault_root, config_path, select, ignore)
+    report = run(Job(p.vault, p.rules, Path.cwd()), p.notes, jobs)
+    report.errors[:0] = p.errors
+    _finish(report, FORMATTERS[fmt](report), output, bool(report.results) and not exit_zero)
 
 
-def check_vault(
-    root: Path, paths: Sequence[Path], config: Config, rules: list, jobs: int | None
-) -> Report:
-    vault = Vault.scan(root)
-    notes, errors = select_notes(vault, paths, config)
-    report = run(vault, notes, rules, jobs)
-    report.errors.extend(errors)
-    return report
+@cli.command()
+@_common
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; write nothing.")
+@click.option("--link-strategy", type=click.Choice(["relink", "unlink", "stub"]),
+              help="How link-target-missing is fixed (default: relink, or the config's).")  # fmt: skip
+def fix(
+    paths: tuple[Path, ...],
+    vault_root: Path | None,
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int | None,
+    exit_zero: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    link_strategy: str | None,
+) -> None:
+    """Apply the rules' fixes to notes in place (default: the current folder)."""
+    overrides = {"link-target-missing": {"strategy": link_strategy}} if link_strategy else None
+    p = _plan(paths, vault_root, config_path, select, ignore, overrides)
+    job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff)
+    report = run(job, p.notes, jobs)
+    report.errors[:0] = p.errors
+    if not diff:
+        report.errors.extend(report.create_stubs(p.vault.root))
+    parts = [n.diff for n in report.notes if n.diff] if diff else []
+    if not diff:
+        parts.append(FORMATTERS["concise"](report).rsplit("\n", 1)[0])
+    parts.append(summary.fix_line(report, dry_run=diff))
+    text = "\n".join(part.rstrip("\n") for part in parts if part)
+    changed = any(n.fixed for n in report.notes)
+    _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)
 
 
 @cli.command("rules")
@@ -136,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
         return 130
     except click.ClickException as exc:
         exc.show()

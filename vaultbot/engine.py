@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaultbot import suppression
-from vaultbot.config import Config
+from vaultbot import fixes
+from vaultbot.config import Config, discover
+from vaultbot.config import load as load_config
+from vaultbot.lint import check_note
 from vaultbot.note import Note, NoteError, read_bytes
 from vaultbot.rules import Finding, Rule
-from vaultbot.vault import Vault, is_hidden, matches_filter, matches_glob, user_ignore_filters
+from vaultbot.vault import (
+    Vault,
+    find_root,
+    is_hidden,
+    matches_filter,
+    matches_glob,
+    user_ignore_filters,
+)
 
 #: Below this many notes a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -50,6 +60,9 @@ class NoteReport:
     rel: str
     results: list[Result] = field(default_factory=list)
     error: str | None = None
+    fixed: Counter[str] = field(default_factory=Counter)  # rule code -> fixes applied
+    diff: str | None = None
+    creates: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +77,23 @@ class Report:
     @property
     def all_errors(self) -> list[str]:
         return self.errors + [n.error for n in self.notes if n.error]
+
+    def create_stubs(self, root: Path) -> list[str]:
+        """Create the notes that stub fixes asked for; return errors."""
+        from vaultbot.fixes import create_note
+
+        errors: list[str] = []
+        done: set[str] = set()
+        for note in self.notes:
+            for rel, text in note.creates.items():
+                if rel in done:
+                    continue
+                done.add(rel)
+                try:
+                    create_note(root / rel, text)
+                except OSError as exc:
+                    errors.append(f"{rel}: cannot create stub note ({exc.strerror or exc})")
+        return errors
 
 
 def to_result(note: Note, finding: Finding, display: str) -> Result:
@@ -101,33 +131,53 @@ def _edit_json(note: Note, edit: Any) -> dict[str, Any]:
     }
 
 
-def check_note(note: Note, vault: Vault, rules: Sequence[Rule]) -> list[Finding]:
-    """Run the rules on one note and drop what the note suppresses."""
-    findings = [f for rule in rules for f in rule.check(note, vault)]
-    if (findings and note.comments) or (findings and "vaultbot-ignore" in note.frontmatter_text):
-        marks = suppression.collect(note)
-        findings = [f for f in findings if not marks.suppresses(note, f)]
-    findings.sort(key=lambda f: (f.start, f.rule.code))
-    return findings
-
-
 # -- running over many notes ----------------------------------------------------------------
 
-_worker_state: tuple[Vault, Sequence[Rule], Path] | None = None
+
+@dataclass(frozen=True)
+class Job:
+    """What to do with each note: check it, or fix it (and how)."""
+
+    vault: Vault
+    rules: Sequence[Rule]
+    cwd: Path
+    fix: bool = False
+    unsafe: bool = False
+    write: bool = True  # False: compute fixes and diffs, write nothing
 
 
-def _check_one(rel: str) -> NoteReport:
-    assert _worker_state is not None
-    vault, rules, cwd = _worker_state
-    display = display_path(vault.root / rel, cwd)
+_job: Job | None = None  # set before the pool forks, inherited by the workers
+
+
+def _process(rel: str) -> NoteReport:
+    assert _job is not None
+    vault = _job.vault
+    display = display_path(vault.root / rel, _job.cwd)
     report = NoteReport(rel)
     try:
-        note = Note.from_bytes(rel, read_bytes(vault.root / rel, display), display)
-        report.results = [to_result(note, f, display) for f in check_note(note, vault, rules)]
+        data = read_bytes(vault.root / rel, display)
+        note = Note.from_bytes(rel, data, display)
+        if _job.fix:
+            outcome = fixes.fix_note(note, vault, _job.rules, _job.unsafe)
+            report.fixed = outcome.fixed
+            report.creates = outcome.creates
+            if outcome.changed and outcome.note.text != note.text:
+                new = fixes.encode(outcome.note)
+                report.diff = fixes.unified_diff(display, note.text, outcome.note.text)
+                if _job.write:
+                    fixes.write_atomic(vault.root / rel, new, data, display)
+            note, found = outcome.note, outcome.remaining
+        else:
+            found = check_note(note, vault, _job.rules)
+        report.results = [to_result(note, f, display) for f in found]
     except NoteError as exc:
         report.error = str(exc)
+        report.fixed.clear()
     except RecursionError:
         report.error = f"{display}: note is nested too deeply to parse"
+    except OSError as exc:
+        report.error = f"{display}: cannot write ({exc.strerror or exc})"
+        report.fixed.clear()
     return report
 
 
@@ -138,27 +188,55 @@ def display_path(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
-def run(
-    vault: Vault, rels: Sequence[str], rules: Sequence[Rule], jobs: int | None = None
-) -> Report:
-    """Check the notes `rels` of `vault`, in parallel when it pays."""
-    global _worker_state
-    _worker_state = (vault, rules, Path.cwd())
+def run(job: Job, rels: Sequence[str], jobs: int | None = None) -> Report:
+    """Process the notes `rels` of the job's vault, in parallel when it pays."""
+    global _job
+    _job = job
     jobs = jobs or os.cpu_count() or 1
     try:
-        if (
-            jobs > 1
-            and len(rels) >= PARALLEL_THRESHOLD
-            and "fork" in multiprocessing.get_all_start_methods()
-        ):
+        parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
+        if parallel and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(jobs) as pool:
-                notes = pool.map(_check_one, rels, chunksize=max(16, len(rels) // (jobs * 8)))
+                chunk = max(16, len(rels) // (jobs * 8))
+                notes = pool.map(_process, rels, chunksize=chunk)
         else:
-            notes = [_check_one(rel) for rel in rels]
+            notes = [_process(rel) for rel in rels]
     finally:
-        _worker_state = None
+        _job = None
     return Report(notes=notes)
+
+
+@dataclass
+class Plan:
+    """A run's inputs: the vault with its index, the notes to process, the rules."""
+
+    vault: Vault
+    notes: list[str]
+    rules: list[Rule]
+    errors: list[str]
+
+
+def plan(
+    paths: Sequence[Path],
+    vault_root: Path | None,
+    config_path: Path | None,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    rule_options: dict[str, dict[str, Any]],
+) -> Plan:
+    """Find the vault root and config, index the vault, pick notes and rules.
+
+    Raise ConfigError for a bad configuration or rule selection.
+    """
+    root = (vault_root or find_root(paths[0])).resolve()
+    config = load_config(config_path) if config_path else discover(root)
+    for name, options in rule_options.items():
+        config.rule_options[name] = {**config.rule_options.get(name, {}), **options}
+    rules = config.rules(select, ignore)
+    vault = Vault.scan(root)
+    notes, errors = select_notes(vault, paths, config)
+    return Plan(vault, notes, rules, errors)
 
 
 def select_notes(

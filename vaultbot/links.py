@@ -143,6 +143,10 @@ def all_links(note: Note) -> list[Link]:
 
 
 def _find_links(note: Note) -> list[Link]:
-    links = [*frontmatter_links(note), *wikilinks(note), *markdown_links(note)]
+    wiki = list(wikilinks(note))
+    # `[[Note]](x)` is a wikilink followed by text in Obsidian; CommonMark sees `[Note](x)`.
+    spans = [(w.start, w.end) for w in wiki]
+    markdown = [m for m in markdown_links(note) if not any(s <= m.start < e for s, e in spans)]
+    links = [*frontmatter_links(note), *wiki, *markdown]
     links.sort(key=lambda link: link.start)
     return links

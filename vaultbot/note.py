@@ -140,7 +140,7 @@ class Note:
 
     # -- front matter --------------------------------------------------------------------------
     @cached_property
-    def frontmatter(self) -> FrontMatter | None:
+    def _frontmatter_block(self) -> FrontMatter | None:
         text = self.text
         newline = text.find("\n")
         if newline == -1 or text[:newline].rstrip() != "---":
@@ -153,6 +153,19 @@ class Note:
         end = len(text) if end == -1 else end + 1
         return FrontMatter(0, end, content_start, m.start(), closed=True)
 
+    @property
+    def frontmatter(self) -> FrontMatter | None:
+        """The front matter block, when the note has a closed one."""
+        block = self._frontmatter_block
+        return block if block is not None and block.closed else None
+
+    @property
+    def frontmatter_unclosed(self) -> bool:
+        """The first line is `---` but no closing line follows: Obsidian reads no properties,
+        and shows the rest as ordinary Markdown."""
+        block = self._frontmatter_block
+        return block is not None and not block.closed
+
     @cached_property
     def frontmatter_text(self) -> str:
         fm = self.frontmatter
@@ -163,8 +176,7 @@ class Note:
         """The parsed front matter (a mapping), or None when absent or invalid."""
         from vaultbot import frontmatter
 
-        fm = self.frontmatter
-        if fm is None or not fm.closed:
+        if self.frontmatter is None:
             return None
         return frontmatter.load(self.frontmatter_text).data
 

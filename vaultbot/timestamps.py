@@ -76,6 +76,17 @@ def parse_time(text: str) -> Time | None:
     return Time(text.strip(), tuple(int(p) for p in parts))
 
 
+def parse_lenient(text: str) -> int | None:
+    """Seconds of a sloppy `H:M:S` spelling with one- or two-digit fields (`00:5:52`), else None."""
+    parts = text.strip().split(":")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    if len(parts[0]) > 3 or any(len(p) > 2 or int(p) >= 60 for p in parts[1:]):
+        return None
+    h, m, s = (int(p) for p in parts)
+    return h * 3600 + m * 60 + s
+
+
 def malformed_reason(text: str) -> str | None:
     """Why a `data-t` or label is not a time, or None when it parses."""
     value = text.strip()
@@ -109,9 +120,18 @@ class Anchor:
     end: int  # end of the anchor (after `</a>`), or of what was found when unclosed
     data_t_text: str | None
     label_text: str | None
-    label_start: int
+    label_start: int  # offset of the label's text (after its `[`)
     closed: bool  # `</a>` present (always True for bare labels)
     bracket_closed: bool  # the label's `[` has its `]`
+    data_t_start: int = -1  # offset of the `data-t` value (after its `"`)
+
+    @property
+    def label_end(self) -> int:
+        return self.label_start + len(self.label_text or "")
+
+    @property
+    def data_t_end(self) -> int:
+        return self.data_t_start + len(self.data_t_text or "")
 
     @property
     def is_bare(self) -> bool:
@@ -154,7 +174,8 @@ def _find_anchors(note: Note) -> list[Anchor]:
         covered = [(a.start, a.end) for a in found]
         for m in _BARE.finditer(text, note.body_start):
             if note.is_prose(m.start()) and not any(s <= m.start() < e for s, e in covered):
-                found.append(Anchor(m.start(), m.end(), None, m.group(1), m.start(), True, True))
+                label_start = m.start() + 1
+                found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
     found.sort(key=lambda a: a.start)
     return found
 
@@ -183,11 +204,13 @@ def _anchor_at(text: str, m: re.Match[str]) -> Anchor:
             label_start + len(label) + (1 if stripped.startswith("[") and bracket_closed else 0)
         )
         return Anchor(
-            m.start(), label_end, m.group(1), label or None, label_start, False, bracket_closed
-        )
+            m.start(), label_end, m.group(1), label or None, label_start, False, bracket_closed,
+            m.start(1),
+        )  # fmt: skip
     return Anchor(
-        m.start(), close + len(_CLOSE), m.group(1), label, label_start, True, bracket_closed
-    )
+        m.start(), close + len(_CLOSE), m.group(1), label, label_start, True, bracket_closed,
+        m.start(1),
+    )  # fmt: skip
 
 
 def ranges(note: Note, found: list[Anchor]) -> Iterator[Range]:

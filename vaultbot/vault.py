@@ -9,9 +9,12 @@ import posixpath
 import re
 import subprocess
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def find_root(start: Path) -> Path:
@@ -95,6 +98,13 @@ class Vault:
     files: list[str]
     by_name: dict[str, list[str]] = field(default_factory=dict)
     by_path: dict[str, str] = field(default_factory=dict)
+    _memo: dict[Callable[[Vault], Any], Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, compute: Callable[[Vault], T]) -> T:
+        """`compute(self)`, computed once per vault (indexes some rules need)."""
+        if compute not in self._memo:
+            self._memo[compute] = compute(self)
+        return self._memo[compute]
 
     def __post_init__(self) -> None:
         for rel in self.files:

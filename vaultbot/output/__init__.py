@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from vaultbot.engine import Report
-from vaultbot.output import concise, json_format, text
+from vaultbot.output import concise, json_format, summary, text
 
 FORMATTERS: dict[str, Callable[[Report], str]] = {
     "text": text.render,
@@ -13,4 +13,4 @@ FORMATTERS: dict[str, Callable[[Report], str]] = {
     "json": json_format.render,
 }
 
-__all__ = ["FORMATTERS"]
+__all__ = ["FORMATTERS", "summary"]

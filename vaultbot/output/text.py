@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import click
 
 from vaultbot.engine import Report, Result
+from vaultbot.output import summary
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -31,20 +30,5 @@ def render(report: Report) -> str:
         code = click.style(result.code, fg=_COLOURS.get(result.severity, "red"), bold=True)
         location = click.style(f"{result.path}:{result.line}:{result.column}:", bold=True)
         out.append(f"{location} {code} {result.message}\n{_caret(result)}\n")
-    out.append(summary(report))
+    out.append(summary.check_line(report))
     return "\n".join(out)
-
-
-def summary(report: Report) -> str:
-    results = report.results
-    checked = len(report.notes)
-    if not results:
-        return f"All checked: no findings in {checked} note{'s' * (checked != 1)}."
-    counts = Counter(r.code for r in results)
-    fixable = sum(1 for r in results if r.fix and r.fix["applicability"] == "safe")
-    per_rule = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
-    files = len({r.path for r in results})
-    line = f"Found {len(results)} finding{'s' * (len(results) != 1)} in {files} of {checked} notes ({per_rule})."
-    if fixable:
-        line += f"\n{fixable} fixable with `vaultbot fix`."
-    return line

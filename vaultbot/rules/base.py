@@ -27,6 +27,8 @@ class Fix:
     applicability: str  # "safe" | "unsafe"
     edits: tuple[Edit, ...]
     title: str = ""
+    #: New notes the fix creates, as (vault-relative path, text); never overwrites a file.
+    creates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,23 @@ class Rule:
 
     def __repr__(self) -> str:
         return f"<{self.code} {self.name}>"
+
+
+def delete_lines(note: Note, first: int, last: int | None = None) -> Edit:
+    """An edit deleting lines first..last and one blank line beside them, so that no double
+    blank line (nor a leading or trailing blank line) is left behind."""
+    last = first if last is None else last
+    count = note.line_count - note.text.endswith("\n")  # a final line break ends a line
+    blank = lambda n: 1 <= n <= count and not note.line_text(n).strip()  # noqa: E731
+    body_first = note.line_of(note.body_start) if note.body_start < len(note.text) else 1
+    start = note.line_starts[first - 1]
+    end = note.line_starts[last] if last < count else len(note.text)
+    at_top = first == body_first or all(blank(n) for n in range(body_first, first))
+    at_bottom = last == count or all(blank(n) for n in range(last + 1, count + 1))
+    if blank(last + 1) and (blank(first - 1) or at_top):
+        end = note.line_starts[last + 1] if last + 1 < count else len(note.text)
+    elif at_bottom and blank(first - 1) and first - 1 >= body_first:
+        start = note.line_starts[first - 2]
+        if last == count:  # keep the text's final line break where there was one
+            end = len(note.text)
+    return Edit(start, end, "")

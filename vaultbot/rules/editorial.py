@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 
 from vaultbot.note import Note
-from vaultbot.rules.base import Finding, Rule
+from vaultbot.rules.base import Finding, Fix, Rule, delete_lines
 from vaultbot.vault import Vault
 
 if sys.version_info >= (3, 11):
@@ -131,7 +131,8 @@ class EditorialLine(Rule):
                 continue
             reason = classify(_COMMENT.sub("", note.text[start:end]), number in edges)
             if reason is not None:
-                yield self.finding(start, end, f"Editorial line ({reason})")
+                fix = Fix("safe", (delete_lines(note, number),), "Delete the editorial line")
+                yield self.finding(start, end, f"Editorial line ({reason})", fix)
 
     @staticmethod
     def _edge_lines(note: Note) -> set[int]:

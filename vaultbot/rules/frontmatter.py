@@ -37,12 +37,12 @@ class FrontmatterInvalid(Rule):
     code, name, severity = "FM001", "frontmatter-invalid", "error"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        fm = note.frontmatter
-        if fm is None:
-            return
-        if not fm.closed:
+        if note.frontmatter_unclosed:
             start, end = note.line_span(1)
             yield self.finding(start, end, "Front matter is not closed (no closing '---' line)")
+            return
+        fm = note.frontmatter
+        if fm is None:
             return
         error = frontmatter.load(note.frontmatter_text).error
         if error is None:

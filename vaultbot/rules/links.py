@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
+import unicodedata
 from collections.abc import Iterator
+from typing import Any, ClassVar
+from urllib.parse import quote
 
 from vaultbot import links
+from vaultbot.links import Link
 from vaultbot.note import Note
-from vaultbot.rules.base import Finding, Rule
+from vaultbot.rules.base import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
+
+STRATEGIES = ("relink", "unlink", "stub")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 class LinkTargetMissing(Rule):
@@ -33,15 +42,152 @@ class LinkTargetMissing(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet (relinking to a unique near match, unlinking and creating stubs are
-    planned).
+    The option `strategy` (or `vaultbot fix --link-strategy`) chooses the fix:
+    - `relink` (default): when exactly one note matches the target after folding case, `_`,
+      `-`, spaces and punctuation (`meta's_advancements` → `metas_advancements`), point the
+      link at it, keeping the text the reader sees. Safe. Failing that, when the
+      `fuzzy-threshold` option (0–100, default 90; 0 turns it off) is met by exactly one best
+      match, relink to it: unsafe, since a close name may be another topic.
+    - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
+    - `stub`: create the missing note (with a `title` in front matter) in the folder named by
+      `stub-folder`. Unsafe: it adds an empty note to the vault.
     """
 
     code, name, severity = "LK001", "link-target-missing", "error"
+    defaults: ClassVar[dict[str, Any]] = {
+        "strategy": "relink",
+        "fuzzy-threshold": 90,
+        "stub-folder": "",
+    }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         for link in links.all_links(note):
             if link.target and vault.resolve(link.target, note.rel) is None:
-                yield self.finding(
-                    link.start, link.end, f"Link target '{link.target}' does not exist"
-                )
+                message = f"Link target '{link.target}' does not exist"
+                yield self.finding(link.start, link.end, message, self._fix(note, vault, link))
+
+    def _fix(self, note: Note, vault: Vault, link: Link) -> Fix | None:
+        strategy = self.options["strategy"]
+        if strategy == "unlink":
+            return _unlink(note, link)
+        if strategy == "stub":
+            return _stub(link, str(self.options["stub-folder"]))
+        return _relink(note, vault, link, int(self.options["fuzzy-threshold"]))
+
+
+def fold(name: str) -> str:
+    """A file name with case, `_`, `-`, spaces and punctuation folded away."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFC", name).lower())
+
+
+def _folded_index(vault: Vault) -> dict[str, list[str]]:
+    """Folded file name (without `.md`) -> files, built once per vault."""
+    return vault.memo(_build_folded_index)
+
+
+def _build_folded_index(vault: Vault) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for rel in vault.by_path.values():
+        name = rel.rsplit("/", 1)[-1]
+        if name.lower().endswith(".md"):
+            name = name[:-3]
+        index.setdefault(fold(name), []).append(rel)
+    return index
+
+
+def _relink(note: Note, vault: Vault, link: Link, threshold: int) -> Fix | None:
+    name = link.target.rsplit("/", 1)[-1]
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    key = fold(name)
+    if not key:
+        return None
+    index = _folded_index(vault)
+    applicability = "safe"
+    hits = index.get(key, [])
+    if not hits and threshold > 0:
+        hits, applicability = _fuzzy(index, key, threshold), "unsafe"
+    if len(hits) != 1:
+        return None
+    new_target = _link_text_for(vault, hits[0], note.rel)
+    edit = _retarget(note, link, new_target)
+    if edit is None:
+        return None
+    return Fix(applicability, (edit,), f"Relink to '{new_target}'")
+
+
+def _fuzzy(index: dict[str, list[str]], key: str, threshold: int) -> list[str]:
+    from rapidfuzz import fuzz, process
+
+    best = process.extract(key, list(index), scorer=fuzz.ratio, limit=2, score_cutoff=threshold)
+    if not best or (len(best) > 1 and best[1][1] == best[0][1]):
+        return []
+    return index[best[0][0]]
+
+
+def _link_text_for(vault: Vault, rel: str, source: str) -> str:
+    """The shortest way to write a link to `rel` from `source` that resolves to it."""
+    stem = rel[:-3] if rel.lower().endswith(".md") else rel
+    short = stem.rsplit("/", 1)[-1]
+    return short if vault.resolve(short, source) == rel else stem
+
+
+def _retarget(note: Note, link: Link, new_target: str) -> Edit | None:
+    """An edit pointing `link` at `new_target`, keeping subpath and visible text."""
+    raw = note.text[link.start : link.end]
+    if link.kind == "markdown":
+        dest = quote(new_target + ".md" if "." not in new_target.rsplit("/", 1)[-1] else new_target)
+        close = raw.rfind(")")
+        open_ = raw.rfind("](", 0, close)
+        if open_ == -1 or close == -1:
+            return None
+        old = raw[open_ + 2 : close].strip()
+        hash_ = old.find("#")
+        subpath = old[hash_:] if hash_ != -1 else ""
+        return Edit(link.start + open_ + 2, link.start + close, dest + subpath)
+    if "[[" not in raw or not raw.endswith("]]"):
+        return None
+    bang = raw.startswith("!")
+    inner_start = raw.index("[[") + 2
+    inner = raw[inner_start:-2]
+    cut = min((i for i in (inner.find("#"), inner.find("|", 1)) if i != -1), default=len(inner))
+    written = inner[:cut]
+    rest = inner[cut:]
+    if written.endswith("\\"):  # `[[t\|alias]]` inside a table: keep the escape
+        rest = "\\" + rest
+    if "|" not in inner[1:] and not bang and link.kind != "frontmatter":
+        rest = f"{rest}|{written.strip()}"  # keep the text the reader sees
+    lead = written[: len(written) - len(written.lstrip())]
+    trail = written[len(written.rstrip()) :] if not rest.startswith("\\") else ""
+    new_inner = f"{lead}{new_target}{trail}{rest}"
+    return Edit(link.start, link.end, f"{raw[:inner_start]}{new_inner}]]")
+
+
+def _unlink(note: Note, link: Link) -> Fix | None:
+    if link.kind in ("embed", "frontmatter"):
+        return None
+    raw = note.text[link.start : link.end]
+    if link.kind == "markdown":
+        close = raw.rfind("](")
+        visible = raw[1:close] if raw.startswith("[") and close != -1 else None
+    else:
+        visible = link.display or raw[2:-2].split("|", 1)[0].split("#", 1)[0].strip()
+    if not visible:
+        return None
+    return Fix("unsafe", (Edit(link.start, link.end, visible),), "Replace the link by its text")
+
+
+def _stub(link: Link, folder: str) -> Fix | None:
+    if link.target.startswith(("./", "../", "/")) or not link.target.strip("/ "):
+        return None
+    name = link.target if "." in link.target.rsplit("/", 1)[-1] else link.target + ".md"
+    if not name.lower().endswith(".md"):
+        return None  # attachments cannot be stubbed
+    rel = posixpath.normpath(posixpath.join(folder, name)) if folder else name
+    title = link.target.rsplit("/", 1)[-1]
+    text = f"---\ntitle: {_yaml_string(title)}\n---\n"
+    return Fix("unsafe", (), f"Create the note '{rel}'", creates=((rel, text),))
+
+
+def _yaml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

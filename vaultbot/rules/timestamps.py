@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from vaultbot import timestamps
 from vaultbot.note import Note
-from vaultbot.rules.base import Finding, Rule
+from vaultbot.rules.base import Edit, Finding, Fix, Rule
+from vaultbot.timestamps import Anchor, format_seconds, parse_lenient
 from vaultbot.vault import Vault
 
 
@@ -32,8 +35,9 @@ class TimestampMalformed(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet; where one side is a valid time and the other a malformed spelling of
-    the same instant the fix will rewrite it canonically.
+    Safe where one side is a valid time and the other a malformed spelling of the same instant
+    (`00:5:52` beside `[00:05:52]`): the malformed side is rewritten as `HH:MM:SS`. Otherwise
+    there is no fix: which instant was meant cannot be known.
     """
 
     code, name, severity = "TS001", "timestamp-malformed", "error"
@@ -45,11 +49,39 @@ class TimestampMalformed(Rule):
             assert anchor.data_t_text is not None
             reason = timestamps.malformed_reason(anchor.data_t_text)
             if reason is not None:
-                yield self.finding(anchor.start, anchor.end, f"Timestamp data-t {reason}")
+                fix = _respell(anchor.data_t_text, anchor.label, anchor.data_t_start)
+                yield self.finding(anchor.start, anchor.end, f"Timestamp data-t {reason}", fix)
             if anchor.label_text is not None and anchor.bracket_closed:
                 reason = timestamps.malformed_reason(anchor.label_text)
                 if reason is not None:
-                    yield self.finding(anchor.start, anchor.end, f"Timestamp label {reason}")
+                    fix = _respell(anchor.label_text, anchor.data_t, anchor.label_start)
+                    yield self.finding(anchor.start, anchor.end, f"Timestamp label {reason}", fix)
+
+
+def _respell(bad: str, other: timestamps.Time | None, start: int) -> Fix | None:
+    """Rewrite `bad` canonically when it is a sloppy spelling of the valid `other`."""
+    lenient = parse_lenient(bad)
+    if other is None or lenient is None or lenient not in other.readings():
+        return None
+    canonical = format_seconds(lenient)
+    edit = Edit(start, start + len(bad), canonical)
+    return Fix("safe", (edit,), f"Rewrite '{bad}' as {canonical}")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well an instant fits the rest of the note."""
+
+    supported: str | None = None  # why it fits, when it clearly does
+    refuted: str | None = None  # why it does not, when it clearly does not
+
+
+#: An instant this close to another timestamp of the note fits it ...
+NEAR = 60
+#: ... and one at least this far from every other timestamp does not.
+FAR = 240
+#: A range spans at most this long when its ends are read right.
+RANGE_SPAN = 600
 
 
 class TimestampMismatch(Rule):
@@ -59,6 +91,13 @@ class TimestampMismatch(Rule):
     Compares the instant the button seeks to (`data-t`) with the label the reader sees. Both
     must be times (see `timestamp-malformed`). A two-field value counts as the same instant
     when either reading of it (`MM:SS` or the site's `H:MM`) matches.
+
+    Then it weighs the evidence in the note for each reading, using only the timestamps whose
+    two sides agree: the range partner (a range end lies a little after its start), and the
+    nearest other timestamp (within a minute supports a reading; four minutes or more from any
+    other timestamp refutes it). The message says which evidence decided. A run of anchors that
+    are all off by the same amount (say, exactly one hour) is reported as such: both readings
+    are then self-consistent, and vaultbot does not guess.
 
     ## Why is this bad?
     The site seeks to `data-t`, while readers see and cite the label: one of them is wrong,
@@ -70,24 +109,152 @@ class TimestampMismatch(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. Neither side is always right: the fixer will decide from the
-    evidence in the note (neighbours, range partner, nearest other timestamp), and only when
-    one reading is clearly supported.
+    Safe only when one reading is clearly supported and the other clearly refuted: the wrong
+    side is set to the right one, as `HH:MM:SS`. Otherwise no safe fix; the option
+    `prefer = "label"` or `prefer = "data-t"` offers an unsafe fix that trusts that side.
     """
 
     code, name, severity = "TS002", "timestamp-mismatch", "error"
+    defaults: ClassVar[dict[str, Any]] = {"prefer": None}
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        for anchor in timestamps.anchors(note):
-            data_t, label = anchor.data_t, anchor.label
-            if data_t is None or label is None or not anchor.bracket_closed:
-                continue
-            if data_t.readings().isdisjoint(label.readings()):
-                yield self.finding(
-                    anchor.start,
-                    anchor.end,
-                    f"Timestamp data-t {data_t} but label [{label}]",
+        found = timestamps.anchors(note)
+        mismatched = [a for a in found if _mismatch(a)]
+        if not mismatched:
+            return
+        agreed = [a for a in found if not _mismatch(a) and a.instant is not None]
+        partners = _range_partners(note, found)
+        for anchor in mismatched:
+            assert anchor.data_t is not None and anchor.label is not None
+            message = f"Timestamp data-t {anchor.data_t} but label [{anchor.label}]"
+            run = _shifted_run(mismatched, found, anchor)
+            if run > 1:
+                message += (
+                    f"; one of {run} consecutive anchors off by the same amount: both readings "
+                    "are self-consistent, so no safe fix"
                 )
+                yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
+                continue
+            label = _weigh(anchor.label.seconds, anchor, agreed, partners.get(anchor))
+            data_t = _weigh(anchor.data_t.site_seconds, anchor, agreed, partners.get(anchor))
+            if (
+                label.supported
+                and label.refuted is None
+                and data_t.refuted
+                and not data_t.supported
+            ):
+                message += (
+                    f"; the label fits ({label.supported}), data-t does not ({data_t.refuted})"
+                )
+                yield self.finding(anchor.start, anchor.end, message, _set_data_t(anchor))
+            elif (
+                data_t.supported
+                and data_t.refuted is None
+                and label.refuted
+                and not label.supported
+            ):
+                message += (
+                    f"; data-t fits ({data_t.supported}), the label does not ({label.refuted})"
+                )
+                yield self.finding(anchor.start, anchor.end, message, _set_label(anchor))
+            else:
+                message += "; the note does not show which is right"
+                yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
+
+    def _preferred(self, anchor: Anchor) -> Fix | None:
+        prefer = self.options.get("prefer")
+        if prefer == "label":
+            return _set_data_t(anchor, "unsafe")
+        if prefer == "data-t":
+            return _set_label(anchor, "unsafe")
+        return None
+
+
+def _mismatch(anchor: Anchor) -> bool:
+    data_t, label = anchor.data_t, anchor.label
+    return (
+        data_t is not None
+        and label is not None
+        and anchor.bracket_closed
+        and data_t.readings().isdisjoint(label.readings())
+    )
+
+
+def _set_data_t(anchor: Anchor, applicability: str = "safe") -> Fix:
+    assert anchor.label is not None
+    value = anchor.label.canonical
+    edit = Edit(anchor.data_t_start, anchor.data_t_end, value)
+    return Fix(applicability, (edit,), f"Set data-t to the label, {value}")
+
+
+def _set_label(anchor: Anchor, applicability: str = "safe") -> Fix:
+    assert anchor.data_t is not None
+    value = format_seconds(anchor.data_t.site_seconds)
+    edit = Edit(anchor.label_start, anchor.label_end, value)
+    return Fix(applicability, (edit,), f"Set the label to data-t, {value}")
+
+
+def _range_partners(note: Note, found: list[Anchor]) -> dict[Anchor, tuple[Anchor, bool]]:
+    """Each range end's partner, and whether the anchor is the range's start."""
+    partners: dict[Anchor, tuple[Anchor, bool]] = {}
+    for rng in timestamps.ranges(note, found):
+        partners[rng.first] = (rng.second, True)
+        partners[rng.second] = (rng.first, False)
+    return partners
+
+
+def _shifted_run(mismatched: list[Anchor], found: list[Anchor], anchor: Anchor) -> int:
+    """The length of the run of consecutive anchors off by the same amount as `anchor`."""
+
+    def offset(a: Anchor) -> int | None:
+        if not _mismatch(a):
+            return None
+        assert a.label is not None and a.data_t is not None
+        return a.label.seconds - a.data_t.site_seconds
+
+    shift = offset(anchor)
+    index = found.index(anchor)
+    low = index
+    while low > 0 and offset(found[low - 1]) == shift:
+        low -= 1
+    high = index
+    while high + 1 < len(found) and offset(found[high + 1]) == shift:
+        high += 1
+    return high - low + 1
+
+
+def _weigh(
+    instant: int, anchor: Anchor, agreed: list[Anchor], partner: tuple[Anchor, bool] | None
+) -> Evidence:
+    """Evidence for reading `anchor` as `instant`, from the timestamps that agree."""
+    if partner is not None and not _mismatch(partner[0]) and partner[0].instant is not None:
+        other, is_start = partner
+        assert other.instant is not None
+        span = other.instant.seconds - instant if is_start else instant - other.instant.seconds
+        where = f"range {'end' if is_start else 'start'} [{other.instant}]"
+        if 0 <= span <= RANGE_SPAN:
+            return Evidence(supported=f"{_duration(span)} from its {where}")
+        return Evidence(
+            refuted=f"{_duration(abs(span))} {'before' if span < 0 else 'from'} its {where}"
+        )
+    others = [a.instant for a in agreed if a is not anchor and a.instant is not None]
+    if not others:
+        return Evidence()
+    nearest = min(others, key=lambda t: abs(t.seconds - instant))
+    gap = abs(nearest.seconds - instant)
+    if gap <= NEAR:
+        return Evidence(supported=f"{_duration(gap)} from [{nearest}]")
+    if gap >= FAR:
+        return Evidence(refuted=f"{_duration(gap)} from any other timestamp")
+    return Evidence()
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h"
 
 
 class TimestampUnclosed(Rule):
@@ -107,17 +274,27 @@ class TimestampUnclosed(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet; inserting the missing `</a>` or `]` right after a valid label will be
-    safe.
+    Safe when the label is a valid time: the missing `</a>` (or `]`) is inserted right after
+    it. Otherwise there is no fix, since where the label ends is unclear.
     """
 
     code, name, severity = "TS003", "timestamp-unclosed", "error"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         for anchor in timestamps.anchors(note):
+            valid = anchor.label is not None
             if not anchor.closed:
-                yield self.finding(anchor.start, anchor.end, "Timestamp anchor has no closing </a>")
-            elif not anchor.bracket_closed:
+                fix = None
+                if valid and anchor.bracket_closed:
+                    at = anchor.label_end + 1
+                    fix = Fix("safe", (Edit(at, at, "</a>"),), "Insert </a>")
                 yield self.finding(
-                    anchor.start, anchor.end, "Timestamp label bracket is not closed"
+                    anchor.start, anchor.end, "Timestamp anchor has no closing </a>", fix
+                )
+            elif not anchor.bracket_closed:
+                fix = None
+                if valid:
+                    fix = Fix("safe", (Edit(anchor.label_end, anchor.label_end, "]"),), "Insert ]")
+                yield self.finding(
+                    anchor.start, anchor.end, "Timestamp label bracket is not closed", fix
                 )

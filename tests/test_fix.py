@@ -1,0 +1,344 @@
+"""`vaultbot fix`: whole files compared before and after, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import VaultFactory, findings
+
+from vaultbot import engine, fixes
+from vaultbot.cli import main
+from vaultbot.note import Note
+from vaultbot.rules import Edit, Finding, Fix, Rule
+from vaultbot.vault import Vault
+
+ANCHOR = '<a class="yt-timestamp" data-t="{}">[{}]</a>'
+
+SEED = (
+    "---\ntitle: Progress\nvideoId: Wo95ob_s_NI\n---\n\n"
+    "From: [[channel | The Channel]]\n\n"
+    "Here is the modified article with inserted backlinks:\n\n"
+    "The guest speaks " + ANCHOR.format("01:35:36", "01:35:36") + ".\n"
+    "He estimates five years " + ANCHOR.format("00:35:45", "01:35:45") + ".\n"
+    "Later " + ANCHOR.format("01:40:00", "01:40:00") + ".\n"
+)
+SEED_FIXED = (
+    "---\ntitle: Progress\nvideoId: Wo95ob_s_NI\n---\n\n"
+    "From: [[channel | The Channel]]\n\n"
+    "The guest speaks " + ANCHOR.format("01:35:36", "01:35:36") + ".\n"
+    "He estimates five years " + ANCHOR.format("01:35:45", "01:35:45") + ".\n"
+    "Later " + ANCHOR.format("01:40:00", "01:40:00") + ".\n"
+)
+
+
+def fix(vault: Path, *args: str) -> int:
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(vault)
+        return main(["fix", *args])
+
+
+@pytest.fixture
+def seed_vault(make_vault: VaultFactory) -> Path:
+    return make_vault({"channel.md": "# Channel\n", "seed.md": SEED})
+
+
+def test_fixes_the_seed_note(seed_vault: Path) -> None:
+    assert fix(seed_vault) == 1  # files changed
+    assert (seed_vault / "seed.md").read_text() == SEED_FIXED
+    assert fix(seed_vault) == 0  # a second run changes nothing and nothing remains
+    assert (seed_vault / "seed.md").read_text() == SEED_FIXED
+
+
+@pytest.mark.parametrize(
+    ("name", "transform"),
+    [
+        ("crlf", lambda t: t.replace("\n", "\r\n")),
+        ("bom", lambda t: "\ufeff" + t),
+        ("no-final-newline", lambda t: t.rstrip("\n")),
+        ("mixed-endings", lambda t: t.replace("\n", "\r\n", 3)),
+    ],
+)
+def test_keeps_bytes_outside_the_edits(
+    make_vault: VaultFactory, name: str, transform: object
+) -> None:
+    assert callable(transform)
+    vault = make_vault({"channel.md": "# Channel\n", "seed.md": transform(SEED)})
+    assert fix(vault) == 1
+    expected = transform(SEED_FIXED)
+    if name == "mixed-endings":  # the first three line breaks were CRLF; so are they still
+        expected = SEED_FIXED.replace("\n", "\r\n", 3)
+    assert (vault / "seed.md").read_bytes() == expected.encode("utf-8")
+
+
+def test_keeps_file_mode(seed_vault: Path) -> None:
+    note = seed_vault / "seed.md"
+    note.chmod(0o640)
+    assert fix(seed_vault) == 1
+    assert stat.S_IMODE(note.stat().st_mode) == 0o640
+
+
+def test_read_only_note_is_untouched(seed_vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    note = seed_vault / "seed.md"
+    note.chmod(0o444)
+    assert fix(seed_vault) == 2
+    assert note.read_text() == SEED
+    assert "seed.md: file is read-only; not written" in capsys.readouterr().err
+
+
+def test_symlinked_note_stays_a_link(make_vault: VaultFactory) -> None:
+    vault = make_vault({"channel.md": "# Channel\n", "real/seed.md": SEED})
+    (vault / "link.md").symlink_to(vault / "real" / "seed.md")
+    assert fix(vault, "link.md") == 1
+    assert (vault / "link.md").is_symlink()
+    assert (vault / "real" / "seed.md").read_text() == SEED_FIXED
+
+
+def test_diff_writes_nothing(seed_vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert fix(seed_vault, "--diff") == 1
+    out = capsys.readouterr().out
+    assert "-Here is the modified article with inserted backlinks:" in out
+    assert '+He estimates five years <a class="yt-timestamp" data-t="01:35:45">' in out
+    assert out.rstrip().endswith("Would fix 2 issues in 1 note; 0 remaining.")
+    assert (seed_vault / "seed.md").read_text() == SEED
+
+
+def test_summary_line(seed_vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (seed_vault / "other.md").write_text("[[Missing]]\n")
+    assert fix(seed_vault) == 1
+    out = capsys.readouterr().out
+    assert "other.md:1:1: LK001" in out
+    assert out.rstrip().endswith("Fixed 2 issues in 1 note; 1 remaining.")
+
+
+def test_select_limits_fixes(seed_vault: Path) -> None:
+    assert fix(seed_vault, "--select", "TS002") == 1
+    text = (seed_vault / "seed.md").read_text()
+    assert "Here is the modified article" in text and 'data-t="01:35:45"' in text
+
+
+def test_file_changed_on_disk_is_not_written(
+    seed_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_fix_note = fixes.fix_note
+
+    def edit_meanwhile(note: Note, *args: object, **kwargs: object) -> fixes.FixOutcome:
+        outcome = real_fix_note(note, *args, **kwargs)  # type: ignore[arg-type]
+        (seed_vault / note.rel).write_text(SEED + "A line the user typed meanwhile.\n")
+        return outcome
+
+    monkeypatch.setattr(fixes, "fix_note", edit_meanwhile)
+    assert fix(seed_vault, "seed.md") == 2
+    assert (seed_vault / "seed.md").read_text() == SEED + "A line the user typed meanwhile.\n"
+    assert "seed.md: changed on disk since it was read; not written" in capsys.readouterr().err
+
+
+def test_file_removed_mid_run(
+    seed_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (seed_vault / "second.md").write_text(SEED)
+    real_fix_note = fixes.fix_note
+
+    def remove_meanwhile(note: Note, *args: object, **kwargs: object) -> fixes.FixOutcome:
+        outcome = real_fix_note(note, *args, **kwargs)  # type: ignore[arg-type]
+        if note.rel == "seed.md":
+            (seed_vault / "seed.md").unlink()
+        return outcome
+
+    monkeypatch.setattr(fixes, "fix_note", remove_meanwhile)
+    assert fix(seed_vault) == 2
+    assert not (seed_vault / "seed.md").exists()
+    assert (seed_vault / "second.md").read_text() == SEED_FIXED  # the rest is still fixed
+    assert "seed.md: removed while vaultbot was fixing it" in capsys.readouterr().err
+
+
+def test_no_temporary_files_are_left(seed_vault: Path) -> None:
+    fix(seed_vault)
+    assert sorted(p.name for p in seed_vault.iterdir()) == [".obsidian", "channel.md", "seed.md"]
+
+
+# -- the fixes of each rule ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # ED001: the line and one blank line beside it go
+        ("From: [[c]]\n\nHere is the revised article:\n\nBody.\n", "From: [[c]]\n\nBody.\n"),
+        ("Body.\n\nMore body.\n\nLet me know if you want more changes!\n", "Body.\n\nMore body.\n"),
+        # TS001: a sloppy spelling of the same instant is rewritten
+        (ANCHOR.format("00:5:52", "00:05:52"), ANCHOR.format("00:05:52", "00:05:52")),
+        (ANCHOR.format("00:05:52", "0:5:52"), ANCHOR.format("00:05:52", "00:05:52")),
+        # TS003: the missing </a> or ] after a valid label
+        (
+            'x <a class="yt-timestamp" data-t="00:01:09">[00:01:09] and more\n',
+            'x <a class="yt-timestamp" data-t="00:01:09">[00:01:09]</a> and more\n',
+        ),
+        (
+            'x <a class="yt-timestamp" data-t="00:01:09">[00:01:09</a>.\n',
+            'x <a class="yt-timestamp" data-t="00:01:09">[00:01:09]</a>.\n',
+        ),
+        # TS002: a range end seconds after its start decides
+        (
+            ANCHOR.format("01:21:22", "00:21:22") + " - " + ANCHOR.format("01:21:51", "01:21:51"),
+            ANCHOR.format("01:21:22", "01:21:22") + " - " + ANCHOR.format("01:21:51", "01:21:51"),
+        ),
+        # LK001 relink: exactly one note matches after folding; the visible text stays
+        (
+            "See [[india_pakistan_relations]].\n",
+            "See [[indiapakistan_relations|india_pakistan_relations]].\n",
+        ),
+        ("See [[Meta's Plans | plans]].\n", "See [[metas_plans | plans]].\n"),
+        (
+            "| a |\n|---|\n| [[INDIA-Pakistan relations\\|x]] |\n",
+            "| a |\n|---|\n| [[indiapakistan_relations\\|x]] |\n",
+        ),
+        (
+            "See [t](India%20Pakistan%20Relations.md#h).\n",
+            "See [t](indiapakistan_relations.md#h).\n",
+        ),
+    ],
+)
+def test_rule_fixes(make_vault: VaultFactory, before: str, after: str) -> None:
+    files = {"note.md": before, "indiapakistan_relations.md": "x\n", "metas_plans.md": "x\n"}
+    vault = make_vault(files)
+    fix(vault, "note.md")
+    assert (vault / "note.md").read_text() == after
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ANCHOR.format("HH:MM:SS", "00:05:52"),  # TS001: which instant was meant is unknown
+        ANCHOR.format("00:5:52", "00:06:52"),  # a sloppy spelling of another instant
+        'x <a class="yt-timestamp" data-t="00:01:09">[soon and more\n',  # TS003: no valid label
+        "[[Nothing Like It]]\n",  # LK001: no note matches
+        "[[india pakistan]]\n",  # two notes fold to the same name: ambiguous
+        # TS002: a run of anchors all off by one hour; both readings are self-consistent
+        " ".join(ANCHOR.format(f"00:0{i}:00", f"01:0{i}:00") for i in range(1, 5)) + "\n",
+    ],
+)
+def test_no_safe_fix(make_vault: VaultFactory, text: str) -> None:
+    vault = make_vault({"note.md": text, "India_Pakistan.md": "x\n", "india-pakistan.md": "x\n"})
+    assert fix(vault, "note.md") == 1  # findings remain
+    assert (vault / "note.md").read_text() == text
+
+
+def test_unsafe_fixes_need_the_flag(make_vault: VaultFactory) -> None:
+    text = "Text " + ANCHOR.format("00:01:00", "01:01:00") + ".\n"
+    vault = make_vault(
+        {"vaultbot.toml": '[rules.timestamp-mismatch]\nprefer = "label"\n', "n.md": text}
+    )
+    assert fix(vault) == 1
+    assert (vault / "n.md").read_text() == text
+    assert fix(vault, "--unsafe-fixes") == 1
+    assert (vault / "n.md").read_text() == "Text " + ANCHOR.format("01:01:00", "01:01:00") + ".\n"
+
+
+def test_link_strategy_unlink(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "A [[Nowhere | the place]] and [[Gone]] and [x](Lost.md).\n"})
+    assert fix(vault, "--link-strategy", "unlink") == 1  # unsafe: nothing without the flag
+    assert fix(vault, "--link-strategy", "unlink", "--unsafe-fixes") == 1
+    assert (vault / "n.md").read_text() == "A the place and Gone and x.\n"
+    assert findings(vault) == []
+
+
+def test_link_strategy_stub(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {"vaultbot.toml": '[rules.link-target-missing]\nstub-folder = "stubs"\n',
+         "n.md": "[[New Topic]] and [[New Topic|again]]\n", "m.md": "[[New Topic]]\n"}
+    )  # fmt: skip
+    assert fix(vault, "--link-strategy", "stub", "--unsafe-fixes") == 1
+    assert (vault / "stubs" / "New Topic.md").read_text() == '---\ntitle: "New Topic"\n---\n'
+    assert (vault / "n.md").read_text() == "[[New Topic]] and [[New Topic|again]]\n"
+    assert findings(vault) == []
+
+
+def test_stub_never_overwrites(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "[[sub/Thing]]\n", "Thing.txt": "keep\n"})
+    (vault / "sub").mkdir()
+    assert fixes.create_note(vault / "Thing.txt", "new") is False
+    assert (vault / "Thing.txt").read_text() == "keep\n"
+
+
+# -- the fixer's own guards ------------------------------------------------------------------
+
+
+class _Growing(Rule):
+    """Adds a character forever.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ001", "growing"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        yield self.finding(0, 0, "grow", Fix("safe", (Edit(0, 0, "x"),)))
+
+
+class _Breaking(Rule):
+    """Inserts a backtick that turns the rest of the line, links and all, into code.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ002", "breaking"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        if not note.text.startswith("`"):
+            yield self.finding(0, 1, "break", Fix("safe", (Edit(0, 0, "`"),)))
+
+
+def _run_rule(vault: Path, rule: Rule) -> engine.Report:
+    v = Vault.scan(vault)
+    return engine.run(engine.Job(v, [rule], vault, fix=True), ["n.md"], jobs=1)
+
+
+def test_fixes_that_never_converge_leave_the_note_alone(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "text\n"})
+    report = _run_rule(vault, _Growing())
+    assert (vault / "n.md").read_text() == "text\n"
+    [error] = report.all_errors
+    assert error.startswith("n.md: fixes did not converge after 100 rounds")
+
+
+def test_meaning_guard_refuses_to_write(make_vault: VaultFactory) -> None:
+    text = "About [[Target]] and a stray ` tick.\n"
+    vault = make_vault({"n.md": text, "Target.md": "x\n"})
+    report = _run_rule(vault, _Breaking())
+    assert (vault / "n.md").read_text() == text
+    [error] = report.all_errors
+    assert "a fix would change what the note means outside the edited text" in error
+    assert "link wikilink Target" in error
+
+
+def test_overlapping_fixes_apply_in_rounds() -> None:
+    text = "abcdef"
+    first = Fix("safe", (Edit(1, 3, "X"),))
+    second = Fix("safe", (Edit(2, 4, "Y"),))
+    third = Fix("safe", (Edit(5, 5, "Z"),))
+    new, taken, _ = fixes.apply_fixes(text, [second, third, first])
+    assert new == "aXdeZf" and taken == [first, third]
+
+
+def test_write_atomic_leaves_old_or_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+
+    def fail(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        fixes.write_atomic(note, b"new", b"old")
+    assert note.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["n.md"]

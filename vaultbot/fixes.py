@@ -1,0 +1,228 @@
+"""Applying fixes: edits on the original text, a convergence loop, a meaning guard, atomic writes.
+
+Everything outside the edited spans stays byte-identical: the note's text keeps its line
+endings, the BOM is written back, and the file keeps its mode (DESIGN.md §6).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import stat
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vaultbot import links, timestamps
+from vaultbot.lint import check_note
+from vaultbot.note import Note, NoteError
+from vaultbot.rules import Edit, Finding, Fix, Rule
+from vaultbot.vault import Vault
+
+#: As ruff: a note whose fixes keep producing new fixes after this many rounds is a bug.
+MAX_ROUNDS = 100
+
+
+class FixError(NoteError):
+    """A note that could not be fixed safely; the message names it. The note is untouched."""
+
+
+@dataclass
+class FixOutcome:
+    """The result of fixing one note in memory."""
+
+    note: Note  # the fixed note (the original when nothing applied)
+    fixed: Counter[str] = field(default_factory=Counter)  # rule code -> fixes applied
+    remaining: list[Finding] = field(default_factory=list)
+    creates: dict[str, str] = field(default_factory=dict)  # new notes: rel path -> text
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixed)
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    fix = finding.fix
+    return fix is not None and (fix.applicability == "safe" or unsafe)
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix], list[Edit]]:
+    """Apply every fix whose edits overlap no edit already taken; return (text, taken, edits)."""
+    taken: list[Fix] = []
+    edits: list[Edit] = []
+    for fix in sorted(fixes, key=lambda f: min((e.start for e in f.edits), default=0)):
+        if any(_overlaps(e, other) for e in fix.edits for other in edits):
+            continue
+        taken.append(fix)
+        edits.extend(fix.edits)
+    edits.sort(key=lambda e: (e.start, e.end))
+    parts: list[str] = []
+    pos = 0
+    for edit in edits:
+        parts.append(text[pos : edit.start])
+        parts.append(edit.content)
+        pos = edit.end
+    parts.append(text[pos:])
+    return "".join(parts), taken, edits
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a.start == a.end or b.start == b.end:  # insertions conflict only at the same point
+        return a.start == b.start or (b.start < a.start < b.end) or (a.start < b.start < a.end)
+    return a.start < b.end and b.start < a.end
+
+
+def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = False) -> FixOutcome:
+    """Fix `note` in memory to a fixed point. Raise FixError when that is not safe."""
+    outcome = FixOutcome(note)
+    for _ in range(MAX_ROUNDS):
+        current = outcome.note
+        found = check_note(current, vault, rules)
+        fixes = [f for f in found if applicable(f, unsafe)]
+        for finding in [f for f in fixes if f.fix and not f.fix.edits]:
+            # A fix that only creates a note (a stub) is done once; the link then resolves.
+            fixes.remove(finding)
+            found.remove(finding)
+            assert finding.fix is not None
+            for rel, content in finding.fix.creates:
+                if rel not in outcome.creates:
+                    outcome.creates[rel] = content
+                    outcome.fixed[finding.rule.code] += 1
+        if not fixes:
+            outcome.remaining = found
+            return outcome
+        text, taken, edits = apply_fixes(current.text, (f.fix for f in fixes if f.fix))
+        if text == current.text:
+            outcome.remaining = found
+            return outcome
+        fixed = Note(current.rel, text, bom=current.bom)
+        guard(current, fixed, edits)
+        for finding in fixes:
+            if finding.fix in taken:
+                outcome.fixed[finding.rule.code] += 1
+        outcome.note = fixed
+    raise FixError(
+        f"{note.rel}: fixes did not converge after {MAX_ROUNDS} rounds; the note was not "
+        "changed (please report this as a bug)"
+    )
+
+
+# -- the meaning guard ------------------------------------------------------------------------
+
+
+def _meaning(note: Note) -> list[tuple[int, int, str]]:
+    """(start, end, what) of everything whose meaning a fix must not change by accident."""
+    items: list[tuple[int, int, str]] = []
+    for link in links.all_links(note):
+        items.append((link.start, link.end, f"link {link.kind} {link.target}{link.subpath}"))
+    for anchor in timestamps.anchors(note):
+        items.append((anchor.start, anchor.end, f"anchor {anchor.data_t_text} {anchor.label_text}"))
+    for heading in note.parsed.headings:
+        items.append((heading.start, heading.end, f"heading {heading.level} {heading.text}"))
+    meta = note.meta
+    if isinstance(meta, dict):
+        fm = note.frontmatter
+        assert fm is not None
+        items.extend((fm.start, fm.end, f"key {key}") for key in meta)
+    return items
+
+
+def guard(before: Note, after: Note, edits: Sequence[Edit]) -> None:
+    """Raise FixError when anything outside the edited spans changed meaning."""
+
+    def touched(start: int, end: int) -> bool:
+        return any(e.start <= end and start <= e.end for e in edits)
+
+    def shift(offset: int) -> int:
+        return offset + sum(len(e.content) - (e.end - e.start) for e in edits if e.end <= offset)
+
+    new_spans: list[tuple[int, int]] = []
+    delta = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        new_spans.append((edit.start + delta, edit.start + delta + len(edit.content)))
+        delta += len(edit.content) - (edit.end - edit.start)
+
+    kept = Counter(
+        (shift(s), what)
+        for s, e, what in _meaning(before)
+        if what[:3] == "key" or not touched(s, e)
+    )
+    now = Counter(
+        (s, what)
+        for s, e, what in _meaning(after)
+        if what[:3] == "key" or not any(a <= e and s <= b for a, b in new_spans)
+    )
+    if kept != now:
+        lost = sorted(kept - now)
+        gained = sorted(now - kept)
+        detail = (lost or gained)[0][1]
+        raise FixError(
+            f"{before.rel}: a fix would change what the note means outside the edited text "
+            f"({'lost' if lost else 'gained'}: {detail}); the note was not changed "
+            "(please report this as a bug)"
+        )
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def unified_diff(display: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{display}",
+        tofile=f"b/{display}",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def encode(note: Note) -> bytes:
+    return ("\ufeff" if note.bom else "").encode() + note.text.encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes, original: bytes, display: str | None = None) -> None:
+    """Replace `path` with `data` unless it changed on disk since `original` was read.
+
+    The new content goes to a temporary file in the same folder, is flushed and fsynced, gets
+    the old file's mode, and replaces the file with `os.replace`: a reader sees the old note or
+    the new one, never a mix. Symbolic links are followed, so the link stays a link.
+    """
+    name = display or str(path)
+    real = Path(os.path.realpath(path))
+    try:
+        info = real.stat()
+        current = real.read_bytes()
+    except FileNotFoundError:
+        raise FixError(f"{name}: removed while vaultbot was fixing it; not written") from None
+    if current != original:
+        raise FixError(f"{name}: changed on disk since it was read; not written")
+    if not info.st_mode & stat.S_IWUSR:
+        raise FixError(f"{name}: file is read-only; not written")
+    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".vaultbot.tmp", dir=real.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        os.replace(tmp, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def create_note(path: Path, text: str) -> bool:
+    """Create a new note (for stubs) without ever overwriting one. Return True if created."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return False
+    return True

@@ -1,0 +1,34 @@
+"""The closing line of a run, shared by every human-readable format."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from vaultbot.engine import Report
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def check_line(report: Report) -> str:
+    results = report.results
+    checked = len(report.notes)
+    if not results:
+        return f"All checked: no findings in {_plural(checked, 'note')}."
+    counts = Counter(r.code for r in results)
+    per_rule = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+    files = len({r.path for r in results})
+    line = f"Found {_plural(len(results), 'finding')} in {files} of {checked} notes ({per_rule})."
+    fixable = sum(1 for r in results if r.fix and r.fix["applicability"] == "safe")
+    if fixable:
+        line += f"\n{fixable} fixable with `vaultbot fix`."
+    return line
+
+
+def fix_line(report: Report, dry_run: bool = False) -> str:
+    """`Fixed N issues in M notes; K remaining` (`Would fix …` for a dry run)."""
+    fixed = sum(sum(n.fixed.values()) for n in report.notes)
+    notes = sum(1 for n in report.notes if n.fixed)
+    verb = "Would fix" if dry_run else "Fixed"
+    return f"{verb} {_plural(fixed, 'issue')} in {_plural(notes, 'note')}; {len(report.results)} remaining."
