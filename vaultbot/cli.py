@@ -17,6 +17,8 @@ from vaultbot.rules import ALL_RULES, lookup
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
+#: Fuzzy relinking is costly and only ever an unsafe fix: searched for by `fix --unsafe-fixes`.
+NO_FUZZY: dict[str, dict[str, Any]] = {"link-target-missing": {"fuzzy-threshold": 0}}
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -106,7 +108,7 @@ def check(
     output: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
-    p = _plan(paths, vault_root, config_path, select, ignore)
+    p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY)
     report = run(Job(p.vault, p.rules, Path.cwd()), p.notes, jobs)
     report.errors[:0] = p.errors
     _finish(report, FORMATTERS[fmt](report), output, bool(report.results) and not exit_zero)
@@ -131,7 +133,12 @@ def fix(
     link_strategy: str | None,
 ) -> None:
     """Apply the rules' fixes to notes in place (default: the current folder)."""
-    overrides = {"link-target-missing": {"strategy": link_strategy}} if link_strategy else None
+    overrides: dict[str, dict[str, Any]] = {} if unsafe_fixes else dict(NO_FUZZY)
+    if link_strategy:
+        overrides["link-target-missing"] = {
+            **overrides.get("link-target-missing", {}),
+            "strategy": link_strategy,
+        }
     p = _plan(paths, vault_root, config_path, select, ignore, overrides)
     job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff)
     report = run(job, p.notes, jobs)

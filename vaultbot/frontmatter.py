@@ -7,6 +7,7 @@ per process.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,66 @@ class YamlResult:
 
 _yaml = YAML(typ="safe", pure=True)
 
+# The common case, `key: plain words` and `key:` followed by `  - plain words` items, is read
+# without ruamel (whose pure-Python parser dominates a check run otherwise). A line outside
+# this subset sends the whole block to ruamel; tests compare both on every real block.
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")
+_ITEM = re.compile(r"([ ]*)-[ ]+(.*?)[ ]*")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _./()'-]*")
+_NOT_STRINGS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+
+
+def _plain(value: str) -> bool:
+    return (
+        _PLAIN.fullmatch(value) is not None
+        and value.lower() not in _NOT_STRINGS
+        and not value.endswith(":")
+    )
+
+
+def _load_simple(text: str) -> dict[str, Any] | None:
+    """The block as YAML reads it, when it is in the simple subset; else None."""
+    data: dict[str, Any] = {}
+    key: str | None = None
+    indent: str | None = None  # of the current key's items: all must line up
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = _KEY.fullmatch(line)
+        if m is not None:
+            key, value = m.group(1), m.group(2)
+            if (
+                key in data
+                or key.lower() in _NOT_STRINGS
+                or (value is not None and not _plain(value))
+            ):
+                return None
+            data[key], indent = value, None
+            continue
+        m = _ITEM.fullmatch(line)
+        if m is None or key is None or not _plain(m.group(2)):
+            return None
+        items = data[key]
+        if items is None:
+            items = data[key] = []
+            indent = m.group(1)
+        elif not isinstance(items, list) or m.group(1) != indent:
+            return None
+        items.append(m.group(2))
+    return data
+
 
 @functools.lru_cache(maxsize=8192)
 def load(text: str) -> YamlResult:
     """Parse one front-matter block (without its `---` lines)."""
+    if "\t" not in text and "\r" not in text:
+        simple = _load_simple(text)
+        if simple is not None:
+            return YamlResult(data=simple)
+    return load_with_ruamel(text)
+
+
+def load_with_ruamel(text: str) -> YamlResult:
     try:
         return YamlResult(data=_yaml.load(text))
     except MarkedYAMLError as exc:

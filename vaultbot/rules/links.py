@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -47,7 +49,8 @@ class LinkTargetMissing(Rule):
       `-`, spaces and punctuation (`meta's_advancements` → `metas_advancements`), point the
       link at it, keeping the text the reader sees. Safe. Failing that, when the
       `fuzzy-threshold` option (0–100, default 90; 0 turns it off) is met by exactly one best
-      match, relink to it: unsafe, since a close name may be another topic.
+      match, relink to it: unsafe, since a close name may be another topic. This search is
+      costly, so only `vaultbot fix --unsafe-fixes` runs it.
     - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
     - `stub`: create the missing note (with a `title` in front matter) in the folder named by
       `stub-folder`. Unsafe: it adds an empty note to the vault.
@@ -80,18 +83,49 @@ def fold(name: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFC", name).lower())
 
 
-def _folded_index(vault: Vault) -> dict[str, list[str]]:
-    """Folded file name (without `.md`) -> files, built once per vault."""
+@dataclass
+class _FoldedIndex:
+    """File names folded for relinking, built once per vault."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)  # folded name -> files
+    by_length: list[str] = field(default_factory=list)  # folded names, shortest first
+    lengths: list[int] = field(default_factory=list)  # their lengths
+    fuzzy_cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    def fuzzy(self, key: str, threshold: int) -> list[str]:
+        """The files of the unique best fuzzy match of `key` scoring at least `threshold`."""
+        if (key, threshold) not in self.fuzzy_cache:
+            self.fuzzy_cache[key, threshold] = self._fuzzy(key, threshold)
+        return self.fuzzy_cache[key, threshold]
+
+    def _fuzzy(self, key: str, threshold: int) -> list[str]:
+        from rapidfuzz import fuzz, process
+
+        # ratio = 2·matches / (len(a) + len(b)): only names of a close length can reach it.
+        low = int(len(key) * threshold / (200 - threshold))
+        high = int(len(key) * (200 - threshold) / threshold) + 1
+        choices = self.by_length[
+            bisect.bisect_left(self.lengths, low) : bisect.bisect_right(self.lengths, high)
+        ]
+        best = process.extract(key, choices, scorer=fuzz.ratio, limit=2, score_cutoff=threshold)
+        if not best or (len(best) > 1 and best[1][1] == best[0][1]):
+            return []
+        return self.files[best[0][0]]
+
+
+def _folded_index(vault: Vault) -> _FoldedIndex:
     return vault.memo(_build_folded_index)
 
 
-def _build_folded_index(vault: Vault) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
+def _build_folded_index(vault: Vault) -> _FoldedIndex:
+    index = _FoldedIndex()
     for rel in vault.by_path.values():
         name = rel.rsplit("/", 1)[-1]
         if name.lower().endswith(".md"):
             name = name[:-3]
-        index.setdefault(fold(name), []).append(rel)
+        index.files.setdefault(fold(name), []).append(rel)
+    index.by_length = sorted(index.files, key=len)
+    index.lengths = [len(key) for key in index.by_length]
     return index
 
 
@@ -104,9 +138,9 @@ def _relink(note: Note, vault: Vault, link: Link, threshold: int) -> Fix | None:
         return None
     index = _folded_index(vault)
     applicability = "safe"
-    hits = index.get(key, [])
+    hits = index.files.get(key, [])
     if not hits and threshold > 0:
-        hits, applicability = _fuzzy(index, key, threshold), "unsafe"
+        hits, applicability = index.fuzzy(key, threshold), "unsafe"
     if len(hits) != 1:
         return None
     new_target = _link_text_for(vault, hits[0], note.rel)
@@ -114,15 +148,6 @@ def _relink(note: Note, vault: Vault, link: Link, threshold: int) -> Fix | None:
     if edit is None:
         return None
     return Fix(applicability, (edit,), f"Relink to '{new_target}'")
-
-
-def _fuzzy(index: dict[str, list[str]], key: str, threshold: int) -> list[str]:
-    from rapidfuzz import fuzz, process
-
-    best = process.extract(key, list(index), scorer=fuzz.ratio, limit=2, score_cutoff=threshold)
-    if not best or (len(best) > 1 and best[1][1] == best[0][1]):
-        return []
-    return index[best[0][0]]
 
 
 def _link_text_for(vault: Vault, rel: str, source: str) -> str:

@@ -1,0 +1,49 @@
+"""The simple-YAML fast path reads exactly what ruamel reads, or steps aside."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultbot.frontmatter import _load_simple, load, load_with_ruamel
+
+WORDS = st.sampled_from(
+    ["a", "tags", "title", "Security", "it's", "x-y", "on", "Yes", "null", "true", "a.b",
+     "(c)", "2024", "a: b", "a #b", "-", "~", "'q'", '"q"', "[x]", "{y}", "a/b", "é", "*a",
+     "&a", "!t", "%p", "@a", "`b`", "a,b", "x:", "N"]
+)  # fmt: skip
+LINES = st.one_of(
+    st.builds(lambda k, v: f"{k}: {v}", WORDS, WORDS),
+    st.builds(lambda k: f"{k}:", WORDS),
+    st.builds(lambda i, v: f"{i}- {v}", st.sampled_from(["", "  ", "    ", " "]), WORDS),
+    st.builds(lambda v: f"  {v}", WORDS),
+    st.just(""),
+    st.just("# comment"),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINES, max_size=8))
+def test_fast_path_agrees_with_ruamel(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    fast = _load_simple(text)
+    if fast is not None:
+        full = load_with_ruamel(text)
+        assert full.error is None
+        assert full.data == (fast or None)
+
+
+def test_common_blocks_take_the_fast_path() -> None:
+    assert _load_simple("tags:\n  - security\n  - web\naliases:\n  - SAR\n") == {
+        "tags": ["security", "web"],
+        "aliases": ["SAR"],
+    }
+    assert _load_simple("title: Progress towards AGI (part 2)\n") is not None
+    assert _load_simple("videoId: Wo95ob_s_NI\n") == {"videoId": "Wo95ob_s_NI"}
+    assert _load_simple('date: "2025-05-21"\n') is None  # quoted: ruamel reads it
+    assert _load_simple("on: x\n") is None  # YAML 1.1 booleans are left to ruamel
+
+
+def test_errors_still_come_from_ruamel() -> None:
+    assert load("a: 1\na: 2\n").error is not None
+    assert load("tags:\n  - a\n    - b\n").data == {"tags": ["a - b"]}
