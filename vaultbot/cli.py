@@ -11,9 +11,11 @@ import click
 
 from vaultbot import __version__
 from vaultbot.config import ConfigError
-from vaultbot.engine import Job, Plan, Report, plan, run
-from vaultbot.output import FORMATTERS, summary
+from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run
+from vaultbot.git import GitError, commit_fixes, install_hook
+from vaultbot.output import FORMATTERS, job_summary, summary
 from vaultbot.rules import ALL_RULES, lookup
+from vaultbot.rules.base import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -92,10 +94,40 @@ def cli() -> None:
 
 @cli.command()
 @_common
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text",
-              show_default=True, help="Output format.")  # fmt: skip
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file instead of standard output.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only notes and lines changed since the merge base of REF and HEAD "
+    "('auto': the base of the pull request GitHub Actions runs for).",
+)
+@click.option(
+    "--sarif",
+    "sarif_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a SARIF 2.1.0 report to this file.",
+)
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).",
+)
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="info", show_default=True,
+              help="Exit 1 only for findings of this severity or worse.")  # fmt: skip
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -106,20 +138,63 @@ def check(
     exit_zero: bool,
     fmt: str,
     output: Path | None,
+    changed_since: str | None,
+    sarif_path: Path | None,
+    summary_path: Path | None,
+    fail_on: str,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
     p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY)
+    narrow = _changed(p, changed_since)
     report = run(Job(p.vault, p.rules, Path.cwd()), p.notes, jobs)
+    narrow(report)
     report.errors[:0] = p.errors
-    _finish(report, FORMATTERS[fmt](report), output, bool(report.results) and not exit_zero)
+    if sarif_path is not None:
+        sarif_path.write_text(FORMATTERS["sarif"](report) + "\n", encoding="utf-8")
+    if summary_path is not None:
+        with summary_path.open("a", encoding="utf-8") as handle:
+            handle.write(job_summary.render(report))
+    worst = SEVERITIES.index(fail_on)
+    failed = any(SEVERITIES.index(r.severity) <= worst for r in report.results)
+    _finish(report, FORMATTERS[fmt](report), output, failed and not exit_zero)
+
+
+def _changed(p: Plan, ref: str | None) -> Callable[[Report], None]:
+    if ref is None:
+        return lambda report: None
+    try:
+        return restrict_to_changes(p, ref)
+    except GitError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
 
 
 @cli.command()
 @_common
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; write nothing.")
-@click.option("--link-strategy", type=click.Choice(["relink", "unlink", "stub"]),
-              help="How link-target-missing is fixed (default: relink, or the config's).")  # fmt: skip
+@click.option(
+    "--link-strategy",
+    type=click.Choice(["relink", "unlink", "stub"]),
+    help="How link-target-missing is fixed (default: relink, or the config's).",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only fix notes changed since the merge base of REF and HEAD ('auto': the "
+    "pull request's base).",
+)
+@click.option(
+    "--commit", is_flag=True, help="Commit the fixed notes (and only them) as one bot commit."
+)
+@click.option(
+    "--bot-name",
+    default="vaultbot[bot]",
+    show_default=True,
+    help="Author and committer name of the bot commit.",
+)
+@click.option("--bot-email", default="vaultbot@users.noreply.github.com", show_default=True,
+              help="Author and committer email of the bot commit.")  # fmt: skip
 def fix(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -131,6 +206,10 @@ def fix(
     unsafe_fixes: bool,
     diff: bool,
     link_strategy: str | None,
+    changed_since: str | None,
+    commit: bool,
+    bot_name: str,
+    bot_email: str,
 ) -> None:
     """Apply the rules' fixes to notes in place (default: the current folder)."""
     overrides: dict[str, dict[str, Any]] = {} if unsafe_fixes else dict(NO_FUZZY)
@@ -140,6 +219,7 @@ def fix(
             "strategy": link_strategy,
         }
     p = _plan(paths, vault_root, config_path, select, ignore, overrides)
+    _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
     job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff)
     report = run(job, p.notes, jobs)
     report.errors[:0] = p.errors
@@ -149,9 +229,34 @@ def fix(
     if not diff:
         parts.append(FORMATTERS["concise"](report).rsplit("\n", 1)[0])
     parts.append(summary.fix_line(report, dry_run=diff))
+    if commit and not diff and not report.all_errors:
+        parts.append(_commit(p, report, bot_name, bot_email))
     text = "\n".join(part.rstrip("\n") for part in parts if part)
     changed = any(n.fixed for n in report.notes)
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)
+
+
+def _commit(p: Plan, report: Report, name: str, email: str) -> str:
+    written = [p.vault.root / n.rel for n in report.notes if n.diff]
+    written += [p.vault.root / rel for n in report.notes for rel in n.creates]
+    try:
+        sha = commit_fixes(p.vault.root, written, summary.commit_message(report), name, email)
+    except GitError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+    return f"Committed {sha[:12]}." if sha else "Nothing to commit."
+
+
+@cli.command("install-hook")
+@click.option("--force", is_flag=True, help="Replace an existing, different pre-commit hook.")
+def install_hook_command(force: bool) -> None:
+    """Install a plain git pre-commit hook that checks staged notes."""
+    try:
+        target = install_hook(Path.cwd(), force)
+    except GitError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Installed {target}")
 
 
 @cli.command("rules")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,3 +267,34 @@ def select_notes(
             errors.append(f"{path}: no such file or folder")
     notes = [n for n in chosen if not any(matches_glob(n, g) for g in config.exclude)]
     return notes, errors
+
+
+def restrict_to_changes(p: Plan, ref: str) -> Callable[[Report], None]:
+    """Narrow the plan to the notes changed since `ref` (`auto`: the pull request's base).
+
+    Returns the filter that then keeps only findings on changed lines. Raise GitError.
+    """
+    from vaultbot import git
+
+    if ref == "auto":
+        base = git.pull_request_base()
+        if base is None:
+            raise git.GitError("--changed-since auto: not running for a pull request")
+        ref = base
+    repo = git.repo_at(p.vault.root)
+    changes = git.changed_lines(repo, ref)
+    top = Path(repo.working_tree_dir or ".").resolve()
+    prefix = p.vault.root.relative_to(top).as_posix() if p.vault.root != top else ""
+
+    def repo_path(rel: str) -> str:
+        return f"{prefix}/{rel}" if prefix else rel
+
+    wanted = set(changes.lines) | changes.added
+    p.notes = [rel for rel in p.notes if repo_path(rel) in wanted]
+
+    def keep_changed(report: Report) -> None:
+        for note in report.notes:
+            path = repo_path(note.rel)
+            note.results = [r for r in note.results if changes.touches(path, r.line)]
+
+    return keep_changed

@@ -32,3 +32,17 @@ def fix_line(report: Report, dry_run: bool = False) -> str:
     notes = sum(1 for n in report.notes if n.fixed)
     verb = "Would fix" if dry_run else "Fixed"
     return f"{verb} {_plural(fixed, 'issue')} in {_plural(notes, 'note')}; {len(report.results)} remaining."
+
+
+def commit_message(report: Report) -> str:
+    """A bot commit's message: what was fixed, per rule."""
+    counts: Counter[str] = Counter()
+    for note in report.notes:
+        counts.update(note.fixed)
+    notes = sum(1 for n in report.notes if n.fixed)
+    lines = [
+        f"vaultbot: fix {_plural(sum(counts.values()), 'issue')} in {_plural(notes, 'note')}",
+        "",
+    ]
+    lines += [f"- {code}: {n}" for code, n in sorted(counts.items())]
+    return "\n".join(lines) + "\n"

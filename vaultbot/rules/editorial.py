@@ -79,6 +79,18 @@ def classify(line: str, edge: bool) -> str | None:
     return None
 
 
+_SETEXT_OR_CODE = re.compile(r"^(?: {4,}|\t| {0,3}(?:=+|-+)[ \t]*$)")
+
+
+def _next_line_changes_meaning(note: Note, number: int) -> bool:
+    """Whether the line right below would mean something else without this one above it: an
+    indented lazy continuation would become code, a `---` underline a rule."""
+    if number >= note.line_count:
+        return False
+    below = note.line_text(number + 1)
+    return bool(below.strip()) and _SETEXT_OR_CODE.match(below) is not None
+
+
 class EditorialLine(Rule):
     """A stray line written by the LLM to its requester, not for the reader.
 
@@ -110,6 +122,8 @@ class EditorialLine(Rule):
 
     ## Fix safety
     Deleting the line (and one blank line beside it) is safe: the line carries no content.
+    There is no fix when the line right below it would change meaning without it (an indented
+    continuation line would become a code block, a `---` underline a horizontal rule).
     """
 
     code, name, severity = "ED001", "editorial-line", "error"
@@ -131,7 +145,9 @@ class EditorialLine(Rule):
                 continue
             reason = classify(_COMMENT.sub("", note.text[start:end]), number in edges)
             if reason is not None:
-                fix = Fix("safe", (delete_lines(note, number),), "Delete the editorial line")
+                fix = None
+                if not _next_line_changes_meaning(note, number):
+                    fix = Fix("safe", (delete_lines(note, number),), "Delete the editorial line")
                 yield self.finding(start, end, f"Editorial line ({reason})", fix)
 
     @staticmethod

@@ -1,0 +1,442 @@
+"""Benchmark `vaultbot check` against `rumdl check` on a real and a generated vault.
+
+Corpora:
+  * zettelkasten: the hand-written vault at ../shared/corpora/zettelkasten/vault (from the repository
+    root; override with --zettelkasten);
+  * generated: a 20,000-note LLM-style vault written by generate_vault.py into a temporary folder
+    (or an existing / kept one with --generated).
+
+Each command runs as a subprocess of a small wrapper Python process, which times it (wall clock)
+and records its memory: the largest RSS of any single process of the tree (getrusage
+RUSAGE_CHILDREN ru_maxrss, exact) and the peak of the summed RSS and PSS of the whole process tree
+(sampled from /proc every 20 ms; Linux only). vaultbot forks a worker pool, so the tree matters;
+summed RSS counts pages shared after fork once per process and is an upper bound, summed PSS
+shares them out and is the best estimate of the memory the run really used.
+
+Standard library only. Run from anywhere:
+
+    python benchmarks/bench_check.py            # full run (about a few minutes)
+    python benchmarks/bench_check.py --quick    # 2,000 generated notes, one repeat
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate_vault  # noqa: E402
+
+# Issue targets for `vaultbot check` on the zettelkasten corpus.
+TARGET_WALL_S = 3.0
+TARGET_RSS_MIB = 300.0
+MIB = 2**20
+
+# The measuring wrapper: runs argv[4:] with stdout/stderr to the files argv[1], argv[2], samples
+# the process tree every argv[3] seconds and prints one JSON object.
+WRAPPER = r"""
+import json, os, resource, subprocess, sys, threading, time
+
+out_path, err_path, interval, cmd = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4:]
+HAVE_PROC = os.path.isdir("/proc/self/task")
+
+
+def children(pid):
+    found = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                found.extend(int(c) for c in fh.read().split())
+    except OSError:
+        pass
+    return found
+
+
+def tree(root):
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children(pid))
+    return pids
+
+
+def memory(pid):
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+peak = {"rss": 0, "pss": 0, "procs": 0}
+stop = threading.Event()
+
+
+def sample(root):
+    while not stop.is_set():
+        pids = tree(root)
+        total_rss = total_pss = 0
+        for pid in pids:
+            rss, pss = memory(pid)
+            total_rss += rss
+            total_pss += pss
+        peak["rss"] = max(peak["rss"], total_rss)
+        peak["pss"] = max(peak["pss"], total_pss)
+        peak["procs"] = max(peak["procs"], len(pids))
+        stop.wait(interval)
+
+
+with open(out_path, "wb") as out, open(err_path, "wb") as err:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+    sampler = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
+    if HAVE_PROC:
+        sampler.start()
+    rc = proc.wait()
+    wall = time.perf_counter() - start
+    stop.set()
+    if HAVE_PROC:
+        sampler.join()
+
+maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+if sys.platform == "darwin":
+    maxrss //= 1024
+print(json.dumps({
+    "rc": rc,
+    "wall": wall,
+    "max_rss_kib": maxrss,
+    "tree_rss_kib": peak["rss"] if HAVE_PROC else None,
+    "tree_pss_kib": peak["pss"] if HAVE_PROC else None,
+    "procs": peak["procs"] if HAVE_PROC else None,
+}))
+"""
+
+
+@dataclass
+class Corpus:
+    name: str
+    path: Path
+    notes: int
+    md_bytes: int
+    injected: dict[str, int] | None = None
+
+
+@dataclass
+class Parsed:
+    findings: int
+    files_flagged: int
+    detail: str = ""
+
+
+@dataclass
+class Tool:
+    name: str
+    command: Callable[[Path], list[str]]
+    parse: Callable[[bytes], Parsed]
+
+
+@dataclass
+class Result:
+    tool: str
+    corpus: Corpus
+    walls: list[float] = field(default_factory=list)
+    max_rss_kib: int = 0
+    tree_rss_kib: int | None = None
+    tree_pss_kib: int | None = None
+    procs: int | None = None
+    parsed: Parsed | None = None
+    problem: str = ""
+
+    @property
+    def wall(self) -> float:
+        return min(self.walls)
+
+
+def scan_corpus(name: str, path: Path, injected: dict[str, int] | None = None) -> Corpus:
+    """Count the Markdown notes (skipping dot folders) and their bytes; reading warms the cache."""
+    notes = size = 0
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name_ in files:
+            if name_.lower().endswith(".md"):
+                with open(os.path.join(folder, name_), "rb") as fh:
+                    size += len(fh.read())
+                notes += 1
+    return Corpus(name, path, notes, size, injected)
+
+
+def vaultbot_base() -> list[str]:
+    """The console script beside this Python, else the same entry point through `python -c`."""
+    script = Path(sys.executable).parent / ("vaultbot.exe" if os.name == "nt" else "vaultbot")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from vaultbot.cli import main; raise SystemExit(main())"]
+
+
+def vaultbot_command(jobs: int | None) -> Callable[[Path], list[str]]:
+    base = vaultbot_base()
+    extra = ["--jobs", str(jobs)] if jobs else []
+
+    def command(vault: Path) -> list[str]:
+        return [*base, "check", "--format", "json", "--exit-zero", *extra, str(vault)]
+
+    return command
+
+
+def parse_vaultbot(out: bytes) -> Parsed:
+    data = json.loads(out)
+    summary = data["summary"]
+    by_rule = ", ".join(f"{k} {v}" for k, v in sorted(summary.get("by_rule", {}).items()))
+    errors = summary.get("errors") or []
+    detail = f"notes_checked {summary.get('notes_checked')}; {by_rule}"
+    if errors:
+        detail += f"; {len(errors)} errors, first: {errors[0]}"
+    files = len({f["path"] for f in data["findings"]})
+    return Parsed(int(summary["findings"]), files, detail)
+
+
+def find_rumdl(given: str | None) -> str | None:
+    if given:
+        return given
+    beside = Path(sys.executable).parent / "rumdl"
+    return str(beside) if beside.exists() else shutil.which("rumdl")
+
+
+def rumdl_command(rumdl: str) -> Callable[[Path], list[str]]:
+    def command(vault: Path) -> list[str]:
+        return [
+            rumdl,
+            "check",
+            "--no-cache",
+            "--no-config",
+            "--flavor",
+            "obsidian",
+            "--output-format",
+            "json",
+            "--fail-on",
+            "never",
+            str(vault),
+        ]
+
+    return command
+
+
+def parse_rumdl(out: bytes) -> Parsed:
+    warnings = json.loads(out)
+    rules: dict[str, int] = {}
+    for w in warnings:
+        rules[w["rule"]] = rules.get(w["rule"], 0) + 1
+    top = sorted(rules.items(), key=lambda kv: -kv[1])[:5]
+    detail = "top rules: " + ", ".join(f"{k} {v}" for k, v in top)
+    return Parsed(len(warnings), len({w["file"] for w in warnings}), detail)
+
+
+def measure(cmd: list[str], workdir: Path) -> tuple[dict[str, float | int | None], bytes, bytes]:
+    out, err = workdir / "stdout", workdir / "stderr"
+    wrapper = [sys.executable, "-c", WRAPPER, str(out), str(err), "0.02", *cmd]
+    done = subprocess.run(wrapper, capture_output=True, check=True, cwd=workdir)
+    return json.loads(done.stdout), out.read_bytes(), err.read_bytes()
+
+
+def run_tool(tool: Tool, corpus: Corpus, repeat: int, workdir: Path) -> Result:
+    result = Result(tool.name, corpus)
+    cmd = tool.command(corpus.path)
+    for _ in range(repeat):
+        stats, out, err = measure(cmd, workdir)
+        result.walls.append(float(stats["wall"] or 0))
+        result.max_rss_kib = max(result.max_rss_kib, int(stats["max_rss_kib"] or 0))
+        for key in ("tree_rss_kib", "tree_pss_kib", "procs"):
+            value = stats[key]
+            if value is not None:
+                setattr(result, key, max(int(value), getattr(result, key) or 0))
+        if stats["rc"] != 0:
+            result.problem = f"exit code {stats['rc']}: {err.decode(errors='replace')[:500]}"
+        elif err.strip():
+            result.problem = f"stderr: {err.decode(errors='replace')[:500]}"
+        try:
+            result.parsed = tool.parse(out)
+        except (ValueError, KeyError, TypeError) as exc:
+            result.problem += f" cannot parse output ({exc}): {out[:200]!r}"
+    return result
+
+
+def fmt_mib(kib: int | None) -> str:
+    return "-" if kib is None else f"{kib / 1024:.0f}"
+
+
+def print_table(results: list[Result]) -> None:
+    header = (
+        "tool",
+        "corpus",
+        "notes",
+        "MB",
+        "wall s",
+        "notes/s",
+        "MB/s",
+        "peak RSS MB",
+        "tree RSS MB",
+        "tree PSS MB",
+        "procs",
+        "findings",
+        "files flagged",
+    )
+    rows = [header]
+    for r in results:
+        mb = r.corpus.md_bytes / MIB
+        rows.append(
+            (
+                r.tool,
+                r.corpus.name,
+                str(r.corpus.notes),
+                f"{mb:.1f}",
+                f"{r.wall:.2f}",
+                f"{r.corpus.notes / r.wall:.0f}",
+                f"{mb / r.wall:.1f}",
+                fmt_mib(r.max_rss_kib),
+                fmt_mib(r.tree_rss_kib),
+                fmt_mib(r.tree_pss_kib),
+                "-" if r.procs is None else str(r.procs),
+                "-" if r.parsed is None else str(r.parsed.findings),
+                "-" if r.parsed is None else str(r.parsed.files_flagged),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for n, row in enumerate(rows):
+        cells = [
+            c.ljust(w) if i < 2 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def tool_version(cmd: list[str]) -> str:
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except OSError:
+        return "?"
+    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--zettelkasten",
+        type=Path,
+        default=REPO.parent / "shared" / "corpora" / "zettelkasten" / "vault",
+        help="the zettelkasten vault (default: ../shared/corpora/zettelkasten/vault)",
+    )
+    parser.add_argument(
+        "--generated",
+        type=Path,
+        help="generated vault to reuse; generated (and kept) there if the folder does not exist "
+        "(default: generate into a temporary folder, deleted afterwards)",
+    )
+    parser.add_argument("--notes", type=int, help="generated notes (default 20000; 2000 quick)")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument("--repeat", type=int, help="runs per command, best wall kept (default 3)")
+    parser.add_argument("--quick", action="store_true", help="2,000 notes, one repeat (smoke test)")
+    parser.add_argument("--jobs", "-j", type=int, help="pass --jobs to vaultbot")
+    parser.add_argument("--rumdl", help="rumdl executable (default: beside python, else PATH)")
+    parser.add_argument("--no-rumdl", action="store_true", help="measure vaultbot only")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (1 if args.quick else 3)
+    n_notes = args.notes or (2000 if args.quick else 20000)
+
+    vaultbot = Tool("vaultbot", vaultbot_command(args.jobs), parse_vaultbot)
+    tools = [vaultbot]
+    rumdl = None if args.no_rumdl else find_rumdl(args.rumdl)
+    if rumdl:
+        tools.append(Tool("rumdl", rumdl_command(rumdl), parse_rumdl))
+    elif not args.no_rumdl:
+        print("rumdl not found: measuring vaultbot only (pip install rumdl)", file=sys.stderr)
+
+    print(
+        f"python {platform.python_version()} on {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} cores; {tool_version([*vaultbot_base(), '--version'])}"
+        + (f"; {tool_version([rumdl, '--version'])}" if rumdl else "")
+        + f"; repeat {repeat} (best wall kept)"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="vaultbot-bench-") as tmp:
+        workdir = Path(tmp)
+        corpora: list[Corpus] = []
+        if args.zettelkasten.is_dir():
+            corpora.append(scan_corpus("zettelkasten", args.zettelkasten.resolve()))
+        else:
+            print(f"zettelkasten corpus not found at {args.zettelkasten}: skipped", file=sys.stderr)
+
+        generated = args.generated
+        injected: dict[str, int] | None = None
+        if generated is None or not generated.exists() or not any(generated.iterdir()):
+            generated = generated or workdir / "generated-vault"
+            start = time.perf_counter()
+            stats = generate_vault.generate(generated, n_notes, args.seed)
+            print(
+                f"generated {stats.notes} notes + {stats.channel_notes} channel notes "
+                f"({stats.md_bytes / MIB:.1f} MB) in {time.perf_counter() - start:.1f} s"
+            )
+            injected = stats.defects
+        corpora.append(scan_corpus("generated", generated.resolve(), injected))
+
+        results: list[Result] = []
+        for corpus in corpora:
+            for tool in tools:
+                print(f"running {tool.name} on {corpus.name} x{repeat} ...", flush=True)
+                results.append(run_tool(tool, corpus, repeat, workdir))
+
+    print()
+    print_table(results)
+    print()
+    for corpus in corpora:
+        walls = {r.tool: r.wall for r in results if r.corpus is corpus}
+        if "vaultbot" in walls and "rumdl" in walls:
+            ratio = walls["vaultbot"] / walls["rumdl"]
+            print(f"vaultbot/rumdl wall time on {corpus.name}: {ratio:.2f}x")
+    for r in results:
+        if r.parsed and r.parsed.detail:
+            print(f"{r.tool} on {r.corpus.name}: {r.parsed.detail}")
+        if r.problem:
+            print(f"PROBLEM {r.tool} on {r.corpus.name}: {r.problem}")
+    for corpus in corpora:
+        if corpus.injected:
+            text = ", ".join(f"{k} {v}" for k, v in corpus.injected.items())
+            print(f"injected into {corpus.name}: {text}")
+
+    zk = [r for r in results if r.tool == "vaultbot" and r.corpus.name == "zettelkasten"]
+    if zk:
+        r = zk[0]
+        # The tree's summed RSS is the conservative figure (shared pages counted per process).
+        rss_kib = r.tree_rss_kib if r.tree_rss_kib is not None else r.max_rss_kib
+        wall_ok, rss_ok = r.wall < TARGET_WALL_S, rss_kib / 1024 < TARGET_RSS_MIB
+        print(
+            f"target (zettelkasten, vaultbot): wall < {TARGET_WALL_S:.0f} s: {r.wall:.2f} s "
+            f"{'MET' if wall_ok else 'NOT MET'}; RSS < {TARGET_RSS_MIB:.0f} MB (tree sum): "
+            f"{rss_kib / 1024:.0f} MB {'MET' if rss_ok else 'NOT MET'}"
+        )
+    return 1 if any(r.problem for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""GitHub workflow commands: one annotation a finding (`::error file=…,line=…::message`).
+
+Values are escaped so that no note name or note text can end the command early or inject
+another one: `%`, CR and LF in the message; also `:` and `,` in properties.
+"""
+
+from __future__ import annotations
+
+from vaultbot.engine import Report, Result
+
+LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(result: Result) -> str:
+    properties = {
+        "file": result.path,
+        "line": str(result.line),
+        "col": str(result.column),
+        "endLine": str(result.end_line),
+        "endColumn": str(result.end_column),
+        "title": f"{result.code} {result.rule}",
+    }
+    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{LEVELS.get(result.severity, 'error')} {props}::{escape_data(result.message)}"
+
+
+def render(report: Report) -> str:
+    return "\n".join(annotation(result) for result in report.results)

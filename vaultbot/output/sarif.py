@@ -1,0 +1,70 @@
+"""SARIF 2.1.0, for GitHub code scanning (`github/codeql-action/upload-sarif`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vaultbot import __version__
+from vaultbot.engine import Report
+from vaultbot.rules import ALL_RULES
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render(report: Report) -> str:
+    index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary()},
+            "fullDescription": {"text": rule.summary()},
+            "help": {"text": rule.docs(), "markdown": rule.docs()},
+            "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        }
+        for rule in ALL_RULES
+    ]
+    results: list[dict[str, Any]] = []
+    for r in report.results:
+        results.append(
+            {
+                "ruleId": r.code,
+                "ruleIndex": index[r.code],
+                "level": LEVELS.get(r.severity, "error"),
+                "message": {"text": r.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": r.path, "uriBaseId": "%SRCROOT%"},
+                            "region": {
+                                "startLine": r.line,
+                                "startColumn": r.column,
+                                "endLine": r.end_line,
+                                "endColumn": max(r.end_column, r.column),
+                            },
+                        }
+                    }
+                ],
+            }
+        )
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "vaultbot",
+                        "version": __version__,
+                        "informationUri": "https://github.com/vaultbot/vaultbot",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
