@@ -118,12 +118,14 @@ with open(out_path, "wb") as out, open(err_path, "wb") as err:
     if HAVE_PROC:
         sampler.join()
 
-maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+maxrss = usage.ru_maxrss
 if sys.platform == "darwin":
     maxrss //= 1024
 print(json.dumps({
     "rc": rc,
     "wall": wall,
+    "cpu": usage.ru_utime + usage.ru_stime,
     "max_rss_kib": maxrss,
     "tree_rss_kib": peak["rss"] if HAVE_PROC else None,
     "tree_pss_kib": peak["pss"] if HAVE_PROC else None,
@@ -160,6 +162,7 @@ class Result:
     tool: str
     corpus: Corpus
     walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
     max_rss_kib: int = 0
     tree_rss_kib: int | None = None
     tree_pss_kib: int | None = None
@@ -170,6 +173,10 @@ class Result:
     @property
     def wall(self) -> float:
         return min(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return min(self.cpus)
 
 
 def scan_corpus(name: str, path: Path, injected: dict[str, int] | None = None) -> Corpus:
@@ -264,6 +271,7 @@ def run_tool(tool: Tool, corpus: Corpus, repeat: int, workdir: Path) -> Result:
     for _ in range(repeat):
         stats, out, err = measure(cmd, workdir)
         result.walls.append(float(stats["wall"] or 0))
+        result.cpus.append(float(stats["cpu"] or 0))
         result.max_rss_kib = max(result.max_rss_kib, int(stats["max_rss_kib"] or 0))
         for key in ("tree_rss_kib", "tree_pss_kib", "procs"):
             value = stats[key]
@@ -291,6 +299,7 @@ def print_table(results: list[Result]) -> None:
         "notes",
         "MB",
         "wall s",
+        "cpu s",
         "notes/s",
         "MB/s",
         "peak RSS MB",
@@ -310,6 +319,7 @@ def print_table(results: list[Result]) -> None:
                 str(r.corpus.notes),
                 f"{mb:.1f}",
                 f"{r.wall:.2f}",
+                f"{r.cpu:.2f}",
                 f"{r.corpus.notes / r.wall:.0f}",
                 f"{mb / r.wall:.1f}",
                 fmt_mib(r.max_rss_kib),
@@ -329,6 +339,13 @@ def print_table(results: list[Result]) -> None:
         print("  ".join(cells).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
 
 
 def tool_version(cmd: list[str]) -> str:
@@ -379,6 +396,12 @@ def main(argv: list[str] | None = None) -> int:
         + f"; repeat {repeat} (best wall kept)"
     )
 
+    load_start = load_average()
+    if load_start is not None and load_start >= 0.5:
+        print(
+            f"warning: load average {load_start:.2f} before starting: other processes compete "
+            "for the CPU and wall times will be too high (cpu s is less affected)"
+        )
     with tempfile.TemporaryDirectory(prefix="vaultbot-bench-") as tmp:
         workdir = Path(tmp)
         corpora: list[Corpus] = []
@@ -408,6 +431,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print_table(results)
+    load_end = load_average()
+    if load_start is not None and load_end is not None:
+        print(f"load average (1 min): {load_start:.2f} at start, {load_end:.2f} at end")
     print()
     for corpus in corpora:
         walls = {r.tool: r.wall for r in results if r.corpus is corpus}

@@ -1,0 +1,120 @@
+"""The hooks of `.pre-commit-hooks.yaml`, run by the real pre-commit (`pre-commit try-repo`).
+
+pre-commit installs vaultbot from this repository into its own environment (once per test
+session, under a temporary PRE_COMMIT_HOME) and passes only the staged notes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitrepo import git, git_env, make_repo, write
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFECT = "Here is the modified article with inserted backlinks:\n\nBody [[Target]].\n"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    return make_repo(
+        tmp_path / "vault",
+        {".obsidian/app.json": "{}", "Target.md": "# Target\n", "Old Name.md": "# Old\n"},
+    )
+
+
+def try_repo(vault: Path, home: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
+    env = git_env(vault.parent)
+    env["PRE_COMMIT_HOME"] = str(home)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    args = ["--files", *files] if files else ["--all-files"]
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, *args],
+        cwd=vault, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def test_hooks_file_declares_both_hooks() -> None:
+    hooks = {
+        h["id"]: h for h in YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    }
+    assert set(hooks) == {"vaultbot", "vaultbot-fix"}
+    for hook in hooks.values():
+        assert hook["language"] == "python"
+        assert hook["types"] == ["markdown"]
+        assert hook["require_serial"] is True
+        assert hook["minimum_pre_commit_version"]
+
+
+def test_check_hook_fails_on_a_defective_note(vault: Path, pre_commit_home: Path) -> None:
+    write(vault, {"notes/bad note.md": DEFECT})
+    git(vault, "add", "-A")
+    done = try_repo(vault, pre_commit_home, "vaultbot", "notes/bad note.md")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "notes/bad note.md:1:1: ED001 [editorial-line]" in done.stdout
+
+
+def test_check_hook_passes_a_clean_note(vault: Path, pre_commit_home: Path) -> None:
+    write(vault, {"clean.md": "Body [[Target]].\n"})
+    git(vault, "add", "-A")
+    done = try_repo(vault, pre_commit_home, "vaultbot", "clean.md")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+
+
+def test_fix_hook_repairs_and_reports_modification(vault: Path, pre_commit_home: Path) -> None:
+    write(vault, {"bad.md": DEFECT})
+    git(vault, "add", "-A")
+    done = try_repo(vault, pre_commit_home, "vaultbot-fix", "bad.md")
+    assert done.returncode == 1
+    assert "files were modified by this hook" in done.stdout
+    assert (vault / "bad.md").read_text() == "Body [[Target]].\n"
+    git(vault, "add", "-A")
+    again = try_repo(vault, pre_commit_home, "vaultbot-fix", "bad.md")
+    assert again.returncode == 0, again.stdout
+
+
+def test_links_resolve_against_the_whole_vault_as_staged(
+    vault: Path, pre_commit_home: Path
+) -> None:
+    # A rename and a new note in the same commit: the old name no longer resolves, the new
+    # note does, and notes that are not staged still count as targets.
+    git(vault, "mv", "Old Name.md", "New Name.md")
+    write(
+        vault, {"fresh.md": "# Fresh\n", "a.md": "[[Old Name]] [[New Name]] [[fresh]] [[Target]]\n"}
+    )
+    git(vault, "add", "-A")
+    done = try_repo(vault, pre_commit_home, "vaultbot", "a.md", "fresh.md", "New Name.md")
+    assert done.returncode == 1
+    findings = [line for line in done.stdout.splitlines() if ": LK001 " in line]
+    assert findings == [
+        "a.md:1:1: LK001 [link-target-missing] Link target 'Old Name' does not exist"
+    ]
+
+
+def test_deleted_target_does_not_resolve(vault: Path, pre_commit_home: Path) -> None:
+    git(vault, "rm", "-q", "Target.md")
+    write(vault, {"b.md": "[[Target]]\n"})
+    git(vault, "add", "-A")
+    done = try_repo(vault, pre_commit_home, "vaultbot", "b.md")
+    assert done.returncode == 1
+    assert "b.md:1:1: LK001" in done.stdout
+
+
+def test_only_markdown_files_are_passed(vault: Path, pre_commit_home: Path) -> None:
+    write(vault, {"data.txt": DEFECT})
+    git(vault, "add", "-A")
+    done = try_repo(vault, pre_commit_home, "vaultbot", "data.txt")
+    assert done.returncode == 0
+    assert "(no files to check)" in done.stdout
