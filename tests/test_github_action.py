@@ -166,7 +166,7 @@ def test_hostile_note_names_and_text_cannot_inject(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2  # one command a finding: no line break got through
     for line in lines:
-        command, _, message = line[2:].partition("::")
+        command, _, _message = line[2:].partition("::")
         assert line.startswith("::error file=a%3A%3Aerror file=x.md%3A%3Aboom.md,line=1,")
         assert "::" not in command and "\r" not in line
     assert lines[0].endswith("::Link target '50%25 off, 3:00%0Dnow' does not exist")
@@ -254,7 +254,7 @@ def test_action_fix_step_commits_to_the_pr_branch(pr: dict[str, Any], tmp_path: 
     fixed = (pr["repo"] / "long.md").read_text()
     assert "Here is the modified article" not in fixed  # ED001 in a changed note is fixed too
     assert ANCHOR.format("00:05:52", "00:05:52") in fixed
-    assert not (pr["repo"] / "notes" / "new.md").read_text() != NEW_NOTE  # nothing to fix there
+    assert (pr["repo"] / "notes" / "new.md").read_text() == NEW_NOTE  # nothing to fix there
 
 
 def test_action_fix_step_is_skipped_for_forks() -> None:
