@@ -1,25 +1,21 @@
-"""The rule registry: every rule class, in code order, from one explicit list."""
+"""The rule registry: every rule class, in code order, from the rule modules' `RULES`."""
 
 from __future__ import annotations
 
+from vaultbot.rules import editorial, frontmatter, links, markdown, ranges, timestamps
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
-from vaultbot.rules.editorial import EditorialLine
-from vaultbot.rules.frontmatter import FrontmatterInvalid
-from vaultbot.rules.links import LinkTargetMissing
-from vaultbot.rules.ranges import RangeReversed, RangeUnclosed
-from vaultbot.rules.timestamps import TimestampMalformed, TimestampMismatch, TimestampUnclosed
 
+#: Every rule, in code order. Each rule module lists its own rules in `RULES`; adding a rule
+#: means adding it there (and a module here), nothing else.
 ALL_RULES: tuple[type[Rule], ...] = tuple(
     sorted(
         (
-            EditorialLine,
-            FrontmatterInvalid,
-            LinkTargetMissing,
-            RangeReversed,
-            RangeUnclosed,
-            TimestampMalformed,
-            TimestampMismatch,
-            TimestampUnclosed,
+            *editorial.RULES,
+            *frontmatter.RULES,
+            *links.RULES,
+            *markdown.RULES,
+            *ranges.RULES,
+            *timestamps.RULES,
         ),
         key=lambda rule: rule.code,
     )

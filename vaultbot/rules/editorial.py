@@ -179,3 +179,7 @@ class EditorialLine(Rule):
         head = prose_lines(range(first, last + 1), PREAMBLE_LINES, True)
         tail = prose_lines(range(last, first - 1, -1), POSTAMBLE_LINES, False)
         return set(head) | set(tail)
+
+
+#: The rules this module defines, for the registry in `vaultbot.rules`.
+RULES: tuple[type[Rule], ...] = (EditorialLine,)

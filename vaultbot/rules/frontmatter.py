@@ -52,3 +52,7 @@ class FrontmatterInvalid(Rule):
         start, end = note.line_span(number)
         offset = min(start + column, end)
         yield self.finding(offset, max(end, offset), f"Front matter is not valid YAML: {message}")
+
+
+#: The rules this module defines, for the registry in `vaultbot.rules`.
+RULES: tuple[type[Rule], ...] = (FrontmatterInvalid,)

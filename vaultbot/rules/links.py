@@ -216,3 +216,7 @@ def _stub(link: Link, folder: str) -> Fix | None:
 
 def _yaml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+#: The rules this module defines, for the registry in `vaultbot.rules`.
+RULES: tuple[type[Rule], ...] = (LinkTargetMissing,)

@@ -73,3 +73,7 @@ class RangeReversed(Rule):
                     rng.second.end,
                     f"Time range runs backwards: [{first}] to [{second}]",
                 )
+
+
+#: The rules this module defines, for the registry in `vaultbot.rules`.
+RULES: tuple[type[Rule], ...] = (RangeUnclosed, RangeReversed)

@@ -298,3 +298,7 @@ class TimestampUnclosed(Rule):
                 yield self.finding(
                     anchor.start, anchor.end, "Timestamp label bracket is not closed", fix
                 )
+
+
+#: The rules this module defines, for the registry in `vaultbot.rules`.
+RULES: tuple[type[Rule], ...] = (TimestampMalformed, TimestampMismatch, TimestampUnclosed)
