@@ -186,6 +186,34 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
             ANCHOR.format("01:21:22", "00:21:22") + " - " + ANCHOR.format("01:21:51", "01:21:51"),
             ANCHOR.format("01:21:22", "01:21:22") + " - " + ANCHOR.format("01:21:51", "01:21:51"),
         ),
+        # TS004: canonical spelling, the label deciding what MM:SS meant
+        (ANCHOR.format("34:29", "34:29"), ANCHOR.format("00:34:29", "00:34:29")),
+        (ANCHOR.format("12:24", "00:12:24"), ANCHOR.format("00:12:24", "00:12:24")),
+        (ANCHOR.format("01:15", "01:15:00"), ANCHOR.format("01:15:00", "01:15:00")),
+        (ANCHOR.format("1:31:11", "01:31:11"), ANCHOR.format("01:31:11", "01:31:11")),
+        (ANCHOR.format("00:11:00", "0:11:00"), ANCHOR.format("00:11:00", "00:11:00")),
+        # TS005: the canonical anchor is rebuilt; a swallowed `]]` goes back before it
+        (
+            'x <a class_yt-timestamp" data-t="00:13:05">[00:13:05]</a>.\n',
+            "x " + ANCHOR.format("00:13:05", "00:13:05") + ".\n",
+        ),
+        (
+            'See [[indiapakistan_relations | <a class="yt-timestamp" data-t="00:53:59]]</a>.\n',
+            "See [[indiapakistan_relations]] " + ANCHOR.format("00:53:59", "00:53:59") + ".\n",
+        ),
+        (
+            'x [01:22:00](<a class="yt-timestamp" data-t="01:22:00">22:00</a>).\n',
+            "x " + ANCHOR.format("01:22:00", "01:22:00") + ".\n",
+        ),
+        # TS006: a bare label in a note about a video gets its anchor
+        (
+            "---\nvideoId: abcdefghijk\n---\nLater [00:12:10] - [00:12:40].\n",
+            "---\nvideoId: abcdefghijk\n---\nLater "
+            + ANCHOR.format("00:12:10", "00:12:10")
+            + " - "
+            + ANCHOR.format("00:12:40", "00:12:40")
+            + ".\n",
+        ),
         # LK001 relink: exactly one note matches after folding; the visible text stays
         (
             "See [[india_pakistan_relations]].\n",

@@ -17,6 +17,10 @@ _OPEN = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>')
 _CLOSE = "</a>"
 _BARE = re.compile(r"(?<![\[\w])\[(\d{1,2}:\d{2}:\d{2})\](?![\](\w])")
 _DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
+# Almost an anchor (TS005): an `<a` tag naming a timestamp class or a `data`/`data-t` time.
+_ANCHOR_LIKE = re.compile(r'<a\b[^<>]*?(?:timestamp|\bdata(?:-t)?\s*=\s*"?\s*\d{1,3}:\d)[^<>]*>?')
+_TIME_IN = re.compile(r"(?<![\d:])\d{1,3}:\d{1,2}(?::\d{1,2})?(?![\d:])")
+_WRAPPED_BEFORE = re.compile(r"\[(\d{1,3}:\d{2}(?::\d{2})?)\]\($")
 # A dash, then (past spaces and hidden `%% … %%` comments) the end of the line or punctuation.
 _DANGLING_DASH = re.compile(r"[ \t]*[-–—][ \t]*(?:%%.*?%%[ \t]*)?(?:\r?$|[.,;:!?)\]])", re.M)
 
@@ -164,20 +168,27 @@ def anchors(note: Note) -> list[Anchor]:
 
 def _find_anchors(note: Note) -> list[Anchor]:
     """Anchors in prose, and bare `[HH:MM:SS]` labels in notes that have a video."""
-    text = note.text
-    found: list[Anchor] = []
-    for m in _OPEN.finditer(text, note.body_start):
-        if not note.is_prose(m.start()):
-            continue
-        found.append(_anchor_at(text, m))
+    corrupt = [(c.start, c.end) for c in corrupt_anchors(note)]
+    # An anchor that is part of a broken construct is timestamp-corrupt's, not a timestamp.
+    found = [a for a in note.memo(_anchor_tags) if not any(s <= a.start < e for s, e in corrupt)]
     if note.video_id is not None or found:
-        covered = [(a.start, a.end) for a in found]
-        for m in _BARE.finditer(text, note.body_start):
+        covered = [(a.start, a.end) for a in found] + corrupt
+        for m in _BARE.finditer(note.text, note.body_start):
             if note.is_prose(m.start()) and not any(s <= m.start() < e for s, e in covered):
                 label_start = m.start() + 1
                 found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
     found.sort(key=lambda a: a.start)
     return found
+
+
+def _anchor_tags(note: Note) -> list[Anchor]:
+    """The well-formed `<a class="yt-timestamp" data-t="…">` anchors in prose."""
+    text = note.text
+    return [
+        _anchor_at(text, m)
+        for m in _OPEN.finditer(text, note.body_start)
+        if note.is_prose(m.start())
+    ]
 
 
 def _anchor_at(text: str, m: re.Match[str]) -> Anchor:
@@ -211,6 +222,82 @@ def _anchor_at(text: str, m: re.Match[str]) -> Anchor:
         m.start(), close + len(_CLOSE), m.group(1), label, label_start, True, bracket_closed,
         m.start(1),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Corrupt:
+    """A broken timestamp tag, and the instant it still tells, if one can be read."""
+
+    start: int
+    end: int
+    reason: str
+    seconds: int | None  # the recoverable instant, or None
+
+
+def corrupt_anchors(note: Note) -> list[Corrupt]:
+    """Broken yt-timestamp tags in prose, in text order (computed once per note)."""
+    return note.memo(_find_corrupt)
+
+
+def _find_corrupt(note: Note) -> list[Corrupt]:
+    text = note.text
+    found: list[Corrupt] = []
+    for m in _ANCHOR_LIKE.finditer(text, note.body_start):
+        if _OPEN.match(text, m.start()) or not note.is_prose(m.start()):
+            continue
+        tag = m.group()
+        end = m.end()
+        label = ""
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end == -1 else line_end
+        close = text.find(_CLOSE, end, line_end)
+        if close != -1 and "<a" not in text[end:close]:
+            label = text[end:close]
+            end = close + len(_CLOSE)
+        found.append(Corrupt(m.start(), end, _corruption(tag), _recover(tag, label)))
+    for anchor in note.memo(_anchor_tags):
+        if not anchor.closed:
+            continue
+        before = _WRAPPED_BEFORE.search(text, max(0, anchor.start - 16), anchor.start)
+        if before is not None and text.startswith(")", anchor.end):
+            label = f"[{before.group(1)}]"
+            seconds = _recover(f'data-t="{anchor.data_t_text}"', label)
+            found.append(
+                Corrupt(before.start(), anchor.end + 1, "wrapped in a Markdown link", seconds)
+            )
+        elif not text.startswith("[", anchor.label_start - 1) and anchor.label_text:
+            seconds = _recover(f'data-t="{anchor.data_t_text}"', anchor.label_text)
+            found.append(Corrupt(anchor.start, anchor.end, "label without its brackets", seconds))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _corruption(tag: str) -> str:
+    if not tag.endswith(">"):
+        return "the tag is never closed"
+    if 'class="yt-timestamp"' not in tag:
+        return "broken class attribute"
+    if "data-t=" not in tag:
+        return "`data` instead of `data-t`"
+    return "broken attributes"
+
+
+def _recover(tag: str, label: str) -> int | None:
+    """The instant both the tag and the label tell (or the one that tells one), else None."""
+    times = [t for t in (*_TIME_IN.findall(tag)[:1], *_TIME_IN.findall(label)[:1])]
+    readings: list[set[int]] = []
+    for t in times:
+        parsed = parse_time(t)
+        if parsed is not None:
+            readings.append(parsed.readings())
+        elif (lenient := parse_lenient(t)) is not None:
+            readings.append({lenient})
+        else:
+            return None
+    if not readings:
+        return None
+    common = set.intersection(*readings)
+    return common.pop() if len(common) == 1 else None
 
 
 def ranges(note: Note, found: list[Anchor]) -> Iterator[Range]:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from vaultbot.rules import editorial, frontmatter, links, markdown, ranges, timestamps
+from vaultbot.rules import (
+    editorial,
+    frontmatter,
+    links,
+    markdown,
+    ranges,
+    timestamp_hygiene,
+    timestamps,
+)
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
 
 #: Every rule, in code order. Each rule module lists its own rules in `RULES`; adding a rule
@@ -16,6 +24,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             *markdown.RULES,
             *ranges.RULES,
             *timestamps.RULES,
+            *timestamp_hygiene.RULES,
         ),
         key=lambda rule: rule.code,
     )
