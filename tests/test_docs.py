@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from vaultbot import docs
+from vaultbot.cli import main
 from vaultbot.rules import ALL_RULES, Rule
 
 HEADINGS = ["## What it does", "## Why is this bad?", "## Example", "## Fix safety"]
@@ -25,3 +28,19 @@ def test_rule_docs(rule: type[Rule]) -> None:
 
 def test_codes_and_names_are_unique() -> None:
     assert len({r.code for r in ALL_RULES}) == len({r.name for r in ALL_RULES}) == len(ALL_RULES)
+
+
+def test_docs_pages_are_generated_from_the_docstrings() -> None:
+    # Regenerate with: python -m vaultbot.docs docs/rules
+    folder = Path(__file__).resolve().parents[1] / "docs" / "rules"
+    expected = docs.expected_files()
+    actual = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
+    assert sorted(actual) == sorted(expected)
+    for name, text in expected.items():
+        assert actual[name] == text, f"docs/rules/{name} is stale"
+
+
+def test_explain_prints_the_docs_page(capsys: pytest.CaptureFixture[str]) -> None:
+    for rule in ALL_RULES:
+        assert main(["explain", rule.code]) == 0
+        assert capsys.readouterr().out == docs.page(rule)

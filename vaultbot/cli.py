@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from vaultbot import __version__
+from vaultbot import __version__, docs
 from vaultbot.config import ConfigError
 from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run
 from vaultbot.git import GitError, commit_fixes, install_hook
@@ -274,7 +274,7 @@ def explain(rule: str) -> None:
     if found is None:
         _error(f"unknown rule '{rule}' (see `vaultbot rules`)")
         sys.exit(EXIT_ERROR)
-    click.echo(f"# {found.name} ({found.code})\n\nSeverity: {found.severity}\n\n{found.docs()}")
+    click.echo(docs.page(found), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
