@@ -6,10 +6,13 @@ splits `T` on `:` as H:M:S without checks. Canonical is `HH:MM:SS`.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from vaultbot.note import Note
 
@@ -32,7 +35,7 @@ class Time:
     text: str
     fields: tuple[int, ...]
 
-    @property
+    @cached_property
     def seconds(self) -> int:
         """Seconds as a reader reads it (2 fields: MM:SS)."""
         if len(self.fields) == 2:
@@ -40,7 +43,7 @@ class Time:
         h, m, s = self.fields
         return h * 3600 + m * 60 + s
 
-    @property
+    @cached_property
     def site_seconds(self) -> int:
         """Seconds as the site's renderer reads `data-t` (2 fields: H:MM)."""
         if len(self.fields) == 2:
@@ -64,6 +67,7 @@ def format_seconds(seconds: int) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}"
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_time(text: str) -> Time | None:
     """A time with 2 or 3 numeric fields, minutes and seconds two digits below 60; else None.
 
@@ -141,11 +145,11 @@ class Anchor:
     def is_bare(self) -> bool:
         return self.data_t_text is None
 
-    @property
+    @cached_property
     def data_t(self) -> Time | None:
         return None if self.data_t_text is None else parse_time(self.data_t_text)
 
-    @property
+    @cached_property
     def label(self) -> Time | None:
         return None if self.label_text is None else parse_time(self.label_text)
 
@@ -170,15 +174,21 @@ def _find_anchors(note: Note) -> list[Anchor]:
     """Anchors in prose, and bare `[HH:MM:SS]` labels in notes that have a video."""
     corrupt = [(c.start, c.end) for c in corrupt_anchors(note)]
     # An anchor that is part of a broken construct is timestamp-corrupt's, not a timestamp.
-    found = [a for a in note.memo(_anchor_tags) if not any(s <= a.start < e for s, e in corrupt)]
+    found = [a for a in note.memo(_anchor_tags) if not _within(corrupt, a.start)]
     if note.video_id is not None or found:
-        covered = [(a.start, a.end) for a in found] + corrupt
+        covered = sorted([(a.start, a.end) for a in found] + corrupt)
         for m in _BARE.finditer(note.text, note.body_start):
-            if note.is_prose(m.start()) and not any(s <= m.start() < e for s, e in covered):
+            if note.is_prose(m.start()) and not _within(covered, m.start()):
                 label_start = m.start() + 1
                 found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
     found.sort(key=lambda a: a.start)
     return found
+
+
+def _within(spans: list[tuple[int, int]], offset: int) -> bool:
+    """Whether `offset` lies in one of the sorted, non-overlapping `spans`."""
+    i = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
 
 
 def _anchor_tags(note: Note) -> list[Anchor]:
