@@ -22,7 +22,7 @@ def test_rule_docs(rule: type[Rule]) -> None:
     assert positions == sorted(positions)
     assert rule.summary() and not rule.summary().startswith("#")
     assert re.fullmatch(r"[A-Z]{2}\d{3}", rule.code)
-    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name)
+    assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", rule.name)
     assert rule.severity in ("error", "warning", "info")
 
 

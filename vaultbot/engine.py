@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -63,12 +64,18 @@ class NoteReport:
     fixed: Counter[str] = field(default_factory=Counter)  # rule code -> fixes applied
     diff: str | None = None
     creates: dict[str, str] = field(default_factory=dict)
+    #: For fix runs: the findings of the note as it was read, before any fix.
+    initial: list[Result] = field(default_factory=list)
+    #: For fix runs: the titles of the fixes applied, by rule code and line (of the original).
+    applied: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 @dataclass
 class Report:
     notes: list[NoteReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # errors not tied to one note
+    planned: int = 0  # how many notes the run set out to process
+    interrupted: bool = False  # stopped by Ctrl-C: `notes` holds what was finished
 
     @property
     def results(self) -> list[Result]:
@@ -161,6 +168,10 @@ def _process(rel: str) -> NoteReport:
             outcome = fixes.fix_note(note, vault, _job.rules, _job.unsafe)
             report.fixed = outcome.fixed
             report.creates = outcome.creates
+            report.initial = [to_result(note, f, display) for f in outcome.initial]
+            report.applied = [
+                (code, note.line_of(start), title) for code, start, title in outcome.applied
+            ]
             if outcome.changed and outcome.note.text != note.text:
                 new = fixes.encode(outcome.note)
                 report.diff = fixes.unified_diff(display, note.text, outcome.note.text)
@@ -188,23 +199,56 @@ def display_path(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
-def run(job: Job, rels: Sequence[str], jobs: int | None = None) -> Report:
-    """Process the notes `rels` of the job's vault, in parallel when it pays."""
+def run(
+    job: Job,
+    rels: Sequence[str],
+    jobs: int | None = None,
+    progress: Callable[[NoteReport], None] | None = None,
+) -> Report:
+    """Process the notes `rels` of the job's vault, in parallel when it pays.
+
+    `progress` is called in this process once per finished note. Ctrl-C stops the run between
+    notes: each note is then either untouched or completely written (writes are atomic), and
+    the report holds the notes that were finished, with `interrupted` set.
+    """
     global _job
     _job = job
     jobs = jobs or os.cpu_count() or 1
+    report = Report(planned=len(rels))
     try:
         parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
         if parallel and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(jobs) as pool:
+            pool = ctx.Pool(jobs, initializer=_ignore_sigint)
+            try:
                 chunk = max(16, len(rels) // (jobs * 8))
-                notes = pool.map(_process, rels, chunksize=chunk)
+                for note in pool.imap(_process, rels, chunksize=chunk):
+                    _collect(report, note, progress)
+                pool.close()
+            finally:
+                pool.terminate()
+                pool.join()
         else:
-            notes = [_process(rel) for rel in rels]
+            for rel in rels:
+                _collect(report, _process(rel), progress)
+    except KeyboardInterrupt:
+        report.interrupted = True
     finally:
         _job = None
-    return Report(notes=notes)
+    return report
+
+
+def _collect(
+    report: Report, note: NoteReport, progress: Callable[[NoteReport], None] | None
+) -> None:
+    report.notes.append(note)
+    if progress is not None:
+        progress(note)
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops handing out notes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass

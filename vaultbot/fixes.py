@@ -38,6 +38,9 @@ class FixOutcome:
     fixed: Counter[str] = field(default_factory=Counter)  # rule code -> fixes applied
     remaining: list[Finding] = field(default_factory=list)
     creates: dict[str, str] = field(default_factory=dict)  # new notes: rel path -> text
+    initial: list[Finding] = field(default_factory=list)  # findings before any fix
+    #: (rule code, offset in the original text, fix title) of each fix of the first round
+    applied: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -81,6 +84,9 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
     for _ in range(MAX_ROUNDS):
         current = outcome.note
         found = check_note(current, vault, rules)
+        first_round = current is note
+        if first_round:
+            outcome.initial = list(found)
         fixes = [f for f in found if applicable(f, unsafe)]
         for finding in [f for f in fixes if f.fix and not f.fix.edits]:
             # A fix that only creates a note (a stub) is done once; the link then resolves.
@@ -103,6 +109,8 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
         for finding in fixes:
             if finding.fix in taken:
                 outcome.fixed[finding.rule.code] += 1
+                if first_round:
+                    outcome.applied.append((finding.rule.code, finding.start, finding.fix.title))
         outcome.note = fixed
     raise FixError(
         f"{note.rel}: fixes did not converge after {MAX_ROUNDS} rounds; the note was not "
