@@ -192,14 +192,14 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
         (ANCHOR.format("01:15", "01:15:00"), ANCHOR.format("01:15:00", "01:15:00")),
         (ANCHOR.format("1:31:11", "01:31:11"), ANCHOR.format("01:31:11", "01:31:11")),
         (ANCHOR.format("00:11:00", "0:11:00"), ANCHOR.format("00:11:00", "00:11:00")),
-        # TS005: the canonical anchor is rebuilt; a swallowed `]]` goes back before it
+        # TS005: the canonical anchor is rebuilt; a swallowed `]]` goes back after it
         (
             'x <a class_yt-timestamp" data-t="00:13:05">[00:13:05]</a>.\n',
             "x " + ANCHOR.format("00:13:05", "00:13:05") + ".\n",
         ),
         (
             'See [[indiapakistan_relations | <a class="yt-timestamp" data-t="00:53:59]]</a>.\n',
-            "See [[indiapakistan_relations]] " + ANCHOR.format("00:53:59", "00:53:59") + ".\n",
+            "See [[indiapakistan_relations | " + ANCHOR.format("00:53:59", "00:53:59") + "]].\n",
         ),
         (
             'x [01:22:00](<a class="yt-timestamp" data-t="01:22:00">22:00</a>).\n',

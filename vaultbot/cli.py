@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 
 import click
 
-from vaultbot import __version__, docs
+from vaultbot import __version__, clean, docs
 from vaultbot.config import ConfigError
 from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run
-from vaultbot.git import GitError, commit_fixes, install_hook
-from vaultbot.output import FORMATTERS, job_summary, summary
+from vaultbot.git import GitError, commit_fixes, install_hook, start_branch
+from vaultbot.output import FORMATTERS, html_report, job_summary, summary
 from vaultbot.rules import ALL_RULES, lookup
 from vaultbot.rules.base import SEVERITIES
 
@@ -237,14 +237,90 @@ def fix(
 
 
 def _commit(p: Plan, report: Report, name: str, email: str) -> str:
-    written = [p.vault.root / n.rel for n in report.notes if n.diff]
-    written += [p.vault.root / rel for n in report.notes for rel in n.creates]
+    written = clean.changed_files(report, p.vault.root)
     try:
         sha = commit_fixes(p.vault.root, written, summary.commit_message(report), name, email)
     except GitError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
     return f"Committed {sha[:12]}." if sha else "Nothing to commit."
+
+
+@cli.command("clean")
+@click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file to use instead of the discovered one.",
+)
+@click.option("--select", multiple=True, help="Rules to run (codes, names or code prefixes).")
+@click.option("--ignore", multiple=True, help="Rules to skip.")
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--dry-run", is_flag=True, help="Write nothing; the table says what would change.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a self-contained HTML report to this file.",
+)
+@click.option(
+    "--commit",
+    is_flag=True,
+    help="Commit all fixes as one bot commit on a new branch (never pushes).",
+)
+@click.option("--branch", help="Branch for --commit (default: vaultbot/cleanup-YYYY-MM-DD).")
+@click.option("--allow-dirty", is_flag=True, help="Let --commit start on a dirty work tree.")
+@click.option(
+    "--bot-name",
+    default="vaultbot[bot]",
+    show_default=True,
+    help="Author and committer name of the bot commit.",
+)
+@click.option("--bot-email", default="vaultbot@users.noreply.github.com", show_default=True,
+              help="Author and committer email of the bot commit.")  # fmt: skip
+def clean_command(
+    vault: Path | None,
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int | None,
+    dry_run: bool,
+    unsafe_fixes: bool,
+    report_path: Path | None,
+    commit: bool,
+    branch: str | None,
+    allow_dirty: bool,
+    bot_name: str,
+    bot_email: str,
+) -> None:
+    """Check and fix a whole vault, with progress, a summary table and an optional report."""
+    target = vault or Path(".")
+    overrides = {} if unsafe_fixes else dict(NO_FUZZY)
+    p = _plan((target,), vault, config_path, select, ignore, overrides)
+    if commit and not dry_run:
+        try:
+            start_branch(p.vault.root, branch or clean.branch_name(), allow_dirty)
+        except GitError as exc:
+            _error(str(exc))
+            sys.exit(EXIT_ERROR)
+    job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not dry_run)
+    report = clean.clean(p, job, jobs)
+    report.errors[:0] = p.errors
+    if not dry_run:
+        report.errors.extend(report.create_stubs(p.vault.root))
+    clean.render(report, dry_run, sys.stdout)
+    if report_path is not None:
+        text = html_report.render(report, str(p.vault.root.name), dry_run)
+        report_path.write_text(text, encoding="utf-8")
+        click.echo(f"Report written to {report_path}")
+    if commit and not dry_run and not report.interrupted:
+        click.echo(_commit(p, report, bot_name, bot_email))
+    if report.interrupted:
+        sys.exit(130)
+    changed = any(n.fixed for n in report.notes)
+    _finish(report, "", None, changed or bool(report.results))
 
 
 @cli.command("install-hook")

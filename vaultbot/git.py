@@ -148,3 +148,20 @@ def install_hook(start: Path, force: bool = False) -> Path:
     target.write_bytes(script)
     target.chmod(0o755)
     return target
+
+
+def start_branch(start: Path, name: str, allow_dirty: bool = False) -> None:
+    """Create branch `name` at HEAD and switch to it, refusing a dirty work tree."""
+    repo = repo_at(start)
+    if not allow_dirty and repo.is_dirty(untracked_files=True):
+        raise GitError(
+            "the work tree has uncommitted changes or untracked files; commit or stash them "
+            "first, or pass --allow-dirty"
+        )
+    if name in repo.heads:
+        raise GitError(f"branch '{name}' already exists; choose another with --branch")
+    try:
+        repo.git.check_ref_format("--branch", name)
+    except git.GitCommandError:
+        raise GitError(f"'{name}' is not a valid branch name") from None
+    repo.create_head(name).checkout()

@@ -93,7 +93,7 @@ class TimestampCorrupt(Rule):
     ## Fix safety
     Safe when the instant can be recovered (the tag's time, the label's time, or both telling
     the same instant): the canonical anchor is rebuilt in place. A `]]` swallowed by a broken
-    tag is put back before it, so the wikilink it closed stays closed.
+    tag is put back after it, so the wikilink it closed stays closed.
     """
 
     code, name, severity = "TS005", "timestamp-corrupt", "error"
@@ -105,7 +105,7 @@ class TimestampCorrupt(Rule):
                 raw = note.text[corrupt.start : corrupt.end]
                 rebuilt = canonical_anchor(corrupt.seconds)
                 if "]]" in raw:
-                    rebuilt = "]] " + rebuilt
+                    rebuilt += "]]"  # the wikilink the broken tag swallowed stays closed
                 edit = Edit(corrupt.start, corrupt.end, rebuilt)
                 fix = Fix("safe", (edit,), "Rebuild the anchor")
             message = f"Broken timestamp tag: {corrupt.reason}"

@@ -1,0 +1,152 @@
+"""`vaultbot clean`: check and fix a whole vault once, for a person at a terminal.
+
+Progress while it works, a table at the end (per rule: found / fixed / left, and the notes with
+the most findings left), an optional HTML report, and an optional bot commit on a new branch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vaultbot.engine import Job, NoteReport, Plan, Report, run
+
+TOP_NOTES = 10
+
+
+@dataclass
+class Tally:
+    """Counts per rule code over a clean run."""
+
+    found: Counter[str] = field(default_factory=Counter)
+    fixed: Counter[str] = field(default_factory=Counter)
+    left: Counter[str] = field(default_factory=Counter)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, report: Report) -> Tally:
+        tally = cls()
+        for note in report.notes:
+            for result in note.initial:
+                tally.found[result.code] += 1
+                tally.names[result.code] = result.rule
+            tally.fixed.update(note.fixed)
+            for result in note.results:
+                tally.left[result.code] += 1
+                tally.names[result.code] = result.rule
+        return tally
+
+
+@contextmanager
+def progress_reporter(
+    total: int, out: TextIO, interactive: bool
+) -> Iterator[Callable[[NoteReport], None]]:
+    """A rich progress bar on a terminal; a plain line every 10% otherwise."""
+    if interactive:
+        console = Console(file=out)
+        columns = (
+            TextColumn("[bold]Cleaning"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("notes"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("clean", total=total)
+            yield lambda note: bar.advance(task)
+        return
+    done = 0
+    step = max(1, total // 10)
+
+    def plain(note: NoteReport) -> None:
+        nonlocal done
+        done += 1
+        if done % step == 0 or done == total:
+            print(f"vaultbot: {done}/{total} notes processed", file=out, flush=True)
+
+    yield plain
+
+
+def clean(p: Plan, job: Job, jobs: int | None, out: TextIO = sys.stderr) -> Report:
+    """Run the fixer over the plan's notes with progress on `out`."""
+    interactive = out.isatty()
+    with progress_reporter(len(p.notes), out, interactive) as advance:
+        return run(job, p.notes, jobs, progress=advance)
+
+
+def summary_table(report: Report, dry_run: bool) -> Table:
+    tally = Tally.of(report)
+    title = "vaultbot clean (dry run: nothing written)" if dry_run else "vaultbot clean"
+    table = Table(title=title)
+    table.add_column("rule")
+    table.add_column("name")
+    table.add_column("found", justify="right")
+    table.add_column("would fix" if dry_run else "fixed", justify="right")
+    table.add_column("left", justify="right")
+    for code in sorted(tally.found | tally.left | tally.fixed):
+        table.add_row(
+            code,
+            tally.names.get(code, ""),
+            str(tally.found[code]),
+            str(tally.fixed[code]),
+            str(tally.left[code]),
+        )
+    table.add_section()
+    table.add_row(
+        "total",
+        "",
+        str(sum(tally.found.values())),
+        str(sum(tally.fixed.values())),
+        str(sum(tally.left.values())),
+    )
+    return table
+
+
+def worst_notes_table(report: Report) -> Table | None:
+    ranked = sorted(
+        ((len(n.results), n.results[0].path) for n in report.notes if n.results),
+        key=lambda item: (-item[0], item[1]),
+    )[:TOP_NOTES]
+    if not ranked:
+        return None
+    table = Table(title="Notes with the most findings left")
+    table.add_column("findings", justify="right")
+    table.add_column("note")
+    for count, path in ranked:
+        table.add_row(str(count), path)
+    return table
+
+
+def render(report: Report, dry_run: bool, out: TextIO) -> None:
+    """The closing tables, and how far an interrupted run got."""
+    console = Console(file=out, width=max(100, Console(file=out).width))
+    console.print(summary_table(report, dry_run))
+    worst = worst_notes_table(report)
+    if worst is not None:
+        console.print(worst)
+    if report.interrupted:
+        console.print(
+            f"[bold red]Interrupted[/] after {len(report.notes)} of {report.planned} notes; "
+            "every note is either unchanged or completely fixed."
+        )
+
+
+def branch_name(today: dt.date | None = None) -> str:
+    return f"vaultbot/cleanup-{(today or dt.date.today()).isoformat()}"
+
+
+def changed_files(report: Report, root: Path) -> list[Path]:
+    """The files this run wrote: fixed notes and created stubs, nothing else."""
+    files = [root / n.rel for n in report.notes if n.diff]
+    files += [root / rel for n in report.notes for rel in n.creates]
+    return files

@@ -1,0 +1,129 @@
+"""A self-contained HTML report of a clean run: no scripts, no fonts, no network fetches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import Counter
+
+from vaultbot import __version__
+from vaultbot.engine import Report
+
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
+h1{margin-bottom:.2rem} .muted{color:#666} table{border-collapse:collapse;margin:1rem 0;width:100%}
+th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums} code{font-size:90%}
+.bar{fill:#6a4c93} .fixed{fill:#3a9d5d} svg text{font:12px system-ui,sans-serif;fill:#222}
+details{margin:.3rem 0} summary{cursor:pointer} .kpi{display:inline-block;margin-right:2rem}
+.kpi b{display:block;font-size:1.8rem}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _bar_chart(found: Counter[str], fixed: Counter[str], names: dict[str, str]) -> str:
+    codes = sorted(found, key=lambda c: (-found[c], c))
+    if not codes:
+        return "<p>No findings.</p>"
+    top = max(found.values())
+    row, label_w, width = 26, 230, 420
+    parts = [
+        f'<svg role="img" aria-label="Findings per rule" width="{label_w + width + 80}" '
+        f'height="{row * len(codes) + 10}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, code in enumerate(codes):
+        y = i * row + 5
+        w = max(1, round(width * found[code] / top))
+        fw = round(width * fixed[code] / top)
+        parts.append(f'<text x="0" y="{y + 15}">{_e(code)} {_e(names.get(code, ""))}</text>')
+        parts.append(f'<rect class="bar" x="{label_w}" y="{y}" width="{w}" height="18"/>')
+        if fw:
+            parts.append(f'<rect class="fixed" x="{label_w}" y="{y}" width="{fw}" height="18"/>')
+        parts.append(
+            f'<text x="{label_w + w + 6}" y="{y + 15}" data-code="{_e(code)}">{found[code]}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render(report: Report, title: str, dry_run: bool) -> str:
+    found: Counter[str] = Counter()
+    fixed: Counter[str] = Counter()
+    left: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    missing: Counter[str] = Counter()
+    for note in report.notes:
+        for r in note.initial:
+            found[r.code] += 1
+            names[r.code] = r.rule
+            if r.code == "LK001" and "'" in r.message:
+                missing[r.message.split("'")[1]] += 1
+        fixed.update(note.fixed)
+        for r in note.results:
+            left[r.code] += 1
+            names[r.code] = r.rule
+    verb = "would fix" if dry_run else "fixed"
+    out = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>vaultbot report: {_e(title)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>vaultbot report</h1><p class='muted'>{_e(title)} · vaultbot {__version__} · "
+        f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}"
+        f"{' · dry run: nothing was written' if dry_run else ''}</p>",
+        '<p id="totals">'
+        f'<span class="kpi"><b id="notes-count">{len(report.notes)}</b>notes</span>'
+        f'<span class="kpi"><b id="found-count">{sum(found.values())}</b>found</span>'
+        f'<span class="kpi"><b id="fixed-count">{sum(fixed.values())}</b>{verb}</span>'
+        f'<span class="kpi"><b id="left-count">{sum(left.values())}</b>left</span></p>',
+    ]
+    if report.interrupted:
+        out.append(
+            f"<p><b>Interrupted</b> after {len(report.notes)} of {report.planned} notes.</p>"
+        )
+    out += ["<h2>Findings per rule</h2>", _bar_chart(found, fixed, names)]
+    out += ['<table id="per-rule"><tr><th>rule</th><th>name</th><th class="n">found</th>'
+            f'<th class="n">{verb}</th><th class="n">left</th></tr>']  # fmt: skip
+    for code in sorted(found | left):
+        out.append(
+            f"<tr><td>{_e(code)}</td><td>{_e(names.get(code, ''))}</td>"
+            f'<td class="n">{found[code]}</td><td class="n">{fixed[code]}</td>'
+            f'<td class="n">{left[code]}</td></tr>'
+        )
+    out.append("</table>")
+    if missing:
+        out += ["<h2>Most-linked missing targets</h2>",
+                '<table id="missing"><tr><th>target</th><th class="n">links</th></tr>']  # fmt: skip
+        for target, n in missing.most_common(20):
+            out.append(f'<tr><td>{_e(target)}</td><td class="n">{n}</td></tr>')
+        out.append("</table>")
+    worst = sorted((n for n in report.notes if n.initial), key=lambda n: (-len(n.initial), n.rel))
+    out += ["<h2>Notes with most problems</h2>",
+            '<table id="worst"><tr><th>note</th><th class="n">found</th>'
+            f'<th class="n">{verb}</th><th class="n">left</th></tr>']  # fmt: skip
+    for note in worst[:20]:
+        out.append(
+            f"<tr><td>{_e(note.initial[0].path)}</td><td class='n'>{len(note.initial)}</td>"
+            f"<td class='n'>{sum(note.fixed.values())}</td>"
+            f"<td class='n'>{len(note.results)}</td></tr>"
+        )
+    out.append("</table><h2>All findings</h2>")
+    for note in worst:
+        applied = {(code, line): title for code, line, title in note.applied}
+        out.append(
+            f"<details><summary>{_e(note.initial[0].path)} ({len(note.initial)})</summary>"
+            '<table class="findings"><tr><th class="n">line</th><th>rule</th><th>message</th>'
+            "<th>fix applied</th></tr>"
+        )
+        for r in note.initial:
+            fix = applied.get((r.code, r.line), "")
+            out.append(
+                f"<tr><td class='n'>{r.line}</td><td>{_e(r.code)}</td><td>{_e(r.message)}</td>"
+                f"<td>{_e(fix)}</td></tr>"
+            )
+        out.append("</table></details>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
