@@ -77,8 +77,9 @@ def progress_reporter(
     yield plain
 
 
-def clean(p: Plan, job: Job, jobs: int | None, out: TextIO = sys.stderr) -> Report:
-    """Run the fixer over the plan's notes with progress on `out`."""
+def clean(p: Plan, job: Job, jobs: int | None, out: TextIO | None = None) -> Report:
+    """Run the fixer over the plan's notes with progress on `out` (standard error)."""
+    out = out or sys.stderr
     interactive = out.isatty()
     with progress_reporter(len(p.notes), out, interactive) as advance:
         return run(job, p.notes, jobs, progress=advance)
@@ -119,7 +120,7 @@ def worst_notes_table(report: Report) -> Table | None:
     )[:TOP_NOTES]
     if not ranked:
         return None
-    table = Table(title="Notes with the most findings left")
+    table = Table()
     table.add_column("findings", justify="right")
     table.add_column("note")
     for count, path in ranked:
@@ -133,6 +134,7 @@ def render(report: Report, dry_run: bool, out: TextIO) -> None:
     console.print(summary_table(report, dry_run))
     worst = worst_notes_table(report)
     if worst is not None:
+        console.print("Notes with the most findings left:")
         console.print(worst)
     if report.interrupted:
         console.print(

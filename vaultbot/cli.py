@@ -12,7 +12,7 @@ import click
 from vaultbot import __version__, clean, docs
 from vaultbot.config import ConfigError
 from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run
-from vaultbot.git import GitError, commit_fixes, install_hook, start_branch
+from vaultbot.git import GitError, commit_fixes, committable, install_hook, start_branch
 from vaultbot.output import FORMATTERS, html_report, job_summary, summary
 from vaultbot.rules import ALL_RULES, lookup
 from vaultbot.rules.base import SEVERITIES
@@ -237,9 +237,12 @@ def fix(
 
 
 def _commit(p: Plan, report: Report, name: str, email: str) -> str:
-    written = clean.changed_files(report, p.vault.root)
+    root = p.vault.root
     try:
-        sha = commit_fixes(p.vault.root, written, summary.commit_message(report), name, email)
+        files = committable(root, clean.changed_files(report, root))
+        kept = set(files)
+        notes = [n for n in report.notes if root / n.rel in kept]
+        sha = commit_fixes(root, files, summary.commit_message(notes), name, email)
     except GitError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)

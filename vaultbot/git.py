@@ -106,6 +106,15 @@ def _unquote(path: str) -> str:
     return raw.decode("utf-8", errors="surrogateescape")
 
 
+def committable(start: Path, files: Sequence[Path]) -> list[Path]:
+    """`files` less those git ignores (they are fixed in place but never committed)."""
+    repo = repo_at(start)
+    top = Path(repo.working_tree_dir or ".").resolve()
+    rel = {Path(os.path.abspath(f)).relative_to(top).as_posix(): f for f in files}
+    ignored = set(repo.ignored(*rel)) if rel else set()
+    return [f for path, f in rel.items() if path not in ignored]
+
+
 def commit_fixes(
     start: Path, files: Sequence[Path], message: str, name: str, email: str
 ) -> str | None:
@@ -115,7 +124,10 @@ def commit_fixes(
     paths = [Path(os.path.abspath(f)).relative_to(top).as_posix() for f in files]
     if not paths:
         return None
-    repo.git.add("--", *paths)  # honours .gitattributes, unlike repo.index.add
+    try:
+        repo.git.add("--", *paths)  # honours .gitattributes, unlike repo.index.add
+    except git.GitCommandError as exc:
+        raise GitError(f"git add failed: {exc.stderr.strip()}") from None
     if not repo.index.diff("HEAD", paths=paths):
         return None
     identity = {

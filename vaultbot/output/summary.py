@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
-from vaultbot.engine import Report
+from vaultbot.engine import NoteReport, Report
 
 
 def _plural(n: int, word: str) -> str:
@@ -34,12 +35,13 @@ def fix_line(report: Report, dry_run: bool = False) -> str:
     return f"{verb} {_plural(fixed, 'issue')} in {_plural(notes, 'note')}; {len(report.results)} remaining."
 
 
-def commit_message(report: Report) -> str:
-    """A bot commit's message: what was fixed, per rule."""
+def commit_message(fixed_notes: Iterable[NoteReport]) -> str:
+    """A bot commit's message: what was fixed in the committed notes, per rule."""
     counts: Counter[str] = Counter()
-    for note in report.notes:
+    notes = 0
+    for note in fixed_notes:
         counts.update(note.fixed)
-    notes = sum(1 for n in report.notes if n.fixed)
+        notes += bool(note.fixed)
     lines = [
         f"vaultbot: fix {_plural(sum(counts.values()), 'issue')} in {_plural(notes, 'note')}",
         "",

@@ -2,7 +2,228 @@
 
 from __future__ import annotations
 
-from vaultbot.rules.base import Rule
+import re
+from collections.abc import Iterator
+
+from vaultbot.markdown import Heading
+from vaultbot.note import Note
+from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
+from vaultbot.vault import Vault
+
+_TITLE_KEY = re.compile(r"^title[ \t]*:", re.M)
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)", re.M)
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+)[ \t]*$", re.M)
+_TAG = re.compile(r"#[^\s#]+")
+_HEADER_LINE = re.compile(r"^(?:From|Source|Channel|Video):\s*\S")
+
+
+class HeadingStrayH1(Rule):
+    """An H1 heading in a note whose title lives in front matter.
+
+    ## What it does
+    Fires on each `# Heading` (or `Heading` underlined with `===`) in the body of a note
+    whose front matter has a `title:`. Headings in code, comments, block quotes and list
+    items, empty headings, and lines that are only tags (`#tag`) are left alone; a note
+    without a front-matter title may use H1 as it likes.
+
+    ## Why is this bad?
+    The title is rendered from front matter as the page's only H1. A second H1 in the body
+    breaks the outline: the table of contents, the heading hierarchy screen readers use, and
+    "Sections" in Obsidian's outline all show it as a second title. LLM pipelines often start
+    sections at `#` although the note's sections are `##`.
+
+    ## Example
+    ```markdown
+    ---
+    title: Economic impacts of AI and automation
+    ---
+
+    # Timelines for AI-Driven Automation
+    ```
+
+    Use instead:
+
+    ```markdown
+    ## Timelines for AI-Driven Automation
+    ```
+
+    ## Fix safety
+    Unsafe: the fix demotes the heading to `##` and every heading of its section (up to the
+    next H1) by one level, so the section keeps its inner structure (an H6 stays an H6);
+    links to the headings keep working, but the outline changes, and whether that was the
+    writer's intent is a judgement call. An H1 that only repeats the title at the top of
+    the body is deleted instead. No fix when the section holds a heading underlined with
+    `-`, which has no deeper underlined form.
+    """
+
+    code, name, severity = "MD001", "heading-stray-h1", "warning"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        if not _TITLE_KEY.search(note.frontmatter_text):
+            return
+        meta = note.meta
+        title = meta.get("title") if isinstance(meta, dict) else None
+        if not isinstance(title, str) or not title.strip():
+            return
+        headings = [h for h in note.parsed.headings if _top_level(note, h)]
+        for i, heading in enumerate(headings):
+            if heading.level != 1 or not heading.text.strip() or _is_tag_line(heading.text):
+                continue
+            start, end = note.line_span(note.line_of(heading.start))
+            if _repeats_title(note, heading, title):
+                fix = Fix(
+                    "unsafe",
+                    (_delete_leading_line(note, note.line_of(heading.start)),),
+                    "Delete the heading that repeats the title",
+                )
+                message = f"H1 heading repeats the front-matter title {title!r}"
+            else:
+                section = [heading]
+                for other in headings[i + 1 :]:
+                    if other.level == 1:
+                        break
+                    section.append(other)
+                fix = _demote(note, section)
+                message = f"H1 heading {heading.text!r} in a note titled in front matter; use '##'"
+            yield self.finding(start, end, message, fix)
+
+
+def _top_level(note: Note, heading: Heading) -> bool:
+    """A heading of the body itself: prose, not in a block quote or a list item."""
+    if not note.is_prose(heading.start):
+        return False
+    line_start = note.line_span(note.line_of(heading.start))[0]
+    return not note.text[line_start : heading.start].strip()
+
+
+def _is_tag_line(text: str) -> bool:
+    return not _TAG.sub("", text).strip()
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _repeats_title(note: Note, heading: Heading, title: str) -> bool:
+    """`# Title` as the first line of the body (after a `From:` line or the opening line of a
+    fence around the whole note, if any)."""
+    line_start, line_end = note.line_span(note.line_of(heading.start))
+    if _fold(heading.text) != _fold(title) or not _ATX.match(note.text, line_start, line_end):
+        return False
+    fence = note.wrapping_fence
+    before = note.text[note.body_start : line_start]
+    if fence is not None and fence[0][1] <= line_start:
+        before = note.text[note.body_start : fence[0][0]] + note.text[fence[0][1] : line_start]
+    return all(not line.strip() or _HEADER_LINE.match(line) for line in before.splitlines())
+
+
+def _delete_leading_line(note: Note, number: int) -> Edit:
+    """Delete the first content line `number` of the body and one blank line below it: what
+    is above it is blank, a `From:` line or a fence line that may go in the same round."""
+    last = note.line_count - note.text.endswith("\n")
+    if number >= last:
+        return delete_lines(note, number)
+    end = note.line_starts[number]
+    if number + 1 < last and not note.line_text(number + 1).strip():
+        end = note.line_starts[number + 1]
+    return Edit(note.line_starts[number - 1], end, "")
+
+
+def _demote(note: Note, section: list[Heading]) -> Fix | None:
+    """One level down for each heading of `section` (an H1 and the headings below it)."""
+    edits: list[Edit] = []
+    for heading in section:
+        number = note.line_of(heading.start)
+        line_start, line_end = note.line_span(number)
+        m = _ATX.match(note.text, line_start, line_end)
+        if m is not None:
+            if heading.level < 6:
+                edits.append(Edit(m.start(1), m.start(1), "#"))
+            continue
+        if heading.level != 1:
+            return None  # `Text` over `---`: no underline for an H3
+        last = note.line_of(max(heading.start, heading.end - 1))
+        while last > number and not note.line_text(last).strip():
+            last -= 1
+        underline_start, underline_end = note.line_span(last)
+        u = _SETEXT_UNDERLINE.match(note.text, underline_start, underline_end)
+        if u is None:
+            return None
+        edits.append(Edit(u.start(1), u.end(1), "-" * len(u.group(1))))
+    return Fix("unsafe", tuple(edits), "Demote the heading and its section by one level")
+
+
+_CALLOUT = re.compile(r"^([ \t]{0,3})\[![A-Za-z][\w-]*\][+-]?(?=[ \t]|\r?$)", re.M)
+_QUOTED = re.compile(r"^ {0,3}>")
+
+
+class CalloutBroken(Rule):
+    """A callout line `[!INFO] …` that lacks the `>` that makes it a callout.
+
+    ## What it does
+    Fires on a line that starts with a callout marker, `[!type]` with an optional fold
+    marker `+` or `-` (`[!INFO] Key point`, `[!tip]-`, `[!faq]+ Why?`), but is not in a block
+    quote. Markers in code, math, HTML and comments, and text such as `[!note](link)` are
+    left alone.
+
+    ## Why is this bad?
+    Obsidian makes a callout only of a block quote whose first line is the marker. Without
+    the `>` readers see the raw `[!INFO]` text and the body as a plain paragraph.
+
+    ## Example
+    ```markdown
+    [!INFO] Spaced repetition
+    > Reviews are scheduled just before an item would be forgotten.
+    ```
+
+    Use instead:
+
+    ```markdown
+    > [!INFO] Spaced repetition
+    > Reviews are scheduled just before an item would be forgotten.
+    ```
+
+    ## Fix safety
+    Safe: the fix inserts `> ` before the marker and changes nothing else on the line. When
+    the line above is itself quoted (or another broken callout), it would join that quote
+    instead of starting a callout, so a blank line is inserted above it as well.
+    """
+
+    code, name, severity = "MD002", "callout-broken", "error"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        if "[!" not in note.text:
+            return
+        for m in _CALLOUT.finditer(note.text, note.body_start):
+            marker = m.end(1)
+            if not note.is_prose(marker):
+                continue
+            number = note.line_of(marker)
+            start, end = note.line_span(number)
+            insert = "> "
+            if number > 1 and _quoted_above(note, number - 1):
+                above_end = note.line_starts[number - 1] - 1
+                crlf = above_end > 0 and note.text[above_end - 1] == "\r"
+                insert = ("\r\n" if crlf else "\n") + m.group(1) + insert
+                fix = Fix("safe", (Edit(start, marker, insert),), "Start the callout with '> '")
+            else:
+                fix = Fix("safe", (Edit(marker, marker, insert),), "Start the callout with '> '")
+            yield self.finding(
+                start, end, "Callout marker without '>': not rendered as a callout", fix
+            )
+
+
+def _quoted_above(note: Note, number: int) -> bool:
+    """Line `number` is (or, once fixed, will be) part of a block quote."""
+    start, end = note.line_span(number)
+    if start < note.body_start:
+        return False
+    text = note.text[start:end]
+    if _QUOTED.match(text):
+        return note.is_prose(start + len(text) - len(text.lstrip()))
+    m = _CALLOUT.match(text)
+    return m is not None and note.is_prose(start + m.end(1))
+
 
 #: The rules this module defines, for the registry in `vaultbot.rules`.
-RULES: tuple[type[Rule], ...] = ()
+RULES: tuple[type[Rule], ...] = (HeadingStrayH1, CalloutBroken)
