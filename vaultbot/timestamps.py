@@ -154,6 +154,17 @@ class Anchor:
         return None if self.label_text is None else parse_time(self.label_text)
 
     @property
+    def disagrees(self) -> bool:
+        """`data-t` and label are both times but name different instants (TS002)."""
+        data_t, label = self.data_t, self.label
+        return (
+            data_t is not None
+            and label is not None
+            and self.bracket_closed
+            and data_t.readings().isdisjoint(label.readings())
+        )
+
+    @property
     def instant(self) -> Time | None:
         """What a reader sees: the label when it is a time, else `data-t`."""
         return self.label or self.data_t

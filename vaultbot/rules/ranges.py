@@ -47,8 +47,8 @@ class RangeReversed(Rule):
 
     ## What it does
     Reads both ends of `[a]-[b]` (anchors or bare labels) by their labels, as readers do; an
-    end earlier than the start fires. When `data-t` and label of one end disagree, that is a
-    `timestamp-mismatch`, and the label is used here, so the same defect is not reported twice.
+    end earlier than the start fires. When `data-t` and label of one end disagree, that is one
+    `timestamp-mismatch`, not also a reversed range: such ranges are left to that rule.
 
     ## Why is this bad?
     A range that runs backwards is a typo in one of its ends; readers cannot tell which.
@@ -66,6 +66,8 @@ class RangeReversed(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         for rng in timestamps.ranges(note, timestamps.anchors(note)):
+            if rng.first.disagrees or rng.second.disagrees:
+                continue  # one timestamp-mismatch, not also a reversed range (DESIGN.md §5)
             first, second = rng.first.instant, rng.second.instant
             if first is not None and second is not None and second.seconds < first.seconds:
                 yield self.finding(

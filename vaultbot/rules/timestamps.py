@@ -119,10 +119,10 @@ class TimestampMismatch(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         found = timestamps.anchors(note)
-        mismatched = [a for a in found if _mismatch(a)]
+        mismatched = [a for a in found if a.disagrees]
         if not mismatched:
             return
-        agreed = [a for a in found if not _mismatch(a) and a.instant is not None]
+        agreed = [a for a in found if not a.disagrees and a.instant is not None]
         partners = _range_partners(note, found)
         for anchor in mismatched:
             assert anchor.data_t is not None and anchor.label is not None
@@ -170,16 +170,6 @@ class TimestampMismatch(Rule):
         return None
 
 
-def _mismatch(anchor: Anchor) -> bool:
-    data_t, label = anchor.data_t, anchor.label
-    return (
-        data_t is not None
-        and label is not None
-        and anchor.bracket_closed
-        and data_t.readings().isdisjoint(label.readings())
-    )
-
-
 def _set_data_t(anchor: Anchor, applicability: str = "safe") -> Fix:
     assert anchor.label is not None
     value = anchor.label.canonical
@@ -207,7 +197,7 @@ def _shifted_run(mismatched: list[Anchor], found: list[Anchor], anchor: Anchor) 
     """The length of the run of consecutive anchors off by the same amount as `anchor`."""
 
     def offset(a: Anchor) -> int | None:
-        if not _mismatch(a):
+        if not a.disagrees:
             return None
         assert a.label is not None and a.data_t is not None
         return a.label.seconds - a.data_t.site_seconds
@@ -227,7 +217,7 @@ def _weigh(
     instant: int, anchor: Anchor, agreed: list[Anchor], partner: tuple[Anchor, bool] | None
 ) -> Evidence:
     """Evidence for reading `anchor` as `instant`, from the timestamps that agree."""
-    if partner is not None and not _mismatch(partner[0]) and partner[0].instant is not None:
+    if partner is not None and not partner[0].disagrees and partner[0].instant is not None:
         other, is_start = partner
         assert other.instant is not None
         span = other.instant.seconds - instant if is_start else instant - other.instant.seconds
