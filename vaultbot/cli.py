@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 import click
 
 from vaultbot import __version__, clean, docs
-from vaultbot.config import ConfigError
 from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run
+from vaultbot.errors import ConfigError
 from vaultbot.git import GitError, commit_fixes, committable, install_hook, start_branch
 from vaultbot.output import FORMATTERS, html_report, job_summary, summary
 from vaultbot.rules import ALL_RULES, lookup

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vaultbot.errors import ConfigError
 from vaultbot.rules import ALL_RULES, Rule, lookup
 
 if sys.version_info >= (3, 11):
@@ -20,10 +21,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 KEYS = {"select", "ignore", "exclude", "respect-obsidian-ignore", "rules"}
-
-
-class ConfigError(Exception):
-    pass
 
 
 @dataclass
@@ -92,6 +89,10 @@ def parse(data: dict[str, Any], source: Path | None = None) -> Config:
             if option not in rule.defaults:
                 raise ConfigError(f"{where}: unknown option 'rules.{name}.{option}'")
         config.rule_options[rule.name] = dict(options)
+        try:
+            rule(config.rule_options[rule.name])  # a rule checks its own options' values
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
     return config
 
 

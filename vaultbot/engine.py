@@ -154,10 +154,13 @@ class Job:
 
 
 _job: Job | None = None  # set before the pool forks, inherited by the workers
+_stop: Any = None  # a multiprocessing Event: after Ctrl-C, workers skip the notes left
 
 
-def _process(rel: str) -> NoteReport:
+def _process(rel: str) -> NoteReport | None:
     assert _job is not None
+    if _stop is not None and _stop.is_set():
+        return None  # interrupted: leave this note alone
     vault = _job.vault
     display = display_path(vault.root / rel, _job.cwd)
     report = NoteReport(rel)
@@ -211,36 +214,55 @@ def run(
     notes: each note is then either untouched or completely written (writes are atomic), and
     the report holds the notes that were finished, with `interrupted` set.
     """
-    global _job
+    global _job, _stop
     _job = job
     jobs = jobs or os.cpu_count() or 1
     report = Report(planned=len(rels))
     try:
         parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
         if parallel and "fork" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("fork")
-            pool = ctx.Pool(jobs, initializer=_ignore_sigint)
-            try:
-                chunk = max(16, len(rels) // (jobs * 8))
-                for note in pool.imap(_process, rels, chunksize=chunk):
-                    _collect(report, note, progress)
-                pool.close()
-            finally:
-                pool.terminate()
-                pool.join()
+            _run_pool(multiprocessing.get_context("fork"), rels, jobs, report, progress)
         else:
             for rel in rels:
                 _collect(report, _process(rel), progress)
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
-        _job = None
+        _job = _stop = None
     return report
 
 
-def _collect(
-    report: Report, note: NoteReport, progress: Callable[[NoteReport], None] | None
+def _run_pool(
+    ctx: Any,
+    rels: Sequence[str],
+    jobs: int,
+    report: Report,
+    progress: Callable[[NoteReport], None] | None,
 ) -> None:
+    """Fan the notes out to worker processes. On Ctrl-C the workers finish the note in hand
+    (they ignore SIGINT) and skip the rest, so no write is cut short."""
+    global _stop
+    _stop = ctx.Event()
+    pool = ctx.Pool(jobs, initializer=_ignore_sigint)
+    results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
+    try:
+        for note in results:
+            _collect(report, note, progress)
+    except KeyboardInterrupt:
+        _stop.set()
+        report.interrupted = True
+        for note in results:  # drain: finished notes count, skipped ones come back as None
+            _collect(report, note, progress)
+    finally:
+        pool.close()
+        pool.join()
+
+
+def _collect(
+    report: Report, note: NoteReport | None, progress: Callable[[NoteReport], None] | None
+) -> None:
+    if note is None:  # skipped after Ctrl-C
+        return
     report.notes.append(note)
     if progress is not None:
         progress(note)

@@ -22,7 +22,7 @@ _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _URI_RESERVED = set(";/?:@&=+$,#")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Link:
     kind: str  # "wikilink" | "embed" | "markdown" | "frontmatter"
     target: str  # the path part, normalised (may be "" for a link to the note itself)

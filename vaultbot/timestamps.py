@@ -21,7 +21,10 @@ _CLOSE = "</a>"
 _BARE = re.compile(r"(?<![\[\w])\[(\d{1,2}:\d{2}:\d{2})\](?![\](\w])")
 _DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
 # Almost an anchor (TS005): an `<a` tag naming a timestamp class or a `data`/`data-t` time.
-_ANCHOR_LIKE = re.compile(r'<a\b[^<>]*?(?:timestamp|\bdata(?:-t)?\s*=\s*"?\s*\d{1,3}:\d)[^<>]*>?')
+_ANCHOR_LIKE = re.compile(
+    r'<a(?!\s+class="yt-timestamp"\s+data-t="[^"<>\n]*"\s*>)'  # not the canonical tag
+    r'\b[^<>]*?(?:timestamp|\bdata(?:-t)?\s*=\s*"?\s*\d{1,3}:\d)[^<>]*>?'
+)
 _TIME_IN = re.compile(r"(?<![\d:])\d{1,3}:\d{1,2}(?::\d{1,2})?(?![\d:])")
 _WRAPPED_BEFORE = re.compile(r"\[(\d{1,3}:\d{2}(?::\d{2})?)\]\($")
 # A dash, then (past spaces and hidden `%% … %%` comments) the end of the line or punctuation.
@@ -120,7 +123,7 @@ def malformed_reason(text: str) -> str | None:
     return f"'{value}' is not a time"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Anchor:
     """A yt-timestamp anchor, or a bare `[HH:MM:SS]` label (data_t_text None)."""
 
@@ -153,7 +156,7 @@ class Anchor:
     def label(self) -> Time | None:
         return None if self.label_text is None else parse_time(self.label_text)
 
-    @property
+    @cached_property
     def disagrees(self) -> bool:
         """`data-t` and label are both times but name different instants (TS002)."""
         data_t, label = self.data_t, self.label
@@ -264,7 +267,7 @@ def _find_corrupt(note: Note) -> list[Corrupt]:
     text = note.text
     found: list[Corrupt] = []
     for m in _ANCHOR_LIKE.finditer(text, note.body_start):
-        if _OPEN.match(text, m.start()) or not note.is_prose(m.start()):
+        if not note.is_prose(m.start()):
             continue
         tag = m.group()
         end = m.end()
@@ -279,8 +282,9 @@ def _find_corrupt(note: Note) -> list[Corrupt]:
     for anchor in note.memo(_anchor_tags):
         if not anchor.closed:
             continue
-        before = _WRAPPED_BEFORE.search(text, max(0, anchor.start - 16), anchor.start)
-        if before is not None and text.startswith(")", anchor.end):
+        wrapped = text.startswith("(", anchor.start - 1) and text.startswith(")", anchor.end)
+        before = wrapped and _WRAPPED_BEFORE.search(text, max(0, anchor.start - 16), anchor.start)
+        if before:
             label = f"[{before.group(1)}]"
             seconds = _recover(f'data-t="{anchor.data_t_text}"', label)
             found.append(

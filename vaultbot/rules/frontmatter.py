@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from vaultbot import frontmatter
+from vaultbot.errors import ConfigError
 from vaultbot.note import Note
 from vaultbot.rules.base import Finding, Rule
 from vaultbot.vault import Vault, matches_glob
@@ -79,7 +80,6 @@ _SCHEMA_KEYS = {"folder", "required", "patterns"}
 
 def parse_schemas(value: Any, where: str) -> tuple[Schema, ...]:
     """The `schemas` option as Schema objects; raise ConfigError naming the bad key."""
-    from vaultbot.config import ConfigError  # config imports the rules: import late
 
     if not isinstance(value, list):
         raise ConfigError(f"{where}: must be a list of tables ([[{where}]])")

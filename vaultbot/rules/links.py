@@ -206,6 +206,8 @@ def _unlink(note: Note, link: Link) -> Fix | None:
 def _stub(link: Link, folder: str) -> Fix | None:
     if link.target.startswith(("./", "../", "/")) or not link.target.strip("/ "):
         return None
+    if is_placeholder(link.target):
+        return None  # a prompt variable (link-malformed) is no topic to create
     name = link.target if "." in link.target.rsplit("/", 1)[-1] else link.target + ".md"
     if not name.lower().endswith(".md"):
         return None  # attachments cannot be stubbed

@@ -48,6 +48,8 @@ class TimestampFormat(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         for anchor in timestamps.anchors(note):
+            if anchor.data_t_text == anchor.label_text and _CANONICAL.fullmatch(anchor.label_text):
+                continue  # the common case: canonical and equal
             data_t, label = anchor.data_t, anchor.label
             if anchor.is_bare or data_t is None or label is None or not anchor.bracket_closed:
                 continue

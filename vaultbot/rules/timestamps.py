@@ -47,6 +47,10 @@ class TimestampMalformed(Rule):
             if anchor.is_bare:
                 continue
             assert anchor.data_t_text is not None
+            if anchor.data_t is not None and (
+                anchor.label is not None or not anchor.bracket_closed
+            ):
+                continue  # both sides are times (or the label is timestamp-unclosed's)
             reason = timestamps.malformed_reason(anchor.data_t_text)
             if reason is not None:
                 fix = _respell(anchor.data_t_text, anchor.label, anchor.data_t_start)
