@@ -15,7 +15,8 @@ from typing import Any
 from vaultbot.note import Note
 
 # `[[…]]` on one line whose inside holds no `[[` (Obsidian: such a span is not a link).
-_WIKILINK = re.compile(r"(!?)\[\[((?:(?!\[\[)[^\n])+?)\]\]")
+# (A leading `!` makes an embed; it is looked at in code so the pattern starts with a literal.)
+_WIKILINK = re.compile(r"\[\[((?:(?!\[\[)[^\n])+?)\]\]")
 _SIZE = re.compile(r"^\s*\d+\s*(?:x\s*\d+\s*)?$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
@@ -82,11 +83,14 @@ def decode_uri(value: str) -> str:
 def wikilinks(note: Note) -> Iterator[Link]:
     text = note.text
     for m in _WIKILINK.finditer(text, note.body_start):
-        if not note.span_is_prose(m.start(), m.end()):
+        start = m.start()
+        embed = start > note.body_start and text[start - 1] == "!"
+        start -= embed
+        if not note.span_is_prose(start, m.end()):
             continue
-        target, subpath, display = split_wikilink(m.group(2))
-        kind = "embed" if m.group(1) else "wikilink"
-        yield Link(kind, target, subpath, display, m.start(), m.end(), m.group())
+        target, subpath, display = split_wikilink(m.group(1))
+        kind = "embed" if embed else "wikilink"
+        yield Link(kind, target, subpath, display, start, m.end(), text[start : m.end()])
 
 
 def markdown_links(note: Note) -> Iterator[Link]:

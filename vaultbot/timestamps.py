@@ -12,13 +12,15 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 from vaultbot.note import Note
 
 _OPEN = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>')
 _CLOSE = "</a>"
-_BARE = re.compile(r"(?<![\[\w])\[(\d{1,2}:\d{2}:\d{2})\](?![\](\w])")
+_WHOLE = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>\[([^\]\[<>\n]*)\]</a>')
+# A bare label; the character before it is checked in code (a leading literal keeps the
+# search fast): not after `[` (a link alias), `>` (an anchor's label) or a word character.
+_BARE = re.compile(r"\[(\d{1,2}:\d{2}:\d{2})\](?![\](\w])")
 _DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
 # Almost an anchor (TS005): an `<a` tag naming a timestamp class or a `data`/`data-t` time.
 _ANCHOR_LIKE = re.compile(
@@ -31,34 +33,39 @@ _WRAPPED_BEFORE = re.compile(r"\[(\d{1,3}:\d{2}(?::\d{2})?)\]\($")
 _DANGLING_DASH = re.compile(r"[ \t]*[-–—][ \t]*(?:%%.*?%%[ \t]*)?(?:\r?$|[.,;:!?)\]])", re.M)
 
 
-@dataclass(frozen=True)
 class Time:
-    """A parsed time of day inside a video, as written."""
+    """A parsed time of day inside a video, as written (immutable; built by `parse_time`)."""
 
-    text: str
-    fields: tuple[int, ...]
+    __slots__ = ("fields", "readings_", "seconds", "site_seconds", "text")
 
-    @cached_property
-    def seconds(self) -> int:
-        """Seconds as a reader reads it (2 fields: MM:SS)."""
-        if len(self.fields) == 2:
-            return self.fields[0] * 60 + self.fields[1]
-        h, m, s = self.fields
-        return h * 3600 + m * 60 + s
+    def __init__(self, text: str, fields: tuple[int, ...]) -> None:
+        self.text = text
+        self.fields = fields
+        if len(fields) == 2:
+            #: Seconds as a reader reads it (2 fields: MM:SS) ...
+            self.seconds = fields[0] * 60 + fields[1]
+            #: ... and as the site's renderer reads `data-t` (2 fields: H:MM).
+            self.site_seconds = fields[0] * 3600 + fields[1] * 60
+        else:
+            h, m, s = fields
+            self.seconds = self.site_seconds = h * 3600 + m * 60 + s
+        self.readings_ = frozenset((self.seconds, self.site_seconds))
 
-    @cached_property
-    def site_seconds(self) -> int:
-        """Seconds as the site's renderer reads `data-t` (2 fields: H:MM)."""
-        if len(self.fields) == 2:
-            return self.fields[0] * 3600 + self.fields[1] * 60
-        return self.seconds
-
-    def readings(self) -> set[int]:
-        return {self.seconds, self.site_seconds}
+    def readings(self) -> frozenset[int]:
+        return self.readings_
 
     @property
     def canonical(self) -> str:
         return format_seconds(self.seconds)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Time) and (self.text, self.fields) == (other.text, other.fields)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.fields))
+
+    def __repr__(self) -> str:
+        return f"Time({self.text!r})"
 
     def __str__(self) -> str:
         return self.text
@@ -123,18 +130,46 @@ def malformed_reason(text: str) -> str | None:
     return f"'{value}' is not a time"
 
 
-@dataclass(eq=False)
 class Anchor:
-    """A yt-timestamp anchor, or a bare `[HH:MM:SS]` label (data_t_text None)."""
+    """A yt-timestamp anchor, or a bare `[HH:MM:SS]` label (data_t_text None).
 
-    start: int
-    end: int  # end of the anchor (after `</a>`), or of what was found when unclosed
-    data_t_text: str | None
-    label_text: str | None
-    label_start: int  # offset of the label's text (after its `[`)
-    closed: bool  # `</a>` present (always True for bare labels)
-    bracket_closed: bool  # the label's `[` has its `]`
-    data_t_start: int = -1  # offset of the `data-t` value (after its `"`)
+    Offsets are character offsets into the note; both sides are parsed when it is built.
+    """
+
+    __slots__ = (
+        "bracket_closed", "closed", "data_t", "data_t_start", "data_t_text", "disagrees", "end",
+        "label", "label_start", "label_text", "start",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        data_t_text: str | None,
+        label_text: str | None,
+        label_start: int,
+        closed: bool,
+        bracket_closed: bool,
+        data_t_start: int = -1,
+    ) -> None:
+        self.start = start
+        self.end = end  # after `</a>`, or as far as could be read when unclosed
+        self.data_t_text = data_t_text
+        self.label_text = label_text
+        self.label_start = label_start  # the label's text, after its `[`
+        self.closed = closed  # `</a>` present (always for bare labels)
+        self.bracket_closed = bracket_closed  # the label's `[` has its `]`
+        self.data_t_start = data_t_start  # the `data-t` value, after its `"`
+        self.data_t = None if data_t_text is None else parse_time(data_t_text)
+        self.label = None if label_text is None else parse_time(label_text)
+        #: `data-t` and label are both times but name different instants (TS002).
+        self.disagrees = (
+            self.data_t is not None
+            and self.label is not None
+            and data_t_text != label_text
+            and bracket_closed
+            and self.data_t.readings_.isdisjoint(self.label.readings_)
+        )
 
     @property
     def label_end(self) -> int:
@@ -148,29 +183,13 @@ class Anchor:
     def is_bare(self) -> bool:
         return self.data_t_text is None
 
-    @cached_property
-    def data_t(self) -> Time | None:
-        return None if self.data_t_text is None else parse_time(self.data_t_text)
-
-    @cached_property
-    def label(self) -> Time | None:
-        return None if self.label_text is None else parse_time(self.label_text)
-
-    @cached_property
-    def disagrees(self) -> bool:
-        """`data-t` and label are both times but name different instants (TS002)."""
-        data_t, label = self.data_t, self.label
-        return (
-            data_t is not None
-            and label is not None
-            and self.bracket_closed
-            and data_t.readings().isdisjoint(label.readings())
-        )
-
     @property
     def instant(self) -> Time | None:
         """What a reader sees: the label when it is a time, else `data-t`."""
         return self.label or self.data_t
+
+    def __repr__(self) -> str:
+        return f"Anchor({self.start}, {self.data_t_text!r}, {self.label_text!r})"
 
 
 @dataclass(frozen=True)
@@ -191,7 +210,11 @@ def _find_anchors(note: Note) -> list[Anchor]:
     found = [a for a in note.memo(_anchor_tags) if not _within(corrupt, a.start)]
     if note.video_id is not None or found:
         covered = sorted([(a.start, a.end) for a in found] + corrupt)
-        for m in _BARE.finditer(note.text, note.body_start):
+        text = note.text
+        for m in _BARE.finditer(text, note.body_start):
+            before = text[m.start() - 1] if m.start() else " "
+            if before == "[" or before == ">" or before.isalnum() or before == "_":
+                continue
             if note.is_prose(m.start()) and not _within(covered, m.start()):
                 label_start = m.start() + 1
                 found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
@@ -206,13 +229,22 @@ def _within(spans: list[tuple[int, int]], offset: int) -> bool:
 
 
 def _anchor_tags(note: Note) -> list[Anchor]:
-    """The well-formed `<a class="yt-timestamp" data-t="…">` anchors in prose."""
+    """The `<a class="yt-timestamp" data-t="…">` anchors in prose."""
     text = note.text
-    return [
-        _anchor_at(text, m)
-        for m in _OPEN.finditer(text, note.body_start)
-        if note.is_prose(m.start())
-    ]
+    found: list[Anchor] = []
+    for m in _OPEN.finditer(text, note.body_start):
+        if not note.is_prose(m.start()):
+            continue
+        whole = _WHOLE.match(text, m.start())
+        if whole is not None:  # the common case: `<a …>[label]</a>` in one piece
+            label_start = whole.start(2)
+            found.append(
+                Anchor(m.start(), whole.end(), m.group(1), whole.group(2), label_start, True,
+                       True, m.start(1))
+            )  # fmt: skip
+        else:
+            found.append(_anchor_at(text, m))
+    return found
 
 
 def _anchor_at(text: str, m: re.Match[str]) -> Anchor:
@@ -310,7 +342,7 @@ def _corruption(tag: str) -> str:
 def _recover(tag: str, label: str) -> int | None:
     """The instant both the tag and the label tell (or the one that tells one), else None."""
     times = [t for t in (*_TIME_IN.findall(tag)[:1], *_TIME_IN.findall(label)[:1])]
-    readings: list[set[int]] = []
+    readings: list[frozenset[int] | set[int]] = []
     for t in times:
         parsed = parse_time(t)
         if parsed is not None:
@@ -321,7 +353,7 @@ def _recover(tag: str, label: str) -> int | None:
             return None
     if not readings:
         return None
-    common = set.intersection(*readings)
+    common = set.intersection(*map(set, readings))
     return common.pop() if len(common) == 1 else None
 
 

@@ -53,7 +53,7 @@ class TimestampFormat(Rule):
             data_t, label = anchor.data_t, anchor.label
             if anchor.is_bare or data_t is None or label is None or not anchor.bracket_closed:
                 continue
-            common = data_t.readings() & label.readings()
+            common = set(data_t.readings() & label.readings())
             if not common:
                 continue  # timestamp-mismatch
             seconds = label.seconds if len(common) > 1 else common.pop()
