@@ -37,9 +37,14 @@ def make_vault(tmp_path: Path) -> VaultFactory:
 
 
 def check_json(
-    vault: Path, *args: str, monkeypatch: pytest.MonkeyPatch | None = None
+    vault: Path, *args: str, monkeypatch: pytest.MonkeyPatch | None = None, cache: bool = False
 ) -> tuple[int, dict[str, Any]]:
-    """Run `vaultbot check --format json` from inside `vault`; return (exit code, document)."""
+    """Run `vaultbot check --format json` from inside `vault`; return (exit code, document).
+
+    Without `cache`, the run neither reads nor writes `.vaultbot_cache/` (fixture folders
+    live in the repository)."""
+    if not cache:
+        args = ("--no-cache", *args)
     out = Path(tempfile.mkdtemp()) / "report.json"
     mp = monkeypatch or pytest.MonkeyPatch()
     with mp.context() as m:

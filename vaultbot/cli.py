@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from vaultbot import __version__, clean, docs
-from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run
+from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run, run_cached
 from vaultbot.errors import ConfigError
 from vaultbot.git import GitError, commit_fixes, committable, install_hook, start_branch
 from vaultbot.output import FORMATTERS, html_report, job_summary, summary
@@ -126,8 +126,15 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).",
 )
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default="info", show_default=True,
-              help="Exit 1 only for findings of this severity or worse.")  # fmt: skip
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default="info",
+    show_default=True,
+    help="Exit 1 only for findings of this severity or worse.",
+)
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the cache (.vaultbot_cache/ at the vault root).")  # fmt: skip
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -142,11 +149,13 @@ def check(
     sarif_path: Path | None,
     summary_path: Path | None,
     fail_on: str,
+    no_cache: bool,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
     p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY)
     narrow = _changed(p, changed_since)
-    report = run(Job(p.vault, p.rules, Path.cwd()), p.notes, jobs)
+    job = Job(p.vault, p.rules, Path.cwd())
+    report = run(job, p.notes, jobs) if no_cache else run_cached(job, p.notes, jobs)
     narrow(report)
     report.errors[:0] = p.errors
     if sarif_path is not None:

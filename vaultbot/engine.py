@@ -11,11 +11,11 @@ import os
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from vaultbot import fixes
+from vaultbot import cache, fixes
 from vaultbot.config import Config, discover
 from vaultbot.config import load as load_config
 from vaultbot.lint import check_note
@@ -55,6 +55,16 @@ class Result:
         del data["source"]
         return data
 
+    def to_cache(self) -> list[Any]:
+        return [getattr(self, name) for name in _CACHED_FIELDS]
+
+    @classmethod
+    def from_cache(cls, path: str, values: list[Any]) -> Result:
+        return cls(path, *values)
+
+
+_CACHED_FIELDS = [f.name for f in fields(Result)][1:]  # all but the display path
+
 
 @dataclass
 class NoteReport:
@@ -68,6 +78,10 @@ class NoteReport:
     initial: list[Result] = field(default_factory=list)
     #: For fix runs: the titles of the fixes applied, by rule code and line (of the original).
     applied: list[tuple[str, int, str]] = field(default_factory=list)
+    #: For cached check runs: the file's (mtime, size) before it was read, and what its link
+    #: findings depend on (see vaultbot.cache).
+    stat: tuple[int, int] | None = None
+    deps: dict[str, Any] | None = None
 
 
 @dataclass
@@ -151,6 +165,7 @@ class Job:
     fix: bool = False
     unsafe: bool = False
     write: bool = True  # False: compute fixes and diffs, write nothing
+    cache: bool = False  # record what the cache needs (check runs)
 
 
 _job: Job | None = None  # set before the pool forks, inherited by the workers
@@ -165,6 +180,8 @@ def _process(rel: str) -> NoteReport | None:
     display = display_path(vault.root / rel, _job.cwd)
     report = NoteReport(rel)
     try:
+        if _job.cache:  # stat before reading: a change after this is seen next time
+            report.stat = cache.stat_key(vault.root / rel)
         data = read_bytes(vault.root / rel, display)
         note = Note.from_bytes(rel, data, display)
         if _job.fix:
@@ -183,6 +200,8 @@ def _process(rel: str) -> NoteReport | None:
             note, found = outcome.note, outcome.remaining
         else:
             found = check_note(note, vault, _job.rules)
+            if _job.cache:
+                report.deps = cache.dependencies(note, vault)
         report.results = [to_result(note, f, display) for f in found]
     except NoteError as exc:
         report.error = str(exc)
@@ -256,6 +275,34 @@ def _run_pool(
     finally:
         pool.close()
         pool.join()
+
+
+def run_cached(
+    job: Job,
+    rels: Sequence[str],
+    jobs: int | None = None,
+    progress: Callable[[NoteReport], None] | None = None,
+) -> Report:
+    """`run` for a check, reusing the cache's results for notes that did not change."""
+    vault = job.vault
+    store = cache.Cache.load(vault.root, cache.cache_key(list(job.rules)))
+    valid = store.valid_entries(vault, list(rels))
+    todo = [rel for rel in rels if rel not in valid]
+    report = run(replace(job, cache=True), todo, jobs, progress)
+    fresh = {
+        n.rel: {"s": list(n.stat), "r": [r.to_cache() for r in n.results], "d": n.deps}
+        for n in report.notes
+        if n.error is None and n.stat is not None and n.deps is not None
+    }
+    if not report.interrupted:
+        store.save(vault, fresh)
+    done = {n.rel: n for n in report.notes}
+    for rel, entry in valid.items():
+        display = display_path(vault.root / rel, job.cwd)
+        done[rel] = NoteReport(rel, [Result.from_cache(display, r) for r in entry["r"]])
+    report.notes = [done[rel] for rel in rels if rel in done]
+    report.planned = len(rels)
+    return report
 
 
 def _collect(

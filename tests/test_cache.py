@@ -1,0 +1,128 @@
+"""The check cache: same answers as a fresh run, and invalidated by every change that matters."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import VaultFactory, check_json
+
+from vaultbot import cache
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "vault"
+
+
+def run(vault: Path, *args: str) -> dict[str, Any]:
+    return check_json(vault, *args, cache=True)[1]
+
+
+def codes(vault: Path, *args: str) -> list[tuple[str, int, str]]:
+    return [(f["path"], f["line"], f["code"]) for f in run(vault, *args)["findings"]]
+
+
+def cache_files(vault: Path) -> list[Path]:
+    return sorted((vault / cache.CACHE_DIR).glob("check-*.json"))
+
+
+def touch_later(path: Path, text: str) -> None:
+    """Rewrite a file and make sure its modification time moves on."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text)
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+def test_cached_run_gives_the_same_report(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    shutil.copytree(EXAMPLES, vault)
+    first = run(vault)
+    assert cache_files(vault)
+    second = run(vault)
+    fresh = check_json(vault)[1]
+    assert first == second == fresh
+    assert first["findings"]  # the example vault has planted defects
+
+
+def test_cache_is_json_and_ignored_by_git(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "[[Missing]]\n"})
+    codes(vault)
+    [file] = cache_files(vault)
+    assert json.loads(file.read_text())["entries"]["n.md"]
+    assert (vault / cache.CACHE_DIR / ".gitignore").read_text().endswith("*\n")
+
+
+def test_no_cache_reads_and_writes_nothing(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "[[Missing]]\n"})
+    check_json(vault)  # passes --no-cache
+    assert not (vault / cache.CACHE_DIR).exists()
+
+
+def test_content_change(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "fine\n", "Target.md": "x\n"})
+    assert codes(vault) == []
+    touch_later(vault / "n.md", "fine\n[[Missing]]\n")
+    assert codes(vault) == [("n.md", 2, "LK001")]
+
+
+def test_target_added_and_deleted_flips_a_link_finding(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "See [[New Topic]] and [[Other]].\n", "Other.md": "x\n"})
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    (vault / "sub").mkdir()
+    (vault / "sub" / "new topic.md").write_text("# New\n")
+    assert codes(vault) == []
+    (vault / "Other.md").unlink()
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    (vault / "sub" / "new topic.md").rename(vault / "sub" / "renamed.md")
+    assert codes(vault) == [("n.md", 1, "LK001"), ("n.md", 1, "LK001")]
+
+
+def test_a_note_whose_name_folds_alike_changes_the_relink_fix(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "[[india_pakistan]]\n", "indiapakistan.md": "x\n"})
+    fix = run(vault)["findings"][0]["fix"]
+    assert fix["applicability"] == "safe"  # one note folds to the same name
+    (vault / "India-Pakistan.md").write_text("x\n")
+    assert run(vault)["findings"][0]["fix"] is None  # now two: ambiguous
+
+
+def test_heading_target_edited_flips_a_heading_finding(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "[[T#Results]]\n", "T.md": "# Results\n"})
+    assert codes(vault, "--select", "LK003") == []
+    touch_later(vault / "T.md", "# Findings\n")
+    assert codes(vault, "--select", "LK003") == [("n.md", 1, "LK003")]
+
+
+def test_config_change(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "Here is the modified article:\n\n[[Missing]]\n"})
+    assert codes(vault) == [("n.md", 1, "ED001"), ("n.md", 3, "LK001")]
+    (vault / "vaultbot.toml").write_text('ignore = ["LK001"]\n')
+    assert codes(vault) == [("n.md", 1, "ED001")]
+    (vault / "vaultbot.toml").write_text(
+        '[rules.timestamp-out-of-range]\nmax-duration = "01:00:00"\n'
+    )
+    assert codes(vault) == [("n.md", 1, "ED001"), ("n.md", 3, "LK001")]
+    assert len(cache_files(vault)) == 1  # a stale key's file is replaced, not kept
+
+
+def test_version_change(make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"n.md": "[[Missing]]\n"})
+    codes(vault)
+    [old] = cache_files(vault)
+    # Poison the cache: if a new version trusted it, the finding would vanish.
+    data = json.loads(old.read_text())
+    data["entries"]["n.md"]["r"] = []
+    old.write_text(json.dumps(data))
+    assert codes(vault) == []  # same version: the (poisoned) cache is used
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    assert cache_files(vault) != [old]
+
+
+def test_corrupt_cache_is_ignored(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "[[Missing]]\n"})
+    codes(vault)
+    [file] = cache_files(vault)
+    file.write_text("{not json")
+    assert codes(vault) == [("n.md", 1, "LK001")]
