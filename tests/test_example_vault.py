@@ -42,6 +42,8 @@ PLANTED: list[tuple[str, int, str]] = [
     (WASTE, 23, "TS001"),
     # Leaked prompt in the middle of the body: "Add backlinks using these topics:"
     (WASTE, 28, "ED001"),
+    # The leaked topic list below it (lines 29-32), as one block.
+    (WASTE, 29, "ED003"),
     # Hallucinated topic in the leaked list: [[geologic_timescales_and_human_memory | …]].
     (WASTE, 31, "LK001"),
     # Range runs backwards: [00:13:40]-[00:12:15].

@@ -245,12 +245,20 @@ def test_rule_fixes(make_vault: VaultFactory, before: str, after: str) -> None:
         'x <a class="yt-timestamp" data-t="00:01:09">[soon and more\n',  # TS003: no valid label
         "[[Nothing Like It]]\n",  # LK001: no note matches
         "[[india pakistan]]\n",  # two notes fold to the same name: ambiguous
+        "[[C++ string]]\n",  # `+` is not folded away: C++ is not C
         # TS002: a run of anchors all off by one hour; both readings are self-consistent
         " ".join(ANCHOR.format(f"00:0{i}:00", f"01:0{i}:00") for i in range(1, 5)) + "\n",
     ],
 )
 def test_no_safe_fix(make_vault: VaultFactory, text: str) -> None:
-    vault = make_vault({"note.md": text, "India_Pakistan.md": "x\n", "india-pakistan.md": "x\n"})
+    vault = make_vault(
+        {
+            "note.md": text,
+            "India_Pakistan.md": "x\n",
+            "india-pakistan.md": "x\n",
+            "C String.md": "x\n",
+        }
+    )
     assert fix(vault, "note.md") == 1  # findings remain
     assert (vault / "note.md").read_text() == text
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultbot import links, timestamps
+from vaultbot import meaning
 from vaultbot.lint import check_note
 from vaultbot.note import Note, NoteError
 from vaultbot.rules import Edit, Finding, Fix, Rule
@@ -52,8 +52,8 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
     return fix is not None and (fix.applicability == "safe" or unsafe)
 
 
-def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix], list[Edit]]:
-    """Apply every fix whose edits overlap no edit already taken; return (text, taken, edits)."""
+def select_fixes(fixes: Iterable[Fix]) -> tuple[list[Fix], list[Edit]]:
+    """Every fix whose edits overlap no edit already taken (in text order), and their edits."""
     taken: list[Fix] = []
     edits: list[Edit] = []
     for fix in sorted(fixes, key=lambda f: min((e.start for e in f.edits), default=0)):
@@ -62,6 +62,11 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix], list[E
         taken.append(fix)
         edits.extend(fix.edits)
     edits.sort(key=lambda e: (e.start, e.end))
+    return taken, edits
+
+
+def splice(text: str, edits: Sequence[Edit]) -> str:
+    """`text` with the sorted, non-overlapping `edits` applied."""
     parts: list[str] = []
     pos = 0
     for edit in edits:
@@ -69,7 +74,13 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix], list[E
         parts.append(edit.content)
         pos = edit.end
     parts.append(text[pos:])
-    return "".join(parts), taken, edits
+    return "".join(parts)
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix], list[Edit]]:
+    """Apply every fix whose edits overlap no edit already taken; return (text, taken, edits)."""
+    taken, edits = select_fixes(fixes)
+    return splice(text, edits), taken, edits
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
@@ -100,7 +111,14 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
         if not fixes:
             outcome.remaining = found
             return outcome
-        text, taken, edits = apply_fixes(current.text, (f.fix for f in fixes if f.fix))
+        chosen, edits = select_fixes(f.fix for f in fixes if f.fix)
+        if len(chosen) > 1:
+            together = Note(current.rel, splice(current.text, edits), bom=current.bom)
+            if meaning.changed(current, together, edits) is not None:
+                # Fixes that keep the meaning alone can clash together (two deleted lines
+                # that held a paragraph open): take one this round; the rest are re-checked.
+                chosen = chosen[:1]
+        text, taken, edits = apply_fixes(current.text, chosen)
         if text == current.text:
             outcome.remaining = found
             return outcome
@@ -121,56 +139,13 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
 # -- the meaning guard ------------------------------------------------------------------------
 
 
-def _meaning(note: Note) -> list[tuple[int, int, str]]:
-    """(start, end, what) of everything whose meaning a fix must not change by accident."""
-    items: list[tuple[int, int, str]] = []
-    for link in links.all_links(note):
-        items.append((link.start, link.end, f"link {link.kind} {link.target}{link.subpath}"))
-    for anchor in timestamps.anchors(note):
-        items.append((anchor.start, anchor.end, f"anchor {anchor.data_t_text} {anchor.label_text}"))
-    for heading in note.parsed.headings:
-        items.append((heading.start, heading.end, f"heading {heading.level} {heading.text}"))
-    meta = note.meta
-    if isinstance(meta, dict):
-        fm = note.frontmatter
-        assert fm is not None
-        items.extend((fm.start, fm.end, f"key {key}") for key in meta)
-    return items
-
-
 def guard(before: Note, after: Note, edits: Sequence[Edit]) -> None:
     """Raise FixError when anything outside the edited spans changed meaning."""
-
-    def touched(start: int, end: int) -> bool:
-        return any(e.start <= end and start <= e.end for e in edits)
-
-    def shift(offset: int) -> int:
-        return offset + sum(len(e.content) - (e.end - e.start) for e in edits if e.end <= offset)
-
-    new_spans: list[tuple[int, int]] = []
-    delta = 0
-    for edit in sorted(edits, key=lambda e: e.start):
-        new_spans.append((edit.start + delta, edit.start + delta + len(edit.content)))
-        delta += len(edit.content) - (edit.end - edit.start)
-
-    kept = Counter(
-        (shift(s), what)
-        for s, e, what in _meaning(before)
-        if what[:3] == "key" or not touched(s, e)
-    )
-    now = Counter(
-        (s, what)
-        for s, e, what in _meaning(after)
-        if what[:3] == "key" or not any(a <= e and s <= b for a, b in new_spans)
-    )
-    if kept != now:
-        lost = sorted(kept - now)
-        gained = sorted(now - kept)
-        detail = (lost or gained)[0][1]
+    change = meaning.changed(before, after, edits)
+    if change is not None:
         raise FixError(
             f"{before.rel}: a fix would change what the note means outside the edited text "
-            f"({'lost' if lost else 'gained'}: {detail}); the note was not changed "
-            "(please report this as a bug)"
+            f"({change}); the note was not changed (please report this as a bug)"
         )
 
 

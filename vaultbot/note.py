@@ -25,7 +25,7 @@ MAX_NOTE_BYTES = 10 * 1024 * 1024
 
 _COMMENT = re.compile(r"%%")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:markdown|md)[ \t]*\r?$", re.I)
+_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:markdown|md)\b[^`\n]*$", re.I)
 _HEADER_LINE = re.compile(r"^(?:From|Source|Channel|Video):\s*\S")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -75,6 +76,9 @@ class Rule:
         return f"<{self.code} {self.name}>"
 
 
+_TRAILING_BREAKS = re.compile(r"(?:\r?\n[ \t]*)+$")
+
+
 def delete_lines(note: Note, first: int, last: int | None = None) -> Edit:
     """An edit deleting lines first..last and one blank line beside them, so that no double
     blank line (nor a leading or trailing blank line) is left behind."""
@@ -92,4 +96,10 @@ def delete_lines(note: Note, first: int, last: int | None = None) -> Edit:
         start = note.line_starts[first - 2]
         if last == count:  # keep the text's final line break where there was one
             end = len(note.text)
+    text = note.text
+    if end == len(text) and not text.endswith("\n") and start > note.body_start:
+        # The note ends without a line break: take the break (and blank lines) before, so
+        # that it still does.
+        m = _TRAILING_BREAKS.search(text, note.body_start, start)
+        start = m.start() if m is not None else start
     return Edit(start, end, "")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from vaultbot import meaning
 from vaultbot.note import Note
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
 from vaultbot.vault import Vault
@@ -86,16 +87,21 @@ def classify(line: str, edge: bool) -> str | None:
     return None
 
 
-_SETEXT_OR_CODE = re.compile(r"^(?: {4,}|\t| {0,3}(?:=+|-+)[ \t]*$)")
+_PLAIN_START = re.compile(r"[ \t]*$|[^\s<>=\-*+|`~$\d#]")
 
 
-def _next_line_changes_meaning(note: Note, number: int) -> bool:
-    """Whether the line right below would mean something else without this one above it: an
-    indented lazy continuation would become code, a `---` underline a rule."""
-    if number >= note.line_count:
-        return False
-    below = note.line_text(number + 1)
-    return bool(below.strip()) and _SETEXT_OR_CODE.match(below) is not None
+def _keeps_meaning(note: Note, edits: Sequence[Edit]) -> bool:
+    """Whether deleting these lines leaves the text around them meaning what it meant. Only
+    when a neighbouring line could change kind (an indented line becoming code, `<b>`
+    starting an HTML block, `---` a rule, a list swallowing a code block) is the note
+    re-parsed to find out."""
+    for edit in edits:
+        after = note.text[edit.end : note.text.find("\n", edit.end) + 1 or None]
+        before_end = edit.start - 1 if edit.start else 0
+        before = note.text[note.text.rfind("\n", 0, before_end) + 1 : edit.start]
+        if not (_PLAIN_START.match(after) and _PLAIN_START.match(before)):
+            return meaning.preserved(note, edits)
+    return True
 
 
 class EditorialLine(Rule):
@@ -127,10 +133,17 @@ class EditorialLine(Rule):
     John Schulman discusses ...
     ```
 
+    A leaked line that heads a block (the topic list below "Add backlinks using these
+    topics:", a checklist, reasoning) is reported here; the block below it is ED003's.
+
     ## Fix safety
     Deleting the line (and one blank line beside it) is safe: the line carries no content.
     There is no fix when the line right below it would change meaning without it (an indented
-    continuation line would become a code block, a `---` underline a horizontal rule).
+    continuation line would become a code block, a `---` underline a horizontal rule), nor
+    when the line heads leaked reasoning or a checklist (ED003): without the line, nothing
+    would tell that block from content, so ED003's fix deletes the two together. A topic
+    list of `Name – [[name | Name]]` lines is recognised on its own, so its header line
+    is still deleted here.
     """
 
     code, name, severity = "ED001", "editorial-line", "error"
@@ -190,11 +203,11 @@ class EditorialFence(Rule):
             # Unwrapped, the `---` inside would become front matter: a human call.
             yield self.finding(start, end, message)
             return
-        edits = [delete_lines(note, first), _keep_missing_newline(note, delete_lines(note, last))]
+        edits = [delete_lines(note, first), delete_lines(note, last)]
         if _between_text(note, first):  # keep a line break: do not join what is around it
             edits[0] = Edit(start, opening_end, "")
         if edits[0].end > edits[1].start:  # nothing but blank lines inside
-            edits = [_keep_missing_newline(note, delete_lines(note, first, last))]
+            edits = [delete_lines(note, first, last)]
         yield self.finding(start, end, message, Fix("safe", tuple(edits), "Remove the fences"))
 
 
@@ -288,6 +301,8 @@ def _find_hits(note: Note) -> dict[int, _Hit]:
         text = note.text[start:end]
         if not note.is_prose(start + len(text) - len(text.lstrip())):
             continue
+        if number > 1 and note.line_text(number - 1).lstrip().startswith(">"):
+            continue  # a lazy continuation line of a block quote: quoted, not said
         reason = classify(_COMMENT.sub("", text), number in edges)
         if reason is not None:
             hits[number] = _Hit(number, start, end, reason)
@@ -327,10 +342,13 @@ def _edge_lines(note: Note) -> set[int]:
 def _line_edit(note: Note, number: int, leaks: list[_Leak]) -> Edit | None:
     """ED001's fix of editorial line `number`: delete it, unless the line below would change
     meaning, or the line heads a leaked block that nothing would find without it."""
-    if _next_line_changes_meaning(note, number):
-        return None
     if any(leak.header == number and not leak.refindable for leak in leaks):
         return None
+    edit = _line_deletion(note, number)
+    return edit if edit is not None and _keeps_meaning(note, [edit]) else None
+
+
+def _line_deletion(note: Note, number: int) -> Edit | None:
     edit = delete_lines(note, number)
     fence = note.wrapping_fence
     if fence is None or not note.line_of(fence[0][0]) < number < note.line_of(fence[1][0]):
@@ -473,7 +491,6 @@ def _reasoning_block(
 ) -> tuple[int, int] | None:
     """The paragraphs of model reasoning right after line `header`."""
     reasoning = _patterns()["reasoning"]
-    bare = _clean(note, header).strip().rstrip("*_ ").endswith(":")
     first: int | None = None
     last: int | None = None
     top = _last_line(note)
@@ -488,7 +505,7 @@ def _reasoning_block(
             n += 1
         if not paragraph:
             break
-        given = first_paragraph and first is None and (bare or blanks == 0)
+        given = first_paragraph and first is None and blanks == 0
         text = " ".join(_clean(note, k) for k in paragraph)
         if not (given or reasoning.search(text)):
             break
@@ -530,7 +547,7 @@ def _orphan_topic_runs(note: Note, hits: dict[int, _Hit]) -> list[tuple[int, int
     """Runs of topic lines with at least `min_lines` lines `Name – [[name | Name]]`."""
     spec = _orphan_spec()
     text = note.text
-    if not any(literal in text for literal in spec.literals):
+    if "|" not in text or not any(literal in text for literal in spec.literals):
         return []
     strict = []
     for m in spec.strict.finditer(text, note.body_start):
@@ -559,13 +576,16 @@ def _fold(name: str) -> str:
 def _leak_fix(note: Note, leak: _Leak, leaks: list[_Leak]) -> Fix | None:
     """Delete the block; with its header line when ED001 does not delete that line itself,
     and otherwise exactly what deleting both at once deletes beyond ED001's own edit."""
-    if _next_line_changes_meaning(note, leak.last):
-        return None
+    fix = _leak_deletion(note, leak, leaks)
+    return fix if fix is not None and _keeps_meaning(note, fix.edits) else None
+
+
+def _leak_deletion(note: Note, leak: _Leak, leaks: list[_Leak]) -> Fix | None:
     title = f"Delete the leaked {leak.spec.label}"
     if leak.header is None:
-        block = _keep_missing_newline(note, delete_lines(note, leak.first, leak.last))
+        block = delete_lines(note, leak.first, leak.last)
         return Fix("unsafe", (block,), title)
-    both = _keep_missing_newline(note, delete_lines(note, leak.header, leak.last))
+    both = delete_lines(note, leak.header, leak.last)
     header = _line_edit(note, leak.header, leaks)
     if header is None or not (both.start <= header.start and header.end <= both.end):
         return Fix("unsafe", (both,), title + " and the line above it")
@@ -581,18 +601,6 @@ def _between_text(note: Note, number: int) -> bool:
     """Line `number` has text right above it (in the body) and right below it."""
     above = number - 1 >= note.line_of(note.body_start) and note.line_text(number - 1).strip()
     return bool(above) and number < note.line_count and bool(note.line_text(number + 1).strip())
-
-
-def _keep_missing_newline(note: Note, edit: Edit) -> Edit:
-    """`edit`, deleting up to the end of a note that has no final line break, also takes the
-    line break before it, so that the note still ends without one."""
-    text = note.text
-    if edit.end < len(text) or text.endswith("\n") or edit.start == 0:
-        return edit
-    start = edit.start
-    if text[start - 1] == "\n":
-        start -= 2 if start >= 2 and text[start - 2] == "\r" else 1
-    return Edit(start, edit.end, edit.content)
 
 
 #: The rules this module defines, for the registry in `vaultbot.rules`.

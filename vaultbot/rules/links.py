@@ -19,7 +19,7 @@ from vaultbot.rules.base import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
 
 STRATEGIES = ("relink", "unlink", "stub")
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"(?:[^\w+]|_)+")  # `+` stays: C++ is not C
 
 
 class LinkTargetMissing(Rule):
@@ -80,7 +80,7 @@ class LinkTargetMissing(Rule):
 
 
 def fold(name: str) -> str:
-    """A file name with case, `_`, `-`, spaces and punctuation folded away."""
+    """A file name with case, `_`, `-`, spaces and punctuation (but `+`) folded away."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFC", name).lower())
 
 

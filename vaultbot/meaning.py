@@ -1,0 +1,76 @@
+"""What a note means, for the fixer's guard: links and their targets, timestamp anchors,
+headings and front matter keys, with where they stand (mdformat refuses to write when the
+rendered HTML changes; this is vaultbot's version of that guard)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
+
+from vaultbot import links, timestamps
+from vaultbot.note import Note
+
+
+class EditLike(Protocol):
+    start: int
+    end: int
+    content: str
+
+
+def items(note: Note) -> list[tuple[int, int, str]]:
+    """(start, end, what) of everything whose meaning a fix must not change by accident."""
+    found: list[tuple[int, int, str]] = []
+    for link in links.all_links(note):
+        found.append((link.start, link.end, f"link {link.kind} {link.target}{link.subpath}"))
+    for anchor in timestamps.anchors(note):
+        found.append((anchor.start, anchor.end, f"anchor {anchor.data_t_text} {anchor.label_text}"))
+    for heading in note.parsed.headings:
+        found.append((heading.start, heading.end, f"heading {heading.level} {heading.text}"))
+    meta = note.meta
+    if isinstance(meta, dict):
+        fm = note.frontmatter
+        assert fm is not None
+        found.extend((fm.start, fm.end, f"key {key}") for key in meta)
+    return found
+
+
+def changed(before: Note, after: Note, edits: Sequence[EditLike]) -> str | None:
+    """What changed meaning outside the edited spans (`lost: …` / `gained: …`), or None."""
+
+    def touched(start: int, end: int) -> bool:
+        return any(e.start <= end and start <= e.end for e in edits)
+
+    def shift(offset: int) -> int:
+        return offset + sum(len(e.content) - (e.end - e.start) for e in edits if e.end <= offset)
+
+    new_spans: list[tuple[int, int]] = []
+    delta = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        new_spans.append((edit.start + delta, edit.start + delta + len(edit.content)))
+        delta += len(edit.content) - (edit.end - edit.start)
+
+    kept = Counter(
+        (shift(s), what) for s, e, what in items(before) if what[:3] == "key" or not touched(s, e)
+    )
+    now = Counter(
+        (s, what)
+        for s, e, what in items(after)
+        if what[:3] == "key" or not any(a <= e and s <= b for a, b in new_spans)
+    )
+    if kept == now:
+        return None
+    lost = sorted(kept - now)
+    return f"lost: {lost[0][1]}" if lost else f"gained: {sorted(now - kept)[0][1]}"
+
+
+def preserved(note: Note, edits: Sequence[EditLike]) -> bool:
+    """Whether applying `edits` (non-overlapping) to `note` keeps its meaning elsewhere."""
+    parts: list[str] = []
+    pos = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        parts += [note.text[pos : edit.start], edit.content]
+        pos = edit.end
+    parts.append(note.text[pos:])
+    after = Note(note.rel, "".join(parts), bom=note.bom)
+    return changed(note, after, edits) is None
