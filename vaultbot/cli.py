@@ -9,11 +9,10 @@ from typing import Any, TypeVar
 
 import click
 
-from vaultbot import __version__, clean, docs
+from vaultbot import __version__, docs
 from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run, run_cached
-from vaultbot.errors import ConfigError
-from vaultbot.git import GitError, commit_fixes, committable, install_hook, start_branch
-from vaultbot.output import FORMATTERS, html_report, job_summary, summary
+from vaultbot.errors import ConfigError, GitError
+from vaultbot.output import FORMATTERS, job_summary, summary
 from vaultbot.rules import ALL_RULES, lookup
 from vaultbot.rules.base import SEVERITIES
 
@@ -248,6 +247,9 @@ def fix(
 def _commit(p: Plan, report: Report, name: str, email: str) -> str:
     root = p.vault.root
     try:
+        from vaultbot import clean
+        from vaultbot.git import commit_fixes, committable
+
         files = committable(root, clean.changed_files(report, root))
         kept = set(files)
         notes = [n for n in report.notes if root / n.rel in kept]
@@ -308,6 +310,9 @@ def clean_command(
     bot_email: str,
 ) -> None:
     """Check and fix a whole vault, with progress, a summary table and an optional report."""
+    from vaultbot import clean  # rich and gitpython load only for the commands that use them
+    from vaultbot.git import start_branch
+
     target = vault or Path(".")
     overrides = {} if unsafe_fixes else dict(NO_FUZZY)
     p = _plan((target,), vault, config_path, select, ignore, overrides)
@@ -324,6 +329,8 @@ def clean_command(
         report.errors.extend(report.create_stubs(p.vault.root))
     clean.render(report, dry_run, sys.stdout)
     if report_path is not None:
+        from vaultbot.output import html_report
+
         text = html_report.render(report, str(p.vault.root.name), dry_run)
         report_path.write_text(text, encoding="utf-8")
         click.echo(f"Report written to {report_path}")
@@ -339,6 +346,8 @@ def clean_command(
 @click.option("--force", is_flag=True, help="Replace an existing, different pre-commit hook.")
 def install_hook_command(force: bool) -> None:
     """Install a plain git pre-commit hook that checks staged notes."""
+    from vaultbot.git import install_hook
+
     try:
         target = install_hook(Path.cwd(), force)
     except GitError as exc:

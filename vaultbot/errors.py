@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class ConfigError(Exception):
     """A bad configuration or rule selection; the message names the key."""
+
+
+class GitError(Exception):
+    """A git problem the user can act on; the message says how."""

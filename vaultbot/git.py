@@ -11,11 +11,9 @@ from pathlib import Path
 
 import git
 
+from vaultbot.errors import GitError
+
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
-
-
-class GitError(Exception):
-    """A git problem the user can act on; the message says how."""
 
 
 @dataclass(frozen=True)
