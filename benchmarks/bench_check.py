@@ -155,6 +155,8 @@ class Tool:
     name: str
     command: Callable[[Path], list[str]]
     parse: Callable[[bytes], Parsed]
+    prepare: Callable[[Path], None] | None = None  # run before each timed run
+    warm_up: bool = False  # one untimed run first (to fill the cache)
 
 
 @dataclass
@@ -200,14 +202,37 @@ def vaultbot_base() -> list[str]:
     return [sys.executable, "-c", "from vaultbot.cli import main; raise SystemExit(main())"]
 
 
-def vaultbot_command(jobs: int | None) -> Callable[[Path], list[str]]:
+def vaultbot_command(jobs: int | None, cache: bool = False) -> Callable[[Path], list[str]]:
     base = vaultbot_base()
     extra = ["--jobs", str(jobs)] if jobs else []
+    if not cache:
+        extra.append("--no-cache")
 
     def command(vault: Path) -> list[str]:
         return [*base, "check", "--format", "json", "--exit-zero", *extra, str(vault)]
 
     return command
+
+
+def hook_command(vault: Path) -> list[str]:
+    """What the pre-commit hook runs for one staged note (entry of .pre-commit-hooks.yaml)."""
+    note = sorted(p for p in vault.glob("*.md") if not p.name.startswith("."))[len(HOOK_NOTE)]
+    return [*vaultbot_base(), "check", "--format", "concise", "--exit-zero", str(note)]
+
+
+HOOK_NOTE = "x" * 7  # the eighth note, whichever it is
+
+
+def parse_lines(out: bytes) -> Parsed:
+    lines = out.decode(errors="replace").splitlines()
+    return Parsed(max(len(lines) - 1, 0), 1 if len(lines) > 1 else 0)
+
+
+def edit_one_note(vault: Path) -> None:
+    """Touch one note's text, as a user editing it would (a new line at its end)."""
+    note = sorted(vault.glob("*.md"))[3]
+    with note.open("a", encoding="utf-8") as handle:
+        handle.write("\nAn edit made between two runs.\n")
 
 
 def parse_vaultbot(out: bytes) -> Parsed:
@@ -268,7 +293,11 @@ def measure(cmd: list[str], workdir: Path) -> tuple[dict[str, float | int | None
 def run_tool(tool: Tool, corpus: Corpus, repeat: int, workdir: Path) -> Result:
     result = Result(tool.name, corpus)
     cmd = tool.command(corpus.path)
+    if tool.warm_up:
+        measure(cmd, workdir)
     for _ in range(repeat):
+        if tool.prepare is not None:
+            tool.prepare(corpus.path)
         stats, out, err = measure(cmd, workdir)
         result.walls.append(float(stats["wall"] or 0))
         result.cpus.append(float(stats["cpu"] or 0))
@@ -428,6 +457,16 @@ def main(argv: list[str] | None = None) -> int:
             for tool in tools:
                 print(f"running {tool.name} on {corpus.name} x{repeat} ...", flush=True)
                 results.append(run_tool(tool, corpus, repeat, workdir))
+        # The cache and the pre-commit hook, on the generated vault (writable: a temp copy).
+        gen = corpora[-1]
+        cached = vaultbot_command(args.jobs, cache=True)
+        for tool in (
+            Tool("vaultbot, cache, no change", cached, parse_vaultbot, warm_up=True),
+            Tool("vaultbot, cache, 1 note edited", cached, parse_vaultbot, edit_one_note, True),
+            Tool("hook on 1 note (cache)", hook_command, parse_lines, warm_up=True),
+        ):
+            print(f"running {tool.name} on {gen.name} x{repeat} ...", flush=True)
+            results.append(run_tool(tool, gen, repeat, workdir))
 
     print()
     print_table(results)
@@ -450,6 +489,27 @@ def main(argv: list[str] | None = None) -> int:
             text = ", ".join(f"{k} {v}" for k, v in corpus.injected.items())
             print(f"injected into {corpus.name}: {text}")
 
+    by = {(r.tool, r.corpus.name): r for r in results}
+    gen_vb, gen_rumdl = by.get(("vaultbot", "generated")), by.get(("rumdl", "generated"))
+    if gen_vb is not None:
+        rss = (gen_vb.tree_rss_kib or gen_vb.max_rss_kib) / 1024
+        faster = gen_rumdl is not None and gen_vb.wall < gen_rumdl.wall
+        print(
+            f"target (generated, vaultbot): faster than rumdl: {gen_vb.wall:.2f} s vs "
+            f"{gen_rumdl.wall if gen_rumdl else float('nan'):.2f} s "
+            f"{'MET' if faster else 'NOT MET'}; RSS < 500 MB (tree sum): {rss:.0f} MB "
+            f"{'MET' if rss < 500 else 'NOT MET'}"
+        )
+    for name, limit in (
+        ("vaultbot, cache, no change", 1.0),
+        ("vaultbot, cache, 1 note edited", 1.5),
+        ("hook on 1 note (cache)", 1.0),
+    ):
+        r = by.get((name, "generated"))
+        if r is not None:
+            print(
+                f"target ({name}): < {limit} s: {r.wall:.2f} s {'MET' if r.wall < limit else 'NOT MET'}"
+            )
     zk = [r for r in results if r.tool == "vaultbot" and r.corpus.name == "zettelkasten"]
     if zk:
         r = zk[0]

@@ -10,7 +10,11 @@ from vaultbot.frontmatter import _load_simple, load, load_with_ruamel
 WORDS = st.sampled_from(
     ["a", "tags", "title", "Security", "it's", "x-y", "on", "Yes", "null", "true", "a.b",
      "(c)", "2024", "a: b", "a #b", "-", "~", "'q'", '"q"', "[x]", "{y}", "a/b", "é", "*a",
-     "&a", "!t", "%p", "@a", "`b`", "a,b", "x:", "N"]
+     "&a", "!t", "%p", "@a", "`b`", "a,b", "x:", "N", "25 Years at Google", "2001-12-14 21:59:43",
+     "1 2", "1e3", "12 Angry Men", "a, b, and c", "Q&A", "C++", "Why?", "Hello!", "0x1F a",
+     "3.5 Sonnet", "a - b", "a -b", "x !y", "a ? b", "Q: A", "7E7PG-6i7As", "_OeIIAGY5Q8", "1e5",
+     "12e3abc", "0x1Fg", "0b101z", "0o17q", "1_000", "-abc", "9kAjm6L_-hi", "41UiAXf1cVj",
+     "123", "1e-5", "-1e5", "4_x", "00:01"]
 )  # fmt: skip
 LINES = st.one_of(
     st.builds(lambda k, v: f"{k}: {v}", WORDS, WORDS),

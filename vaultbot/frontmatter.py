@@ -29,11 +29,25 @@ _yaml = YAML(typ="safe", pure=True)
 # this subset sends the whole block to ruamel; tests compare both on every real block.
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")
 _ITEM = re.compile(r"([ ]*)-[ ]+(.*?)[ ]*")
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _./()'-]*")
+_PLAIN = re.compile(
+    r"[A-Za-z][A-Za-z0-9 _./()',&+?!-]*|\d[A-Za-z0-9 _./()',&+?!-]* [A-Za-z][A-Za-z0-9 _./()',&+?!-]*"
+)
 _NOT_STRINGS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
+# An ID-like token (a YouTube videoId) may start with a digit, `_` or `-`: a string as long as
+# it holds a letter no number spelling has (not e, and no 0x/0o/0b prefix).
+_ID = re.compile(r"[0-9_-][A-Za-z0-9_-]*")
+_NON_NUMERIC_LETTER = re.compile(r"[A-DF-Za-df-z]")
+
+
 def _plain(value: str) -> bool:
+    if _ID.fullmatch(value):
+        return (
+            _NON_NUMERIC_LETTER.search(value) is not None
+            and value[:2].lower() not in ("0x", "0o", "0b")
+            and not value.startswith("-")
+        )
     return (
         _PLAIN.fullmatch(value) is not None
         and value.lower() not in _NOT_STRINGS

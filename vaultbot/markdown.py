@@ -80,7 +80,7 @@ def parse(text: str) -> Parsed:
     comment_start: int | None = None
     heading: tuple[int, int, int] | None = None
     heading_text: list[str] = []
-    for event, rng in pyromark.events_with_range(text, options=_OPTIONS):
+    for event, rng in pyromark.events_with_range(text, options=_OPTIONS, merge_text=True):
         if type(event) is str:  # SoftBreak, HardBreak, Rule, Start/End of simple blocks
             continue
         ((kind, value),) = event.items()
