@@ -235,15 +235,22 @@ def test_heading_missing_message_names_the_closest_heading(make_vault: VaultFact
 
 def test_ambiguous_message_names_candidates_and_the_pick(make_vault: VaultFactory) -> None:
     files: dict[str, str | bytes] = {f"{d}/Key.md": "x\n" for d in ("a", "bb", "ccc", "dddd")}
-    files["bb/n.md"] = "[[Key]]\n"
+    files["n.md"] = "[[Key]]\n"
     vault = make_vault(files)
     assert messages(vault, "--select", "LK004") == [
         (
             1,
             "Link 'Key' matches 4 files ('a/Key.md', 'bb/Key.md', 'ccc/Key.md' and 1 more); "
-            "Obsidian opens 'bb/Key.md'",
+            "Obsidian opens 'a/Key.md'",
         )
     ]
+
+
+def test_a_neighbour_in_the_notes_own_folder_is_not_ambiguous(make_vault: VaultFactory) -> None:
+    # Seen in the zettelkasten corpus: `[[Law of Sines]]` from Math/ with Math/ and Physics/
+    # notes of that name. Obsidian opens the neighbour, which is what the writer meant.
+    vault = make_vault({"Math/Key.md": "x\n", "Physics/Key.md": "x\n", "Math/n.md": "[[Key]]\n"})
+    assert messages(vault, "--select", "LK004") == []
 
 
 def test_unique_names_and_paths_are_not_ambiguous(make_vault: VaultFactory) -> None:

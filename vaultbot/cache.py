@@ -50,9 +50,9 @@ def cache_key(rules: list[Rule]) -> str:
     return digest.hexdigest()[:20]
 
 
-def stat_key(path: Path) -> tuple[int, int] | None:
+def stat_key(path: Path | str) -> tuple[int, int] | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
@@ -73,7 +73,8 @@ def dependencies(note: Note, vault: Vault) -> dict[str, Any]:
             if target is not None and target != note.rel:
                 key = stat_key(vault.root / target)
                 heading_targets[target] = list(key) if key else [0, 0]
-    return {"n": sorted(names), "h": heading_targets}
+    # Folded names hold no spaces: one string parses faster than a list of them.
+    return {"n": " ".join(sorted(names)), "h": heading_targets}
 
 
 @dataclass
@@ -98,10 +99,11 @@ class Cache:
         changed = {fold_name(f) for f in set(self.files) ^ set(vault.files)}
         valid: dict[str, dict[str, Any]] = {}
         stats: dict[str, tuple[int, int] | None] = {}
+        root = str(vault.root) + os.sep
 
         def current(rel: str) -> tuple[int, int] | None:
             if rel not in stats:
-                stats[rel] = stat_key(vault.root / rel)
+                stats[rel] = stat_key(root + rel)
             return stats[rel]
 
         for rel in rels:
@@ -109,7 +111,7 @@ class Cache:
             if entry is None or current(rel) != tuple(entry["s"]):
                 continue
             deps = entry["d"]
-            if changed and not changed.isdisjoint(deps["n"]):
+            if changed and not changed.isdisjoint(deps["n"].split()):
                 continue
             if any(current(t) != tuple(k) for t, k in deps["h"].items()):
                 continue
@@ -117,9 +119,12 @@ class Cache:
         return valid
 
     def save(self, vault: Vault, fresh: dict[str, dict[str, Any]]) -> None:
-        """Merge `fresh` entries, drop notes that are gone, write atomically."""
+        """Merge `fresh` entries, drop notes that are gone, write atomically (if anything
+        changed)."""
         existing = set(vault.files)
         entries = {rel: e for rel, e in self.entries.items() if rel in existing}
+        if not fresh and len(entries) == len(self.entries) and self.files == vault.files:
+            return  # nothing new to remember
         entries.update(fresh)
         folder = self.path.parent
         try:
@@ -133,7 +138,7 @@ class Cache:
             document = {"version": __version__, "files": vault.files, "entries": entries}
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, separators=(",", ":"))
+                handle.write(json.dumps(document, separators=(",", ":")))  # dumps: C encoder
             os.replace(tmp, self.path)
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):

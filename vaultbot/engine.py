@@ -11,7 +11,7 @@ import os
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +51,7 @@ class Result:
     source: str  # the text of the finding's first line, for display
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["source"]
-        return data
+        return {name: getattr(self, name) for name in _JSON_FIELDS}
 
     def to_cache(self) -> list[Any]:
         return [getattr(self, name) for name in _CACHED_FIELDS]
@@ -64,6 +62,7 @@ class Result:
 
 
 _CACHED_FIELDS = [f.name for f in fields(Result)][1:]  # all but the display path
+_JSON_FIELDS = [f.name for f in fields(Result) if f.name != "source"]
 
 
 @dataclass
@@ -71,7 +70,7 @@ class NoteReport:
     rel: str
     results: list[Result] = field(default_factory=list)
     error: str | None = None
-    fixed: Counter[str] = field(default_factory=Counter)  # rule code -> fixes applied
+    fixed: Counter[str] = field(default_factory=dict)  # type: ignore[assignment]  # code -> fixes
     diff: str | None = None
     creates: dict[str, str] = field(default_factory=dict)
     #: For fix runs: the findings of the note as it was read, before any fix.
@@ -221,6 +220,16 @@ def display_path(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
+def displayer(root: Path, cwd: Path) -> Callable[[str], str]:
+    """Vault-relative note path -> path relative to `cwd` (one relpath per run, not per note)."""
+    prefix = display_path(root, cwd)
+    if prefix == ".":
+        return lambda rel: rel
+    if prefix.startswith("../") or prefix == "..":
+        return lambda rel: display_path(root / rel, cwd)  # `..` may not fold through links
+    return lambda rel: f"{prefix}/{rel}"
+
+
 def run(
     job: Job,
     rels: Sequence[str],
@@ -240,6 +249,7 @@ def run(
     try:
         parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
         if parallel and "fork" in multiprocessing.get_all_start_methods():
+            job.vault.build_index()  # once, in the parent; the workers inherit it
             _run_pool(multiprocessing.get_context("fork"), rels, jobs, report, progress)
         else:
             for rel in rels:
@@ -297,9 +307,10 @@ def run_cached(
     if not report.interrupted:
         store.save(vault, fresh)
     done = {n.rel: n for n in report.notes}
+    display = displayer(vault.root, job.cwd)
     for rel, entry in valid.items():
-        display = display_path(vault.root / rel, job.cwd)
-        done[rel] = NoteReport(rel, [Result.from_cache(display, r) for r in entry["r"]])
+        shown = display(rel)
+        done[rel] = NoteReport(rel, [Result.from_cache(shown, r) for r in entry["r"]])
     report.notes = [done[rel] for rel in rels if rel in done]
     report.planned = len(rels)
     return report

@@ -11,6 +11,7 @@ import subprocess
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,8 +97,6 @@ class Vault:
 
     root: Path
     files: list[str]
-    by_name: dict[str, list[str]] = field(default_factory=dict)
-    by_path: dict[str, str] = field(default_factory=dict)
     _memo: dict[Callable[[Vault], Any], Any] = field(default_factory=dict, repr=False)
 
     def memo(self, compute: Callable[[Vault], T]) -> T:
@@ -106,15 +105,24 @@ class Vault:
             self._memo[compute] = compute(self)
         return self._memo[compute]
 
-    def __post_init__(self) -> None:
-        for rel in self.files:
-            if is_hidden(rel):
-                continue
-            key = _key(rel)
-            self.by_path[key] = rel
-            self.by_name.setdefault(key.rsplit("/", 1)[-1], []).append(key)
-        for keys in self.by_name.values():
+    @cached_property
+    def by_path(self) -> dict[str, str]:
+        """Lower-cased, NFC path -> file, for every non-hidden file (built on first use)."""
+        return {_key(rel): rel for rel in self.files if not is_hidden(rel)}
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """Lower-cased file name -> the keys of the files so named, shortest path first."""
+        index: dict[str, list[str]] = {}
+        for key in self.by_path:
+            index.setdefault(key.rsplit("/", 1)[-1], []).append(key)
+        for keys in index.values():
             keys.sort(key=lambda k: (len(k), k))
+        return index
+
+    def build_index(self) -> None:
+        """Build the name index now (before worker processes fork and share it)."""
+        _ = self.by_name
 
     @classmethod
     def scan(cls, root: Path) -> Vault:

@@ -9,17 +9,19 @@ from vaultbot.engine import Report
 
 
 def render(report: Report) -> str:
+    """The document, one finding a line (json's C encoder only runs without `indent`)."""
     results = report.results
-    document = {
-        "version": 1,
-        "findings": [r.to_json() for r in results],
-        "summary": {
-            "notes_checked": len(report.notes),
-            "findings": len(results),
-            "by_rule": dict(sorted(Counter(r.rule for r in results).items())),
-            "by_severity": dict(sorted(Counter(r.severity for r in results).items())),
-            "fixable": sum(1 for r in results if r.fix and r.fix["applicability"] == "safe"),
-            "errors": report.all_errors,
-        },
+    summary = {
+        "notes_checked": len(report.notes),
+        "findings": len(results),
+        "by_rule": dict(sorted(Counter(r.rule for r in results).items())),
+        "by_severity": dict(sorted(Counter(r.severity for r in results).items())),
+        "fixable": sum(1 for r in results if r.fix and r.fix["applicability"] == "safe"),
+        "errors": report.all_errors,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    findings = ",\n    ".join(json.dumps(r.to_json(), ensure_ascii=False) for r in results)
+    return (
+        '{\n  "version": 1,\n  "findings": ['
+        + (f"\n    {findings}\n  " if findings else "")
+        + f'],\n  "summary": {json.dumps(summary, ensure_ascii=False)}\n}}'
+    )

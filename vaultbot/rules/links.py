@@ -588,7 +588,8 @@ class LinkAmbiguous(Rule):
     Obsidian's index does (case-insensitive; `.md` added when the name has no extension).
     When there are several, reports them (up to three) and the one Obsidian opens from this
     note: an exact vault-root path first, then files under the note's own folder, then the
-    shortest path.
+    shortest path. A link answered by a file in the note's own folder is not reported: that
+    neighbour is almost always the one meant.
 
     ## Why is this bad?
     The link works, but perhaps not as meant: the writer may not know about the other file,
@@ -621,6 +622,8 @@ class LinkAmbiguous(Rule):
             if len(found) < 2:
                 continue
             chosen = vault.resolve(target, note.rel)
+            if chosen is not None and posixpath.dirname(chosen) == posixpath.dirname(note.rel):
+                continue  # Obsidian opens the neighbour in the note's own folder: meant
             named = ", ".join(f"'{rel}'" for rel in found[:MAX_CANDIDATES])
             if len(found) > MAX_CANDIDATES:
                 named += f" and {len(found) - MAX_CANDIDATES} more"
