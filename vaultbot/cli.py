@@ -30,13 +30,15 @@ def _error(message: str) -> None:
     click.echo(f"vaultbot: error: {message}", err=True)
 
 
-def _common(command: F) -> F:
-    """Options shared by `check` and `fix`."""
-    options = [
-        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
-        click.option("--vault-root", type=click.Path(file_okay=False, path_type=Path),
-                     help="The vault's root folder (default: nearest .obsidian/, else git top "
-                     "level, else the current folder)."),
+def _apply(command: F, options: list[Callable[[F], F]]) -> F:
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _rules_options(command: F) -> F:
+    """Options of every command that runs the rules: config, selection, parallelism."""
+    return _apply(command, [
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                      help="Config file to use instead of the discovered one."),
         click.option("--select", multiple=True,
@@ -44,11 +46,28 @@ def _common(command: F) -> F:
         click.option("--ignore", multiple=True, help="Rules to skip."),
         click.option("--jobs", "-j", type=int, default=None,
                      help="Worker processes (default: all cores)."),
+    ])  # fmt: skip
+
+
+def _common(command: F) -> F:
+    """Options shared by `check` and `fix`."""
+    return _apply(_rules_options(command), [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--vault-root", type=click.Path(file_okay=False, path_type=Path),
+                     help="The vault's root folder (default: nearest .obsidian/, else git top "
+                     "level, else the current folder)."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return command
+    ])  # fmt: skip
+
+
+def _bot_options(command: F) -> F:
+    """The identity of bot commits (`fix --commit`, `clean --commit`)."""
+    return _apply(command, [
+        click.option("--bot-name", default="vaultbot[bot]", show_default=True,
+                     help="Author and committer name of the bot commit."),
+        click.option("--bot-email", default="vaultbot@users.noreply.github.com",
+                     show_default=True, help="Author and committer email of the bot commit."),
+    ])  # fmt: skip
 
 
 def _plan(
@@ -195,14 +214,7 @@ def _changed(p: Plan, ref: str | None) -> Callable[[Report], None]:
 @click.option(
     "--commit", is_flag=True, help="Commit the fixed notes (and only them) as one bot commit."
 )
-@click.option(
-    "--bot-name",
-    default="vaultbot[bot]",
-    show_default=True,
-    help="Author and committer name of the bot commit.",
-)
-@click.option("--bot-email", default="vaultbot@users.noreply.github.com", show_default=True,
-              help="Author and committer email of the bot commit.")  # fmt: skip
+@_bot_options
 def fix(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -262,15 +274,7 @@ def _commit(p: Plan, report: Report, name: str, email: str) -> str:
 
 @cli.command("clean")
 @click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Config file to use instead of the discovered one.",
-)
-@click.option("--select", multiple=True, help="Rules to run (codes, names or code prefixes).")
-@click.option("--ignore", multiple=True, help="Rules to skip.")
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@_rules_options
 @click.option("--dry-run", is_flag=True, help="Write nothing; the table says what would change.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
 @click.option(
@@ -286,14 +290,7 @@ def _commit(p: Plan, report: Report, name: str, email: str) -> str:
 )
 @click.option("--branch", help="Branch for --commit (default: vaultbot/cleanup-YYYY-MM-DD).")
 @click.option("--allow-dirty", is_flag=True, help="Let --commit start on a dirty work tree.")
-@click.option(
-    "--bot-name",
-    default="vaultbot[bot]",
-    show_default=True,
-    help="Author and committer name of the bot commit.",
-)
-@click.option("--bot-email", default="vaultbot@users.noreply.github.com", show_default=True,
-              help="Author and committer email of the bot commit.")  # fmt: skip
+@_bot_options
 def clean_command(
     vault: Path | None,
     config_path: Path | None,

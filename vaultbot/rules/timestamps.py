@@ -79,6 +79,15 @@ class Evidence:
     supported: str | None = None  # why it fits, when it clearly does
     refuted: str | None = None  # why it does not, when it clearly does not
 
+    def beats(self, other: Evidence) -> bool:
+        """This reading is clearly supported and the other clearly refuted."""
+        return (
+            bool(self.supported)
+            and not self.refuted
+            and bool(other.refuted)
+            and not other.supported
+        )
+
 
 #: An instant this close to another timestamp of the note fits it ...
 NEAR = 60
@@ -141,22 +150,12 @@ class TimestampMismatch(Rule):
                 continue
             label = _weigh(anchor.label.seconds, anchor, agreed, partners.get(anchor))
             data_t = _weigh(anchor.data_t.site_seconds, anchor, agreed, partners.get(anchor))
-            if (
-                label.supported
-                and label.refuted is None
-                and data_t.refuted
-                and not data_t.supported
-            ):
+            if label.beats(data_t):
                 message += (
                     f"; the label fits ({label.supported}), data-t does not ({data_t.refuted})"
                 )
                 yield self.finding(anchor.start, anchor.end, message, _set_data_t(anchor))
-            elif (
-                data_t.supported
-                and data_t.refuted is None
-                and label.refuted
-                and not label.supported
-            ):
+            elif data_t.beats(label):
                 message += (
                     f"; data-t fits ({data_t.supported}), the label does not ({label.refuted})"
                 )
