@@ -169,6 +169,7 @@ class Job:
 
 _job: Job | None = None  # set before the pool forks, inherited by the workers
 _stop: Any = None  # a multiprocessing Event: after Ctrl-C, workers skip the notes left
+_display: Callable[[str], str] = str  # vault-relative path -> path shown to the user
 
 
 def _process(rel: str) -> NoteReport | None:
@@ -176,7 +177,7 @@ def _process(rel: str) -> NoteReport | None:
     if _stop is not None and _stop.is_set():
         return None  # interrupted: leave this note alone
     vault = _job.vault
-    display = display_path(vault.root / rel, _job.cwd)
+    display = _display(rel)
     report = NoteReport(rel)
     try:
         if _job.cache:  # stat before reading: a change after this is seen next time
@@ -242,8 +243,9 @@ def run(
     notes: each note is then either untouched or completely written (writes are atomic), and
     the report holds the notes that were finished, with `interrupted` set.
     """
-    global _job, _stop
+    global _job, _stop, _display
     _job = job
+    _display = displayer(job.vault.root, job.cwd)
     jobs = jobs or os.cpu_count() or 1
     report = Report(planned=len(rels))
     try:
