@@ -23,6 +23,7 @@ WASTE = "nuclear_waste_markers_and_deep_time.md"
 SEEDS = "seed_vaults_and_crop_diversity.md"
 RAILWAY = "standard_time_and_the_railway_clock.md"
 CONTAINER = "the_shipping_container_and_global_trade.md"
+PRINTING = "the_printing_press_and_the_spread_of_ideas.md"
 
 #: Every planted defect as (note file name, line, code).
 PLANTED: list[tuple[str, int, str]] = [
@@ -63,6 +64,22 @@ PLANTED: list[tuple[str, int, str]] = [
     (CONTAINER, 26, "TS002"),
     # Link to a note that does not exist: [[the_panama_canal_expansion | …]].
     (CONTAINER, 26, "LK001"),
+    # A `# H1` section in a note whose title is in front matter.
+    (PRINTING, 10, "MD001"),
+    # `data-t="04:12"` (MM:SS, which the site reads as 4 h 12 min) ...
+    (PRINTING, 12, "TS004"),
+    # ... and so seeks past the four-hour cap.
+    (PRINTING, 12, "TS007"),
+    # A bare label `[00:05:31]` with no anchor.
+    (PRINTING, 12, "TS006"),
+    # A callout `[!NOTE]` without its `>`.
+    (PRINTING, 14, "MD002"),
+    # A broken anchor: `<a class_yt-timestamp" …>`.
+    (PRINTING, 14, "TS005"),
+    # An empty alias: `[[seed_vaults_and_crop_diversity | ]]`.
+    (PRINTING, 20, "LK002"),
+    # A link to a heading the target does not have: `#Budgets and Neglect`.
+    (PRINTING, 20, "LK003"),
 ]
 
 #: Notes with no defects; the two topic notes among them hold near-misses that must not fire.
