@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -79,6 +80,33 @@ def test_progress_lines_when_not_a_terminal(
     main(["clean", ".", "--dry-run"])
     err = capsys.readouterr().err
     assert "vaultbot: 4/4 notes processed" in err
+
+
+def test_progress_bar_on_a_terminal(vault: Path, tmp_path: Path) -> None:
+    # A real pseudo-terminal: rich draws its bar, and the table still follows.
+    import pty
+
+    script = Path(sys.executable).parent / "vaultbot"
+    output = bytearray()
+
+    def read(fd: int) -> bytes:
+        data = os.read(fd, 4096)
+        output.extend(data)
+        return data
+
+    env_before = dict(os.environ)
+    try:
+        os.environ["COLUMNS"] = "120"
+        os.chdir(vault)
+        status = pty.spawn([str(script), "clean", ".", "--dry-run"], read)
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    text = output.decode("utf-8", errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert re.search(r"Cleaning.*\d/4 notes", text)  # the bar, with its count
+    assert "notes processed" not in text  # not the plain lines
+    assert "would fix" in text
 
 
 def test_commit_on_a_new_branch(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:

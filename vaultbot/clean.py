@@ -78,9 +78,10 @@ def progress_reporter(
 
 
 def clean(p: Plan, job: Job, jobs: int | None, out: TextIO | None = None) -> Report:
-    """Run the fixer over the plan's notes with progress on `out` (standard error)."""
+    """Run the fixer over the plan's notes, with progress on `out` (standard error): a
+    progress bar when standard output is a terminal, plain lines otherwise."""
     out = out or sys.stderr
-    interactive = out.isatty()
+    interactive = sys.stdout.isatty()
     with progress_reporter(len(p.notes), out, interactive) as advance:
         return run(job, p.notes, jobs, progress=advance)
 
