@@ -102,7 +102,7 @@ def test_progress_bar_on_a_terminal(vault: Path, tmp_path: Path) -> None:
     finally:
         os.environ.clear()
         os.environ.update(env_before)
-    text = output.decode("utf-8", errors="replace")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output.decode("utf-8", errors="replace"))
     assert os.waitstatus_to_exitcode(status) == 1
     assert re.search(r"Cleaning.*\d/4 notes", text)  # the bar, with its count
     assert "notes processed" not in text  # not the plain lines
