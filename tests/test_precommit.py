@@ -7,6 +7,7 @@ session, under a temporary PRE_COMMIT_HOME) and passes only the staged notes.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,26 @@ def test_only_markdown_files_are_passed(vault: Path, pre_commit_home: Path) -> N
     done = try_repo(vault, pre_commit_home, "vaultbot", "data.txt")
     assert done.returncode == 0
     assert "(no files to check)" in done.stdout
+
+
+def test_batches_still_resolve_against_the_whole_vault(vault: Path, pre_commit_home: Path) -> None:
+    # pre-commit passes at most 128 KiB of file names per run: 1,600 notes with long names are
+    # split over two or more runs of the hook. Links between notes of different runs resolve,
+    # and each run reports only the notes it was given.
+    stem = "a-rather-long-note-name-about-the-history-of-printing-and-the-spread-of-ideas-number"
+    names = [f"{stem}-{i:04d}.md" for i in range(1600)]
+    files = {name: f"See [[{names[-1 - i][:-3]}]].\n" for i, name in enumerate(names)}
+    files[names[0]] = DEFECT.replace("[[Target]]", f"[[{names[-1][:-3]}]]")
+    write(vault, files)
+    git(vault, "add", "-A")
+    done = try_repo(vault, pre_commit_home, "vaultbot", *names)
+    assert done.returncode == 1
+    summaries = [line for line in done.stdout.splitlines() if " notes" in line and "." in line]
+    counts = [int(n) for line in summaries for n in re.findall(r"(\d+) notes?\b", line)[-1:]]
+    assert len(summaries) >= 2 and sum(counts) == 1600, summaries  # several runs, all notes
+    findings = [
+        line for line in done.stdout.splitlines() if ": ED001 " in line or ": LK001 " in line
+    ]
+    assert findings == [
+        f"{names[0]}:1:1: ED001 [editorial-line] Editorial line (the model presenting its edited text)"
+    ]
