@@ -26,7 +26,8 @@ MAX_NOTE_BYTES = 10 * 1024 * 1024
 _COMMENT = re.compile(r"%%")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:markdown|md)\b[^`\n]*$", re.I)
-_HEADER_LINE = re.compile(r"^(?:From|Source|Channel|Video):\s*\S")
+#: A fixed header line generated notes open with (`From: [[channel | Name]]`).
+HEADER_LINE = re.compile(r"^(?:From|Source|Channel|Video|Tags?):\s*\S", re.I)
 
 
 _CONTROL = bytes(range(32)).translate(None, b"\t\n\r\f")
@@ -192,7 +193,7 @@ class Note:
         first = self._next_nonblank_line(self.body_start)
         if first is None:
             return None
-        if _HEADER_LINE.match(self.line_text(first)):
+        if HEADER_LINE.match(self.line_text(first)):
             first = self._next_nonblank_line(self.line_span(first)[1])
             if first is None:
                 return None

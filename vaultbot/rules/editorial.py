@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 from vaultbot import meaning
-from vaultbot.note import Note
+from vaultbot.note import HEADER_LINE, Note
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
 from vaultbot.vault import Vault
 
@@ -20,7 +20,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-_HEADER = re.compile(r"^(?:From|Source|Channel|Video|Tags?):\s*\S", re.I)
 _LEAD = r"^[ \t*_#]*"
 _COMMENT = re.compile(r"%%.*?(?:%%|$)")  # Obsidian comments are hidden from readers
 _QUOTES = '"“”«»'
@@ -321,7 +320,7 @@ def _edge_lines(note: Note) -> set[int]:
         for number in it:
             start, end = note.line_span(number)
             text = note.text[start:end]
-            if not text.strip() or (skip_header and not found and _HEADER.match(text)):
+            if not text.strip() or (skip_header and not found and HEADER_LINE.match(text)):
                 continue
             block = note.non_prose_range(start + len(text) - len(text.lstrip()))
             if block is None:
@@ -448,7 +447,7 @@ def _stops(note: Note, number: int, hits: dict[int, _Hit]) -> bool:
     return (
         number in hits
         or _ATX.match(text) is not None
-        or _HEADER.match(text) is not None
+        or HEADER_LINE.match(text) is not None
         or not note.is_prose(start + len(text) - len(text.lstrip()))
     )
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from vaultbot.markdown import Heading
-from vaultbot.note import Note
+from vaultbot.note import HEADER_LINE, Note
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
 from vaultbot.vault import Vault
 
@@ -14,7 +14,6 @@ _TITLE_KEY = re.compile(r"^title[ \t]*:", re.M)
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)", re.M)
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+)[ \t]*$", re.M)
 _TAG = re.compile(r"#[^\s#]+")
-_HEADER_LINE = re.compile(r"^(?:From|Source|Channel|Video):\s*\S")
 
 
 class HeadingStrayH1(Rule):
@@ -114,7 +113,7 @@ def _repeats_title(note: Note, heading: Heading, title: str) -> bool:
     before = note.text[note.body_start : line_start]
     if fence is not None and fence[0][1] <= line_start:
         before = note.text[note.body_start : fence[0][0]] + note.text[fence[0][1] : line_start]
-    return all(not line.strip() or _HEADER_LINE.match(line) for line in before.splitlines())
+    return all(not line.strip() or HEADER_LINE.match(line) for line in before.splitlines())
 
 
 def _delete_leading_line(note: Note, number: int) -> Edit:
