@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import check_json
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
@@ -262,3 +263,78 @@ def test_action_fix_step_is_skipped_for_forks() -> None:
     condition = " ".join(step["if"].split())
     assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
     assert "inputs.fix == 'true'" in condition
+
+
+# -- changed lines with hostile note names ----------------------------------------------------
+
+#: Names git quotes or that a shell splits: spaces, `"`, `\`, tab, newline, non-ASCII, a dash.
+HOSTILE = [
+    "Daily Notes/My Note.md",
+    'say "hi".md',
+    "back\\slash.md",
+    "tab\there.md",
+    "new\nline.md",
+    "café ノート.md",
+    "-dash.md",
+]
+CLEAN = "# Note\n\nA line.\n\nLast line.\n"
+EDITED = "# Note\n\nA line with [[Nowhere]].\n\nLast line.\n"
+
+
+@pytest.fixture
+def hostile_pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Base: clean notes with hostile names. PR: line 3 of each edited, and each added anew
+    under `added/`."""
+    repo = make_repo(
+        tmp_path / "repo", {".obsidian/app.json": "{}", **dict.fromkeys(HOSTILE, CLEAN)}
+    )
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, dict.fromkeys(HOSTILE, EDITED))
+    write(repo, {f"added/{name}": EDITED for name in HOSTILE})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "PR")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def test_changed_since_sees_every_hostile_name(hostile_pr: Path) -> None:
+    code, document = check_json(hostile_pr, "--changed-since", "main")
+    assert code == 1
+    found = sorted((f["path"], f["line"], f["code"]) for f in document["findings"])
+    expected = sorted(
+        [(n, 3, "LK001") for n in HOSTILE] + [(f"added/{n}", 3, "LK001") for n in HOSTILE]
+    )
+    assert found == expected
+    assert document["summary"]["notes_checked"] == 2 * len(HOSTILE)
+
+
+def test_fix_changed_since_commits_hostile_names(
+    hostile_pr: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sloppy = "# Note\n\n" + ANCHOR.format("00:5:52", "00:05:52") + "\n"
+    write(hostile_pr, dict.fromkeys(HOSTILE, sloppy))
+    git(hostile_pr, "commit", "-q", "-am", "sloppy")
+    assert main(["fix", "--changed-since", "main", "--commit", "--exit-zero"]) == 0
+    assert "Committed" in capsys.readouterr().out
+    committed = git(hostile_pr, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert sorted(filter(None, committed)) == sorted(HOSTILE)
+
+
+def test_line_after_a_hunk_is_not_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Line 26 holds a defect in base and PR alike; the PR edits line 25 only.
+    def note(line_25: str) -> str:
+        lines = long_note(line_25).splitlines()
+        lines[25] = "Closing " + ANCHOR.format("00:26:00", "01:26:00") + "."
+        return "\n".join(lines) + "\n"
+
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "long.md": note(BASE_LINE)})
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, {"long.md": note(PR_LINE)})
+    git(repo, "commit", "-q", "-am", "edit line 25")
+    monkeypatch.chdir(repo)
+    assert main(["check", "--format", "concise", "--changed-since", "main"]) == 1
+    out = capsys.readouterr().out
+    assert "long.md:25:" in out
+    assert "long.md:26:" not in out

@@ -13,7 +13,8 @@ import git
 
 from vaultbot.errors import GitError
 
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
+#: A hunk header of a unified diff: `@@ -old[,count] +new[,count] @@` (new side kept).
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
 
 
 @dataclass(frozen=True)
@@ -67,41 +68,30 @@ def changed_lines(repo: git.Repo, ref: str) -> Changes:
     if not bases:
         raise GitError(f"'{ref}' and HEAD have no common history (is the checkout shallow?)")
     base = bases[0].hexsha
-    diff = repo.git.diff(base, "-U0", "--no-color", "--no-ext-diff", "--find-renames", "--")
-    return _parse_diff(base, diff)
+    # gitpython's diff objects carry each path decoded from git's C quoting (tabs, quotes,
+    # newlines, non-ASCII); the prefixes are pinned against a user's diff.noprefix.
+    diffs = repo.commit(base).diff(
+        None, create_patch=True, unified=0, find_renames=True, no_ext_diff=True,
+        no_color=True, src_prefix="a/", dst_prefix="b/",
+    )  # fmt: skip
+    return _changes(base, diffs)
 
 
-def _parse_diff(base: str, diff: str) -> Changes:
+def _changes(base: str, diffs: Sequence[git.Diff]) -> Changes:
+    """Changed lines from gitpython's diff objects (paths come decoded from git's quoting)."""
     lines: dict[str, set[int]] = {}
     added: set[str] = set()
-    path: str | None = None
-    new_file = False
-    for line in diff.splitlines():
-        if line.startswith("diff --git "):
-            path, new_file = None, False
-        elif line.startswith("new file mode"):
-            new_file = True
-        elif line.startswith("+++ "):
-            target = line[4:]
-            path = None if target == "/dev/null" else _unquote(target)[2:]
-            if path is not None:
-                lines.setdefault(path, set())
-                if new_file:
-                    added.add(path)
-        elif line.startswith("@@") and path is not None:
-            m = _HUNK.match(line)
-            if m:
-                start, count = int(m.group(1)), int(m.group(2) or 1)
-                lines[path].update(range(start, start + count))
+    for diff in diffs:
+        if diff.b_path is None:  # deleted
+            continue
+        changed = lines.setdefault(diff.b_path, set())
+        if diff.new_file:
+            added.add(diff.b_path)
+        patch = diff.diff if isinstance(diff.diff, bytes) else diff.diff.encode()
+        for m in _HUNK.finditer(patch):
+            start, count = int(m.group(1)), int(m.group(2) or 1)
+            changed.update(range(start, start + count))
     return Changes(base, lines, added)
-
-
-def _unquote(path: str) -> str:
-    """git quotes unusual paths as C strings: `"b/caf\\303\\251.md"`."""
-    if not (path.startswith('"') and path.endswith('"')):
-        return path
-    raw = path[1:-1].encode("latin-1").decode("unicode_escape").encode("latin-1")
-    return raw.decode("utf-8", errors="surrogateescape")
 
 
 def committable(start: Path, files: Sequence[Path]) -> list[Path]:
