@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,17 +13,25 @@ import pytest
 from gitrepo import git, git_env, make_repo, write
 
 from vaultbot.cli import main
+from vaultbot.git import hook_script
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFECT = "Here is the modified article with inserted backlinks:\n\nBody [[Target]].\n"
 
 
-def commit(repo: Path, message: str) -> subprocess.CompletedProcess[str]:
+def commit(repo: Path, message: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`git commit`, with vaultbot's folder on PATH unless `path` replaces PATH."""
     env = git_env(repo.parent)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env["PATH"] = path or f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     return subprocess.run(
         ["git", "commit", "-q", "-m", message], cwd=repo, env=env, capture_output=True, text=True
     )
+
+
+#: A PATH with git and a shell but no vaultbot (a GUI client, or the venv not active).
+BARE_PATH = os.pathsep.join(
+    str(Path(shutil.which(tool) or "/usr/bin").parent) for tool in ("git", "sh")
+)
 
 
 @pytest.fixture
@@ -32,20 +42,90 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return repo
 
 
-def test_hook_is_the_shipped_script(repo: Path) -> None:
-    installed = repo / ".git" / "hooks" / "pre-commit"
-    assert installed.read_bytes() == (ROOT / "hooks" / "pre-commit").read_bytes()
-    assert os.access(installed, os.X_OK)
+def test_hook_is_the_shipped_script_recording_the_interpreter(repo: Path) -> None:
+    installed = (repo / ".git" / "hooks" / "pre-commit").read_bytes()
+    shipped = (ROOT / "hooks" / "pre-commit").read_bytes()
+    assert shipped == (ROOT / "vaultbot" / "hooks" / "pre-commit").read_bytes()
+    recorded = f"INSTALL_PYTHON={shlex.quote(sys.executable)}".encode()
+    assert installed == shipped.replace(b"INSTALL_PYTHON=''", recorded)
+    assert recorded in installed
+    assert os.access(repo / ".git" / "hooks" / "pre-commit", os.X_OK)
 
 
-@pytest.mark.parametrize("name", ["plain.md", "with space.md", "ünïcødé ノート.md", "-dash.md"])
+def test_hook_runs_without_vaultbot_on_path(repo: Path) -> None:
+    assert shutil.which("vaultbot", path=BARE_PATH) is None
+    write(repo, {"bad.md": DEFECT})
+    git(repo, "add", "-A")
+    done = commit(repo, "bad", path=BARE_PATH)
+    assert done.returncode == 1 and "bad.md:1:1: ED001" in done.stderr
+    write(repo, {"bad.md": "Body [[Target]].\n"})
+    git(repo, "add", "-A")
+    assert commit(repo, "good", path=BARE_PATH).returncode == 0
+
+
+def test_hook_falls_back_to_path_when_the_interpreter_is_gone(repo: Path) -> None:
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    recorded = f"INSTALL_PYTHON={shlex.quote(sys.executable)}"
+    hook.write_text(hook.read_text().replace(recorded, "INSTALL_PYTHON=/nonexistent/python"))
+    write(repo, {"bad.md": DEFECT})
+    git(repo, "add", "-A")
+    done = commit(repo, "bad")  # vaultbot on PATH
+    assert done.returncode == 1 and "bad.md:1:1: ED001" in done.stderr
+    done = commit(repo, "bad", path=BARE_PATH)  # neither
+    assert done.returncode == 1 and "install vaultbot" in done.stderr
+    assert git(repo, "rev-list", "--count", "HEAD") == "1"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["plain.md", "with space.md", "ünïcødé ノート.md", "-dash.md", 'say "hi".md',
+     "back\\slash.md", "tab\there.md", "new\nline.md"],
+)  # fmt: skip
 def test_defective_note_blocks_the_commit(repo: Path, name: str) -> None:
     write(repo, {f"sub dir/{name}": DEFECT})
     git(repo, "add", "-A")
     done = commit(repo, "add a note")
     assert done.returncode == 1
-    assert f"sub dir/{name}:1:1: ED001" in done.stderr  # git shows hook output on stderr
+    assert ":1:1: ED001" in done.stderr  # git shows hook output on stderr
+    if name.isprintable():
+        assert f"sub dir/{name}:1:1: ED001" in done.stderr
     assert git(repo, "rev-list", "--count", "HEAD") == "1"
+
+
+def test_the_staged_version_is_checked_not_the_work_tree(repo: Path) -> None:
+    write(repo, {"note.md": DEFECT})
+    git(repo, "add", "note.md")
+    write(repo, {"note.md": "Body [[Target]].\n"})  # cleaned, but not staged
+    done = commit(repo, "bad staged")
+    assert done.returncode == 1 and "note.md:1:1: ED001" in done.stderr
+    git(repo, "add", "note.md")
+    write(repo, {"note.md": DEFECT})  # clean staged, a defect left unstaged
+    assert commit(repo, "good staged").returncode == 0
+    assert git(repo, "show", "HEAD:note.md") == "Body [[Target]]."
+
+
+def test_links_resolve_against_the_tree_as_committed(repo: Path) -> None:
+    write(repo, {"Fresh.md": "# Fresh\n", "a.md": "[[Target]] [[Fresh]]\n"})
+    git(repo, "add", "-A")
+    (repo / "Fresh.md").unlink()  # added in the index: it exists for the commit
+    git(repo, "rm", "-q", "--cached", "Target.md")  # deleted in the index: gone, though on disk
+    done = commit(repo, "links")
+    assert done.returncode == 1
+    assert (
+        "a.md:1:1: LK001 [link-target-missing] Link target 'Target' does not exist" in done.stderr
+    )
+    assert "Fresh" not in done.stderr
+    git(repo, "add", "Target.md")
+    assert commit(repo, "links").returncode == 0
+
+
+def test_renamed_note_is_checked(repo: Path) -> None:
+    write(repo, {"bad.md": DEFECT})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "bad, skipping the hook")
+    git(repo, "mv", "bad.md", "renamed bad.md")
+    done = commit(repo, "rename")
+    assert done.returncode == 1 and "renamed bad.md:1:1: ED001" in done.stderr
 
 
 def test_clean_note_commits(repo: Path) -> None:
@@ -79,7 +159,7 @@ def test_install_refuses_to_replace_another_hook(
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
     assert main(["install-hook"]) == 2
     assert main(["install-hook", "--force"]) == 0
-    assert hook.read_bytes() == (ROOT / "hooks" / "pre-commit").read_bytes()
+    assert hook.read_bytes() == hook_script(sys.executable)
     assert main(["install-hook"]) == 0  # reinstalling the same hook is fine
 
 

@@ -77,6 +77,7 @@ def _plan(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     rule_options: dict[str, dict[str, Any]] | None = None,
+    staged: bool = False,
 ) -> Plan:
     try:
         return plan(
@@ -86,8 +87,9 @@ def _plan(
             _split(select),
             _split(ignore),
             rule_options or {},
+            staged,
         )
-    except ConfigError as exc:
+    except (ConfigError, GitError) as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
 
@@ -153,6 +155,9 @@ def cli() -> None:
 )
 @click.option("--no-cache", is_flag=True,
               help="Do not read or write the cache (.vaultbot_cache/ at the vault root).")  # fmt: skip
+@click.option("--staged", is_flag=True,
+              help="Check the notes staged in git as staged (index contents), resolving links "
+              "against the tree the commit will hold (for a plain pre-commit hook).")  # fmt: skip
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -168,12 +173,14 @@ def check(
     summary_path: Path | None,
     fail_on: str,
     no_cache: bool,
+    staged: bool,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
-    p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY)
+    p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged)
     narrow = _changed(p, changed_since)
     job = Job(p.vault, p.rules, Path.cwd())
-    report = run(job, p.notes, jobs) if no_cache else run_cached(job, p.notes, jobs)
+    cached = not (no_cache or staged)  # the cache knows files on disk, not the index
+    report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
     narrow(report)
     report.errors[:0] = p.errors
     if sarif_path is not None:

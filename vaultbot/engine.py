@@ -19,7 +19,7 @@ from vaultbot import cache, fixes
 from vaultbot.config import Config, discover
 from vaultbot.config import load as load_config
 from vaultbot.lint import check_note
-from vaultbot.note import Note, NoteError, read_bytes
+from vaultbot.note import Note, NoteError
 from vaultbot.rules import Finding, Rule
 from vaultbot.vault import (
     Vault,
@@ -182,7 +182,7 @@ def _process(rel: str) -> NoteReport | None:
     try:
         if _job.cache:  # stat before reading: a change after this is seen next time
             report.stat = cache.stat_key(vault.root / rel)
-        data = read_bytes(vault.root / rel, display)
+        data = vault.read(rel, display)
         note = Note.from_bytes(rel, data, display)
         if _job.fix:
             outcome = fixes.fix_note(note, vault, _job.rules, _job.unsafe)
@@ -350,18 +350,28 @@ def plan(
     select: Sequence[str],
     ignore: Sequence[str],
     rule_options: dict[str, dict[str, Any]],
+    staged: bool = False,
 ) -> Plan:
     """Find the vault root and config, index the vault, pick notes and rules.
 
-    Raise ConfigError for a bad configuration or rule selection.
+    `staged`: the vault as the git index holds it, and only the notes staged in it.
+    Raise ConfigError for a bad configuration or rule selection, GitError for `staged`
+    outside a git repository.
     """
     root = (vault_root or find_root(paths[0])).resolve()
     config = load_config(config_path) if config_path else discover(root)
     for name, options in rule_options.items():
         config.rule_options[name] = {**config.rule_options.get(name, {}), **options}
     rules = config.rules(select, ignore)
-    vault = Vault.scan(root)
+    if staged:
+        from vaultbot.staged import staged_vault
+
+        vault, chosen = staged_vault(root)
+    else:
+        vault = Vault.scan(root)
     notes, errors = select_notes(vault, paths, config)
+    if staged:
+        notes = [n for n in notes if n in chosen]
     return Plan(vault, notes, rules, errors)
 
 

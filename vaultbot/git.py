@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,23 +131,34 @@ def commit_fixes(
     return repo.head.commit.hexsha
 
 
-def install_hook(start: Path, force: bool = False) -> Path:
-    """Copy vaultbot's plain git pre-commit hook into the repository's hooks folder.
+#: The first comment line of vaultbot's hook: a hook that has it may be replaced.
+HOOK_MARKER = b"# vaultbot's git pre-commit hook"
 
-    Refuses to replace a different existing hook unless `force`. Returns the hook's path.
-    """
+
+def hook_script(python: str) -> bytes:
+    """vaultbot's plain git pre-commit hook, recording the interpreter `python`."""
     from importlib import resources
 
+    script = resources.files("vaultbot").joinpath("hooks/pre-commit").read_bytes()
+    line = f"INSTALL_PYTHON={shlex.quote(python)}".encode()
+    return script.replace(b"INSTALL_PYTHON=''", line, 1)
+
+
+def install_hook(start: Path, force: bool = False) -> Path:
+    """Write vaultbot's plain git pre-commit hook into the repository's hooks folder.
+
+    The hook records the Python running this (as pre-commit records INSTALL_PYTHON). Refuses
+    to replace a hook that is not vaultbot's unless `force`. Returns the hook's path.
+    """
     repo = repo_at(start)
     hooks = Path(repo.git.rev_parse("--git-path", "hooks"))
     if not hooks.is_absolute():
         hooks = Path(repo.working_tree_dir or ".") / hooks
     target = hooks / "pre-commit"
-    script = resources.files("vaultbot").joinpath("hooks/pre-commit").read_bytes()
-    if target.exists() and target.read_bytes() != script and not force:
+    if target.exists() and HOOK_MARKER not in target.read_bytes() and not force:
         raise GitError(f"{target} exists and is not vaultbot's hook; use --force to replace it")
     hooks.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(script)
+    target.write_bytes(hook_script(sys.executable))
     target.chmod(0o755)
     return target
 

@@ -97,7 +97,17 @@ class Vault:
 
     root: Path
     files: list[str]
+    #: Notes whose bytes are not the file on disk: the staged blobs of `check --staged`.
+    contents: dict[str, bytes] = field(default_factory=dict, repr=False)
     _memo: dict[Callable[[Vault], Any], Any] = field(default_factory=dict, repr=False)
+
+    def read(self, rel: str, display: str) -> bytes:
+        """A file's bytes as this vault holds them (as staged, or on disk); raise NoteError."""
+        if rel in self.contents:
+            return self.contents[rel]
+        from vaultbot.note import read_bytes
+
+        return read_bytes(self.root / rel, display)
 
     def memo(self, compute: Callable[[Vault], T]) -> T:
         """`compute(self)`, computed once per vault (indexes some rules need)."""

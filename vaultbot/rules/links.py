@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from vaultbot import links
 from vaultbot.links import Link
-from vaultbot.note import Note, NoteError, read_bytes
+from vaultbot.note import Note, NoteError
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
 
@@ -498,7 +498,7 @@ class _TargetAnchors:
     def get(self, rel: str) -> Anchors | None:
         if rel not in self.cache:
             try:
-                data = read_bytes(self.vault.root / rel, rel)
+                data = self.vault.read(rel, rel)
                 self.cache[rel] = anchors(Note.from_bytes(rel, data))
             except (NoteError, RecursionError):
                 self.cache[rel] = None  # unreadable: other rules say so; nothing to check

@@ -1,0 +1,3 @@
+from vaultbot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""The vault as the next commit will hold it (`vaultbot check --staged`, the plain git hook).
+
+pre-commit stashes unstaged changes before it runs a hook; a plain hook cannot, so vaultbot reads
+the index itself: staged notes are checked as staged (their blobs), and links resolve against
+the index entries plus the untracked files on disk. A note deleted in the index is gone, a note
+added to it exists, whatever the work tree says.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import git
+
+from vaultbot.git import repo_at
+from vaultbot.vault import Vault, walk
+
+
+def _names(repo: git.Repo, *args: str) -> list[str]:
+    """The NUL-separated paths a git command prints (never quoted, any character allowed)."""
+    out = repo.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False)
+    assert isinstance(out, bytes)
+    return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
+
+
+def _relative(paths: list[str], prefix: str) -> set[str]:
+    """The repository paths below the vault's folder `prefix`, made vault-relative."""
+    return {path[len(prefix) :] for path in paths if path.startswith(prefix)}
+
+
+def staged_vault(root: Path) -> tuple[Vault, set[str]]:
+    """The vault at `root` as staged, and the notes the commit adds, modifies or renames.
+
+    Raise GitError outside a git repository.
+    """
+    repo = repo_at(root)
+    top = Path(repo.working_tree_dir or ".").resolve()
+    prefix = "" if root == top else root.relative_to(top).as_posix() + "/"
+    index = _names(repo, "ls-files", "-z")
+    head = (
+        _names(repo, "ls-tree", "-r", "-z", "--name-only", "HEAD") if repo.head.is_valid() else []
+    )
+    diff = ["diff", "-z", "--name-only", "--no-ext-diff"]
+    # Renames count (R): a renamed note is a new name whose content must be checked.
+    staged = _names(repo, *diff, "--cached", "--find-renames", "--diff-filter=ACMR")
+    unstaged = _names(repo, *diff, "--no-renames")  # the work tree differs from the index
+    committed = set(head)
+    untracked = {rel for rel in walk(root) if prefix + rel not in committed}
+    files = _relative(index, prefix) | untracked
+    contents = {
+        rel: blob
+        for rel in _relative(staged + unstaged, prefix)
+        if rel.lower().endswith(".md") and (blob := _blob(repo, prefix + rel)) is not None
+    }
+    notes = {n for n in _relative(staged, prefix) if n.lower().endswith(".md")}
+    return Vault(root, sorted(files), contents), notes
+
+
+def _blob(repo: git.Repo, path: str) -> bytes | None:
+    """The staged bytes of a regular file at repository path `path` (None: not staged as one)."""
+    entry = repo.index.entries.get((path, 0))
+    if entry is None or not stat.S_ISREG(entry.mode):
+        return None
+    return repo.odb.stream(entry.binsha).read()
