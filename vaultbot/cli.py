@@ -46,6 +46,10 @@ def _rules_options(command: F) -> F:
         click.option("--ignore", multiple=True, help="Rules to skip."),
         click.option("--jobs", "-j", type=int, default=None,
                      help="Worker processes (default: all cores)."),
+        click.option("--respect-gitignore/--no-respect-gitignore", default=True,
+                     show_default=True,
+                     help="In a git work tree, skip the notes git ignores (.gitignore, "
+                     "info/exclude); they still count as link targets."),
     ])  # fmt: skip
 
 
@@ -78,6 +82,7 @@ def _plan(
     ignore: tuple[str, ...],
     rule_options: dict[str, dict[str, Any]] | None = None,
     staged: bool = False,
+    respect_gitignore: bool = True,
 ) -> Plan:
     try:
         return plan(
@@ -88,6 +93,7 @@ def _plan(
             _split(ignore),
             rule_options or {},
             staged,
+            respect_gitignore,
         )
     except (ConfigError, GitError) as exc:
         _error(str(exc))
@@ -165,6 +171,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int | None,
+    respect_gitignore: bool,
     exit_zero: bool,
     fmt: str,
     output: Path | None,
@@ -176,7 +183,7 @@ def check(
     staged: bool,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
-    p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged)
+    p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
     narrow = _changed(p, changed_since)
     job = Job(p.vault, p.rules, Path.cwd())
     cached = not (no_cache or staged)  # the cache knows files on disk, not the index
@@ -229,6 +236,7 @@ def fix(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int | None,
+    respect_gitignore: bool,
     exit_zero: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -245,7 +253,7 @@ def fix(
             **overrides.get("link-target-missing", {}),
             "strategy": link_strategy,
         }
-    p = _plan(paths, vault_root, config_path, select, ignore, overrides)
+    p = _plan(paths, vault_root, config_path, select, ignore, overrides, False, respect_gitignore)
     _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
     job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff)
     report = run(job, p.notes, jobs)
@@ -304,6 +312,7 @@ def clean_command(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int | None,
+    respect_gitignore: bool,
     dry_run: bool,
     unsafe_fixes: bool,
     report_path: Path | None,
@@ -319,7 +328,7 @@ def clean_command(
 
     target = vault or Path(".")
     overrides = {} if unsafe_fixes else dict(NO_FUZZY)
-    p = _plan((target,), vault, config_path, select, ignore, overrides)
+    p = _plan((target,), vault, config_path, select, ignore, overrides, False, respect_gitignore)
     if commit and not dry_run:
         try:
             start_branch(p.vault.root, branch or clean.branch_name(), allow_dirty)

@@ -24,6 +24,7 @@ from vaultbot.rules import Finding, Rule
 from vaultbot.vault import (
     Vault,
     find_root,
+    git_ignored,
     is_hidden,
     matches_filter,
     matches_glob,
@@ -351,10 +352,12 @@ def plan(
     ignore: Sequence[str],
     rule_options: dict[str, dict[str, Any]],
     staged: bool = False,
+    respect_gitignore: bool = True,
 ) -> Plan:
     """Find the vault root and config, index the vault, pick notes and rules.
 
     `staged`: the vault as the git index holds it, and only the notes staged in it.
+    `respect_gitignore`: notes git ignores are not checked (they still count as link targets).
     Raise ConfigError for a bad configuration or rule selection, GitError for `staged`
     outside a git repository.
     """
@@ -369,18 +372,26 @@ def plan(
         vault, chosen = staged_vault(root)
     else:
         vault = Vault.scan(root)
-    notes, errors = select_notes(vault, paths, config)
+    ignored = git_ignored(root) if respect_gitignore else None
+    notes, errors = select_notes(vault, paths, config, ignored)
     if staged:
         notes = [n for n in notes if n in chosen]
     return Plan(vault, notes, rules, errors)
 
 
 def select_notes(
-    vault: Vault, paths: Iterable[Path], config: Config
+    vault: Vault,
+    paths: Iterable[Path],
+    config: Config,
+    ignored: Callable[[str], bool] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """The vault-relative notes named by `paths` (files or folders), and usage errors."""
+    """The vault-relative notes named by `paths` (files or folders), and usage errors.
+
+    Notes found in folders are skipped when Obsidian's filters or `ignored` (git) exclude them;
+    a note named explicitly is always taken."""
     root = vault.root
     filters = user_ignore_filters(root) if config.respect_obsidian_ignore else []
+    skip = ignored or (lambda rel: False)
     chosen: dict[str, None] = {}
     errors: list[str] = []
     for path in paths:
@@ -394,7 +405,9 @@ def select_notes(
         if absolute.is_dir():
             prefix = rel + "/" if rel else ""
             for note in vault.notes:
-                if note.startswith(prefix) and not any(matches_filter(note, f) for f in filters):
+                if note.startswith(prefix) and not (
+                    skip(note) or any(matches_filter(note, f) for f in filters)
+                ):
                     chosen[note] = None
         elif absolute.is_file() or absolute.is_symlink():
             if rel.lower().endswith(".md") and not is_hidden(rel):

@@ -62,6 +62,26 @@ def walk(root: Path) -> list[str]:
     return found
 
 
+def git_ignored(root: Path) -> Callable[[str], bool]:
+    """Whether git ignores a vault-relative path by default (`.gitignore`, `info/exclude`, the
+    user's excludes file), as ruff and rumdl skip such files. Nothing outside a git work tree."""
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return lambda rel: False
+    if done.returncode != 0:
+        return lambda rel: False
+    names = [name.decode("utf-8", "surrogateescape") for name in done.stdout.split(b"\0") if name]
+    files = {name for name in names if not name.endswith("/")}
+    folders = tuple(name for name in names if name.endswith("/"))
+    return lambda rel: rel in files or rel.startswith(folders)
+
+
 def user_ignore_filters(root: Path) -> list[str]:
     """`userIgnoreFilters` from `.obsidian/app.json` (excluded files), if any."""
     try:
