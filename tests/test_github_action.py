@@ -44,20 +44,21 @@ PR_LINE = "An edited paragraph " + ANCHOR.format("00:35:45", "01:35:45") + " and
 NEW_NOTE = "---\ntitle: New\n---\n\nFresh text with [[Missing Topic]].\n"
 
 
-@pytest.fixture
-def pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    repo = make_repo(
-        tmp_path / "repo", {".obsidian/app.json": "{}", "long.md": long_note(BASE_LINE)}
-    )
-    base = git(repo, "rev-parse", "HEAD")
+def pull_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base: dict[str, str], head: dict[str, str]
+) -> dict[str, Any]:
+    """A repository whose `main` holds `base` and whose branch `feature` adds `head` in one
+    commit, with the `GITHUB_*` variables of a `pull_request` event for it set."""
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", **base})
+    base_sha = git(repo, "rev-parse", "HEAD")
     git(repo, "checkout", "-q", "-b", "feature")
-    write(repo, {"long.md": long_note(PR_LINE), "notes/new.md": NEW_NOTE})
+    write(repo, head)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "PR")
     event = tmp_path / "event.json"
     payload = {
         "pull_request": {
-            "base": {"sha": base, "ref": "main"},
+            "base": {"sha": base_sha, "ref": "main"},
             "head": {"ref": "feature", "repo": {"full_name": "o/r"}},
         }
     }
@@ -72,11 +73,22 @@ def pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         "GITHUB_WORKSPACE": str(repo),
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
         "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
+        "RUNNER_TEMP": str(tmp_path),
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(repo)
-    return {"repo": repo, "base": base, "env": env, "tmp": tmp_path}
+    return {"repo": repo, "base": base_sha, "env": env, "tmp": tmp_path}
+
+
+@pytest.fixture
+def pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    return pull_request(
+        tmp_path,
+        monkeypatch,
+        {"long.md": long_note(BASE_LINE)},
+        {"long.md": long_note(PR_LINE), "notes/new.md": NEW_NOTE},
+    )
 
 
 def test_reports_only_changed_lines_and_new_notes(
@@ -205,10 +217,11 @@ def run_step(
     context = {
         "github.action_path": str(ROOT),
         "github.event.pull_request.head.ref": "feature",
+        "github.event.pull_request.head.sha": git(pr["repo"], "rev-parse", "feature"),
+        "steps.install.outputs.vaultbot": str(Path(sys.executable).parent / "vaultbot"),
         **{f"inputs.{k}": v for k, v in values.items()},
     }
-    env = {**git_env(pr["tmp"]), **pr["env"]}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env = {**git_env(pr["tmp"]), **pr["env"]}  # vaultbot is not on PATH: the venv's is used
     for key, expression in step.get("env", {}).items():
         env[key] = re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: context[m.group(1)], expression)
     return subprocess.run(
@@ -227,7 +240,7 @@ def test_action_check_step(pr: dict[str, Any]) -> None:
 
 
 def test_action_check_step_passes_args_and_fail_on(pr: dict[str, Any]) -> None:
-    done = run_step("Check changed notes", pr, {"args": "--select ED001", "fail-on": "error"})
+    done = run_step("Check changed notes", pr, {"args": "--select\nED001\n", "fail-on": "error"})
     assert done.returncode == 0, done.stderr  # the only ED001 is on an unchanged line
     assert done.stdout == ""
 
@@ -282,23 +295,15 @@ EDITED = "# Note\n\nA line with [[Nowhere]].\n\nLast line.\n"
 
 
 @pytest.fixture
-def hostile_pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def hostile_pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Base: clean notes with hostile names. PR: line 3 of each edited, and each added anew
     under `added/`."""
-    repo = make_repo(
-        tmp_path / "repo", {".obsidian/app.json": "{}", **dict.fromkeys(HOSTILE, CLEAN)}
-    )
-    git(repo, "checkout", "-q", "-b", "feature")
-    write(repo, dict.fromkeys(HOSTILE, EDITED))
-    write(repo, {f"added/{name}": EDITED for name in HOSTILE})
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "PR")
-    monkeypatch.chdir(repo)
-    return repo
+    edited = {**dict.fromkeys(HOSTILE, EDITED), **{f"added/{n}": EDITED for n in HOSTILE}}
+    return pull_request(tmp_path, monkeypatch, dict.fromkeys(HOSTILE, CLEAN), edited)
 
 
-def test_changed_since_sees_every_hostile_name(hostile_pr: Path) -> None:
-    code, document = check_json(hostile_pr, "--changed-since", "main")
+def test_changed_since_sees_every_hostile_name(hostile_pr: dict[str, Any]) -> None:
+    code, document = check_json(hostile_pr["repo"], "--changed-since", "main")
     assert code == 1
     found = sorted((f["path"], f["line"], f["code"]) for f in document["findings"])
     expected = sorted(
@@ -309,14 +314,15 @@ def test_changed_since_sees_every_hostile_name(hostile_pr: Path) -> None:
 
 
 def test_fix_changed_since_commits_hostile_names(
-    hostile_pr: Path, capsys: pytest.CaptureFixture[str]
+    hostile_pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    repo = hostile_pr["repo"]
     sloppy = "# Note\n\n" + ANCHOR.format("00:5:52", "00:05:52") + "\n"
-    write(hostile_pr, dict.fromkeys(HOSTILE, sloppy))
-    git(hostile_pr, "commit", "-q", "-am", "sloppy")
+    write(repo, dict.fromkeys(HOSTILE, sloppy))
+    git(repo, "commit", "-q", "-am", "sloppy")
     assert main(["fix", "--changed-since", "main", "--commit", "--exit-zero"]) == 0
     assert "Committed" in capsys.readouterr().out
-    committed = git(hostile_pr, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    committed = git(repo, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
     assert sorted(filter(None, committed)) == sorted(HOSTILE)
 
 
@@ -338,3 +344,114 @@ def test_line_after_a_hunk_is_not_reported(
     out = capsys.readouterr().out
     assert "long.md:25:" in out
     assert "long.md:26:" not in out
+
+
+# -- the action's steps: the head commit, exit codes, list inputs, outputs, scope -------------
+
+
+def with_origin(pr: dict[str, Any]) -> Path:
+    """A bare `origin` holding `main` and `feature`, as the runner's checkout has."""
+    origin = pr["tmp"] / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True, env=git_env(pr["tmp"]))
+    git(pr["repo"], "remote", "add", "origin", str(origin))
+    git(pr["repo"], "push", "-q", "origin", "main", "feature")
+    return origin
+
+
+def outputs(pr: dict[str, Any]) -> dict[str, str]:
+    text = Path(pr["env"]["GITHUB_OUTPUT"]).read_text()
+    return dict(line.split("=", 1) for line in text.splitlines())
+
+
+def test_action_fix_step_refuses_the_merge_commit(pr: dict[str, Any]) -> None:
+    # actions/checkout's default for pull_request: a detached merge of the head into the base.
+    origin = with_origin(pr)
+    git(pr["repo"], "checkout", "-q", "--detach", "main")
+    git(pr["repo"], "merge", "-q", "--no-ff", "--no-edit", "feature")
+    head = git(origin, "rev-parse", "feature")
+    done = run_step("Commit safe fixes", pr, {"fix": "true"})
+    assert done.returncode == 2
+    assert (
+        "::error title=vaultbot fix::fix: true needs the pull request's head commit" in done.stdout
+    )
+    assert git(origin, "rev-parse", "feature") == head  # nothing pushed
+    assert git(pr["repo"], "log", "-1", "--format=%an") == "Ada Author"  # nothing committed
+
+
+def test_action_fix_step_fails_when_vaultbot_fix_fails(pr: dict[str, Any]) -> None:
+    (pr["repo"] / "vaultbot.toml").write_text("no-such-setting = 1\n")
+    git(pr["repo"], "add", "vaultbot.toml")
+    git(pr["repo"], "commit", "-q", "-m", "a bad config")
+    origin = with_origin(pr)
+    head = git(origin, "rev-parse", "feature")
+    done = run_step("Commit safe fixes", pr, {"fix": "true"})
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no-such-setting" in done.stderr
+    assert git(origin, "rev-parse", "feature") == head
+
+
+def test_action_fix_step_outputs_the_fixes_committed(pr: dict[str, Any]) -> None:
+    with_origin(pr)
+    done = run_step("Commit safe fixes", pr, {"fix": "true"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert outputs(pr)["fixes-committed"] == "1"  # ED001 in long.md
+    Path(pr["env"]["GITHUB_OUTPUT"]).write_text("")
+    again = run_step("Commit safe fixes", pr, {"fix": "true"})
+    assert again.returncode == 0 and outputs(pr)["fixes-committed"] == "0"
+
+
+def test_action_check_step_outputs_counts(pr: dict[str, Any]) -> None:
+    assert run_step("Check changed notes", pr, {}).returncode == 1
+    assert outputs(pr) == {
+        "sarif": "vaultbot.sarif",
+        "findings": "3",
+        "errors": "3",
+        "warnings": "0",
+        "notices": "0",
+        "notes-checked": "2",
+    }
+
+
+@pytest.mark.parametrize(
+    ("scope", "findings", "notes"), [("lines", "3", "2"), ("notes", "4", "2"), ("vault", "5", "3")]
+)
+def test_action_check_step_scope(pr: dict[str, Any], scope: str, findings: str, notes: str) -> None:
+    # `loose.md` is not part of the pull request: only the whole vault sees it.
+    write(pr["repo"], {"loose.md": "Let me know if you need anything else!\n"})
+    run_step("Check changed notes", pr, {"scope": scope})
+    counts = outputs(pr)
+    assert (counts["findings"], counts["notes-checked"]) == (findings, notes)
+
+
+def test_action_list_inputs_keep_spaces_quotes_and_unicode(hostile_pr: dict[str, Any]) -> None:
+    done = run_step(
+        "Check changed notes",
+        hostile_pr,
+        {
+            "paths": 'Daily Notes\n\nadded/say "hi".md\nadded/café ノート.md\n',
+            "args": "--select\nLK001",
+        },
+    )
+    assert done.returncode == 1, done.stderr
+    files = sorted(re.findall(r"file=([^,]+),line=3,", done.stdout))
+    assert files == ["Daily Notes/My Note.md", "added/café ノート.md", 'added/say "hi".md']
+
+
+def test_action_check_step_reports_every_hostile_name(hostile_pr: dict[str, Any]) -> None:
+    done = run_step("Check changed notes", hostile_pr, {})
+    assert done.returncode == 1, done.stderr
+    assert outputs(hostile_pr)["findings"] == str(2 * len(HOSTILE))
+    assert outputs(hostile_pr)["notes-checked"] == str(2 * len(HOSTILE))
+
+
+def test_action_leaves_the_jobs_python_alone() -> None:
+    steps = action_steps()
+    [setup] = [s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python")]
+    assert setup["with"]["update-environment"] is False
+    install = next(s for s in steps if s.get("name") == "Install vaultbot")
+    assert '"$RUNNER_TEMP/vaultbot-venv"' in install["run"]
+    for step in steps:
+        script = step.get("run", "")
+        assert "GITHUB_PATH" not in script and "GITHUB_ENV" not in script, step.get("name")
+        if step.get("name") in ("Commit safe fixes", "Check changed notes"):
+            assert '"$VAULTBOT" ' in script and "\nvaultbot " not in script

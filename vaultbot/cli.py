@@ -100,6 +100,21 @@ def _plan(
         sys.exit(EXIT_ERROR)
 
 
+def _append(path: Path | None, text: str) -> None:
+    if path is not None:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def _counts_option(command: F) -> F:
+    return click.option(
+        "--counts",
+        "counts_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also append the run's counts as name=value lines to this file (e.g. $GITHUB_OUTPUT).",
+    )(command)
+
+
 def _finish(report: Report, text: str, output: Path | None, failed: bool) -> None:
     if output is not None:
         output.write_text(text + "\n", encoding="utf-8")
@@ -161,9 +176,18 @@ def cli() -> None:
 )
 @click.option("--no-cache", is_flag=True,
               help="Do not read or write the cache (.vaultbot_cache/ at the vault root).")  # fmt: skip
-@click.option("--staged", is_flag=True,
-              help="Check the notes staged in git as staged (index contents), resolving links "
-              "against the tree the commit will hold (for a plain pre-commit hook).")  # fmt: skip
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Check the notes staged in git as staged (index contents), resolving links "
+    "against the tree the commit will hold (for a plain pre-commit hook).",
+)
+@click.option(
+    "--whole-notes",
+    is_flag=True,
+    help="With --changed-since: report on every line of the changed notes.",
+)
+@_counts_option  # fmt: skip
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -181,10 +205,12 @@ def check(
     fail_on: str,
     no_cache: bool,
     staged: bool,
+    whole_notes: bool,
+    counts_path: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
     p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
-    narrow = _changed(p, changed_since)
+    narrow = _changed(p, changed_since, lines=not whole_notes)
     job = Job(p.vault, p.rules, Path.cwd())
     cached = not (no_cache or staged)  # the cache knows files on disk, not the index
     report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
@@ -193,18 +219,18 @@ def check(
     if sarif_path is not None:
         sarif_path.write_text(FORMATTERS["sarif"](report) + "\n", encoding="utf-8")
     if summary_path is not None:
-        with summary_path.open("a", encoding="utf-8") as handle:
-            handle.write(job_summary.render(report))
+        _append(summary_path, job_summary.render(report))
+    _append(counts_path, summary.check_counts(report))
     worst = SEVERITIES.index(fail_on)
     failed = any(SEVERITIES.index(r.severity) <= worst for r in report.results)
     _finish(report, FORMATTERS[fmt](report), output, failed and not exit_zero)
 
 
-def _changed(p: Plan, ref: str | None) -> Callable[[Report], None]:
+def _changed(p: Plan, ref: str | None, lines: bool = True) -> Callable[[Report], None]:
     if ref is None:
         return lambda report: None
     try:
-        return restrict_to_changes(p, ref)
+        return restrict_to_changes(p, ref, lines)
     except GitError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
@@ -229,6 +255,7 @@ def _changed(p: Plan, ref: str | None) -> Callable[[Report], None]:
     "--commit", is_flag=True, help="Commit the fixed notes (and only them) as one bot commit."
 )
 @_bot_options
+@_counts_option
 def fix(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -245,6 +272,7 @@ def fix(
     commit: bool,
     bot_name: str,
     bot_email: str,
+    counts_path: Path | None,
 ) -> None:
     """Apply the rules' fixes to notes in place (default: the current folder)."""
     overrides: dict[str, dict[str, Any]] = {} if unsafe_fixes else dict(NO_FUZZY)
@@ -266,6 +294,7 @@ def fix(
     parts.append(summary.fix_line(report, dry_run=diff))
     if commit and not diff and not report.all_errors:
         parts.append(_commit(p, report, bot_name, bot_email))
+    _append(counts_path, summary.fix_counts(report))
     text = "\n".join(part.rstrip("\n") for part in parts if part)
     changed = any(n.fixed for n in report.notes)
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)

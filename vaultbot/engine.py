@@ -418,10 +418,11 @@ def select_notes(
     return notes, errors
 
 
-def restrict_to_changes(p: Plan, ref: str) -> Callable[[Report], None]:
+def restrict_to_changes(p: Plan, ref: str, lines: bool = True) -> Callable[[Report], None]:
     """Narrow the plan to the notes changed since `ref` (`auto`: the pull request's base).
 
-    Returns the filter that then keeps only findings on changed lines. Raise GitError.
+    Returns the filter that then keeps only findings on changed lines (with `lines`; else all
+    findings of the changed notes). Raise GitError.
     """
     from vaultbot import git
 
@@ -442,6 +443,8 @@ def restrict_to_changes(p: Plan, ref: str) -> Callable[[Report], None]:
     p.notes = [rel for rel in p.notes if repo_path(rel) in wanted]
 
     def keep_changed(report: Report) -> None:
+        if not lines:
+            return
         for note in report.notes:
             path = repo_path(note.rel)
             note.results = [r for r in note.results if changes.touches(path, r.line)]

@@ -35,6 +35,31 @@ def fix_line(report: Report, dry_run: bool = False) -> str:
     return f"{verb} {_plural(fixed, 'issue')} in {_plural(notes, 'note')}; {len(report.results)} remaining."
 
 
+def _lines(values: dict[str, int]) -> str:
+    return "".join(f"{name}={value}\n" for name, value in values.items())
+
+
+def check_counts(report: Report) -> str:
+    """`name=value` lines of a check's counts, for a step's outputs (`$GITHUB_OUTPUT`)."""
+    severities = Counter(r.severity for r in report.results)
+    return _lines({
+        "findings": len(report.results),
+        "errors": severities["error"],
+        "warnings": severities["warning"],
+        "notices": severities["info"],
+        "notes-checked": len(report.notes),
+    })  # fmt: skip
+
+
+def fix_counts(report: Report) -> str:
+    """`name=value` lines of a fix run's counts, for a step's outputs."""
+    return _lines({
+        "fixes": sum(sum(n.fixed.values()) for n in report.notes),
+        "notes-fixed": sum(1 for n in report.notes if n.fixed),
+        "remaining": len(report.results),
+    })  # fmt: skip
+
+
 def commit_message(fixed_notes: Iterable[NoteReport]) -> str:
     """A bot commit's message: what was fixed in the committed notes, per rule."""
     counts: Counter[str] = Counter()
