@@ -21,6 +21,11 @@ from conftest import check_json
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 from vaultbot.cli import main
 from vaultbot.output.github import annotation, escape_data, escape_property
 
@@ -135,7 +140,10 @@ def validate_sarif(document: dict[str, Any], expected_results: int) -> None:
 def test_whole_vault_sarif_validates(pr: dict[str, Any]) -> None:
     sarif = pr["tmp"] / "all.sarif"
     assert main(["check", "--format", "sarif", "--output", str(sarif)]) == 1
-    validate_sarif(json.loads(sarif.read_text()), expected_results=4)
+    document = json.loads(sarif.read_text())
+    validate_sarif(document, expected_results=4)
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+    assert document["runs"][0]["tool"]["driver"]["informationUri"] == urls["Homepage"]
 
 
 def test_missing_base_in_a_shallow_clone_says_so(

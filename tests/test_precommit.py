@@ -1,7 +1,8 @@
-"""The hooks of `.pre-commit-hooks.yaml`, run by the real pre-commit (`pre-commit try-repo`).
+"""The hooks of `.pre-commit-hooks.yaml`, run by the real pre-commit (`pre-commit run`).
 
-pre-commit installs vaultbot from this repository into its own environment (once per test
-session, under a temporary PRE_COMMIT_HOME) and passes only the staged notes.
+The configuration is the README's own snippet, pointed at a snapshot of this work tree tagged
+as a release is (`hooks_repo`); pre-commit installs vaultbot from it into one environment for
+the whole session (`pre_commit_home`) and passes only the staged notes.
 """
 
 from __future__ import annotations
@@ -10,21 +11,26 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+Hook = Callable[..., subprocess.CompletedProcess[str]]
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFECT = "Here is the modified article with inserted backlinks:\n\nBody [[Target]].\n"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
 
 
 @pytest.fixture
@@ -35,15 +41,62 @@ def vault(tmp_path: Path) -> Path:
     )
 
 
-def try_repo(vault: Path, home: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
+def readme_config() -> dict[str, Any]:
+    """The `.pre-commit-config.yaml` snippet of the README, as a user copies it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"In `\.pre-commit-config\.yaml`:\n\s*```yaml\n(.*?)```", readme, re.S)
+    assert block is not None, "the README lost its pre-commit snippet"
+    return YAML(typ="safe").load(textwrap.dedent(block.group(1)))
+
+
+@pytest.fixture(scope="session")
+def config_file(hooks_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's snippet with its address pointed at the local snapshot (and both hooks)."""
+    config = readme_config()
+    [entry] = config["repos"]
+    entry["repo"] = str(hooks_repo)
+    entry["hooks"] = [{"id": "vaultbot"}, {"id": "vaultbot-fix"}]
+    path = tmp_path_factory.mktemp("pre-commit-config") / "pre-commit-config.yaml"
+    YAML().dump(config, path)
+    return path
+
+
+def run_hook(
+    vault: Path, home: Path, config: Path, hook: str, *files: str
+) -> subprocess.CompletedProcess[str]:
     env = git_env(vault.parent)
     env["PRE_COMMIT_HOME"] = str(home)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     args = ["--files", *files] if files else ["--all-files"]
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, *args],
+        [sys.executable, "-m", "pre_commit", "run", "-c", str(config), hook, *args],
         cwd=vault, env=env, capture_output=True, text=True,
     )  # fmt: skip
+
+
+@pytest.fixture
+def hook(
+    vault: Path, pre_commit_home: Path, config_file: Path
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`hook("vaultbot", "a.md", ...)`: run one hook in `vault` on the files named."""
+    return lambda name, *files: run_hook(vault, pre_commit_home, config_file, name, *files)
+
+
+def test_readme_snippet_names_this_release_and_the_canonical_address() -> None:
+    from vaultbot import __version__
+    from vaultbot.output.sarif import project_url
+
+    [entry] = readme_config()["repos"]
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+    assert entry["repo"] == urls["Homepage"] == project_url()
+    assert entry["rev"] == f"v{__version__}"
+    assert [h["id"] for h in entry["hooks"]] == ["vaultbot"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    owner_name = urls["Homepage"].removeprefix("https://github.com/")
+    uses = re.findall(r"uses: (\S+)/vaultbot@(\S+)", readme)
+    assert uses and all(f"{o}/vaultbot" == owner_name and r == f"v{__version__}" for o, r in uses)
+    addresses = set(re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", readme))
+    assert addresses == {urls["Homepage"]}
 
 
 def test_hooks_file_declares_both_hooks() -> None:
@@ -58,37 +111,35 @@ def test_hooks_file_declares_both_hooks() -> None:
         assert hook["minimum_pre_commit_version"]
 
 
-def test_check_hook_fails_on_a_defective_note(vault: Path, pre_commit_home: Path) -> None:
+def test_check_hook_fails_on_a_defective_note(vault: Path, hook: Hook) -> None:
     write(vault, {"notes/bad note.md": DEFECT})
     git(vault, "add", "-A")
-    done = try_repo(vault, pre_commit_home, "vaultbot", "notes/bad note.md")
+    done = hook("vaultbot", "notes/bad note.md")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "notes/bad note.md:1:1: ED001 [editorial-line]" in done.stdout
 
 
-def test_check_hook_passes_a_clean_note(vault: Path, pre_commit_home: Path) -> None:
+def test_check_hook_passes_a_clean_note(vault: Path, hook: Hook) -> None:
     write(vault, {"clean.md": "Body [[Target]].\n"})
     git(vault, "add", "-A")
-    done = try_repo(vault, pre_commit_home, "vaultbot", "clean.md")
+    done = hook("vaultbot", "clean.md")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
 
 
-def test_fix_hook_repairs_and_reports_modification(vault: Path, pre_commit_home: Path) -> None:
+def test_fix_hook_repairs_and_reports_modification(vault: Path, hook: Hook) -> None:
     write(vault, {"bad.md": DEFECT})
     git(vault, "add", "-A")
-    done = try_repo(vault, pre_commit_home, "vaultbot-fix", "bad.md")
+    done = hook("vaultbot-fix", "bad.md")
     assert done.returncode == 1
     assert "files were modified by this hook" in done.stdout
     assert (vault / "bad.md").read_text() == "Body [[Target]].\n"
     git(vault, "add", "-A")
-    again = try_repo(vault, pre_commit_home, "vaultbot-fix", "bad.md")
+    again = hook("vaultbot-fix", "bad.md")
     assert again.returncode == 0, again.stdout
 
 
-def test_links_resolve_against_the_whole_vault_as_staged(
-    vault: Path, pre_commit_home: Path
-) -> None:
+def test_links_resolve_against_the_whole_vault_as_staged(vault: Path, hook: Hook) -> None:
     # A rename and a new note in the same commit: the old name no longer resolves, the new
     # note does, and notes that are not staged still count as targets.
     git(vault, "mv", "Old Name.md", "New Name.md")
@@ -96,7 +147,7 @@ def test_links_resolve_against_the_whole_vault_as_staged(
         vault, {"fresh.md": "# Fresh\n", "a.md": "[[Old Name]] [[New Name]] [[fresh]] [[Target]]\n"}
     )
     git(vault, "add", "-A")
-    done = try_repo(vault, pre_commit_home, "vaultbot", "a.md", "fresh.md", "New Name.md")
+    done = hook("vaultbot", "a.md", "fresh.md", "New Name.md")
     assert done.returncode == 1
     findings = [line for line in done.stdout.splitlines() if ": LK001 " in line]
     assert findings == [
@@ -104,24 +155,24 @@ def test_links_resolve_against_the_whole_vault_as_staged(
     ]
 
 
-def test_deleted_target_does_not_resolve(vault: Path, pre_commit_home: Path) -> None:
+def test_deleted_target_does_not_resolve(vault: Path, hook: Hook) -> None:
     git(vault, "rm", "-q", "Target.md")
     write(vault, {"b.md": "[[Target]]\n"})
     git(vault, "add", "-A")
-    done = try_repo(vault, pre_commit_home, "vaultbot", "b.md")
+    done = hook("vaultbot", "b.md")
     assert done.returncode == 1
     assert "b.md:1:1: LK001" in done.stdout
 
 
-def test_only_markdown_files_are_passed(vault: Path, pre_commit_home: Path) -> None:
+def test_only_markdown_files_are_passed(vault: Path, hook: Hook) -> None:
     write(vault, {"data.txt": DEFECT})
     git(vault, "add", "-A")
-    done = try_repo(vault, pre_commit_home, "vaultbot", "data.txt")
+    done = hook("vaultbot", "data.txt")
     assert done.returncode == 0
     assert "(no files to check)" in done.stdout
 
 
-def test_batches_still_resolve_against_the_whole_vault(vault: Path, pre_commit_home: Path) -> None:
+def test_batches_still_resolve_against_the_whole_vault(vault: Path, hook: Hook) -> None:
     # pre-commit passes at most 128 KiB of file names per run: 1,600 notes with long names are
     # split over two or more runs of the hook. Links between notes of different runs resolve,
     # and each run reports only the notes it was given.
@@ -131,7 +182,7 @@ def test_batches_still_resolve_against_the_whole_vault(vault: Path, pre_commit_h
     files[names[0]] = DEFECT.replace("[[Target]]", f"[[{names[-1][:-3]}]]")
     write(vault, files)
     git(vault, "add", "-A")
-    done = try_repo(vault, pre_commit_home, "vaultbot", *names)
+    done = hook("vaultbot", *names)
     assert done.returncode == 1
     summaries = [line for line in done.stdout.splitlines() if " notes" in line and "." in line]
     counts = [int(n) for line in summaries for n in re.findall(r"(\d+) notes?\b", line)[-1:]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from typing import Any
 
 from vaultbot import __version__
@@ -11,6 +12,20 @@ from vaultbot.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def project_url() -> str | None:
+    """The project's canonical address: `Homepage` of `[project.urls]` in pyproject.toml, as
+    installed (None when the installed metadata lacks it)."""
+    try:
+        entries = metadata.metadata("vaultbot").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "homepage":
+            return url.strip()
+    return None
 
 
 def render(report: Report) -> str:
@@ -49,6 +64,7 @@ def render(report: Report) -> str:
                 ],
             }
         )
+    url = project_url()
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -58,7 +74,7 @@ def render(report: Report) -> str:
                     "driver": {
                         "name": "vaultbot",
                         "version": __version__,
-                        "informationUri": "https://github.com/vaultbot/vaultbot",
+                        **({"informationUri": url} if url else {}),
                         "rules": rules,
                     }
                 },
