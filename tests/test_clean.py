@@ -125,9 +125,18 @@ def test_commit_on_a_new_branch(vault: Path, capsys: pytest.CaptureFixture[str])
     message = git(vault, "log", "-1", "--format=%B")
     assert message.startswith("vaultbot: fix 4 issues in 2 notes")  # what the commit holds
     assert "- ED001: 2" in message and "- TS006: 2" in message
-    assert "Here is" not in (vault / "untracked-but-ignored.md").read_text()  # fixed in place
+    assert (vault / "untracked-but-ignored.md").read_text() == NOTE  # git ignores it: skipped
     assert git(vault, "rev-list", "--count", "main") == "1"  # main untouched; nothing pushed
     assert git(vault, "remote") == ""
+
+
+def test_ignored_note_fixed_in_place_but_never_committed(vault: Path) -> None:
+    write(vault, {"untracked-but-ignored.md": NOTE})
+    (vault / ".git" / "info" / "exclude").write_text("untracked-but-ignored.md\n")
+    assert main(["clean", ".", "--commit", "--no-respect-gitignore"]) == 1
+    assert "Here is" not in (vault / "untracked-but-ignored.md").read_text()  # fixed in place
+    committed = git(vault, "show", "--name-only", "--format=", "HEAD").splitlines()
+    assert committed == ["a.md", "b.md"]
 
 
 def test_commit_with_a_named_branch(vault: Path) -> None:

@@ -174,3 +174,12 @@ def test_install_honours_core_hooks_path(tmp_path: Path, monkeypatch: pytest.Mon
 def test_install_outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["install-hook"]) == 2
+
+
+def test_check_staged_outside_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("Body.\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--staged"]) == 2
+    assert "not inside a git repository" in capsys.readouterr().err

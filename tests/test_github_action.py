@@ -86,14 +86,35 @@ def pull_request(
     return {"repo": repo, "base": base_sha, "env": env, "tmp": tmp_path}
 
 
+@pytest.fixture(scope="session")
+def installed(hooks_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The action's "Install vaultbot" step, run once: vaultbot from the action's checkout (a
+    snapshot of this work tree) into its own venv under RUNNER_TEMP."""
+    temp = tmp_path_factory.mktemp("runner-temp")
+    output = temp / "output.txt"
+    env = {**os.environ, "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(output)}
+    step = next(s for s in action_steps() if s.get("name") == "Install vaultbot")
+    context = {
+        "github.action_path": str(hooks_repo),
+        "steps.python.outputs.python-path": sys.executable,
+    }
+    env.update(evaluate(step, context))
+    done = subprocess.run(["bash", "-c", step["run"]], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return {
+        "temp": temp,
+        "output": output.read_text(),
+        "created": sorted(p.name for p in temp.iterdir()),
+    }
+
+
 @pytest.fixture
-def pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    return pull_request(
-        tmp_path,
-        monkeypatch,
-        {"long.md": long_note(BASE_LINE)},
-        {"long.md": long_note(PR_LINE), "notes/new.md": NEW_NOTE},
-    )
+def pr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: dict[str, Any]
+) -> dict[str, Any]:
+    base = {"long.md": long_note(BASE_LINE)}
+    head = {"long.md": long_note(PR_LINE), "notes/new.md": NEW_NOTE}
+    return {**pull_request(tmp_path, monkeypatch, base, head), "installed": installed}
 
 
 def test_reports_only_changed_lines_and_new_notes(
@@ -214,24 +235,33 @@ def test_action_never_expands_untrusted_input_in_scripts() -> None:
         assert "${{" not in step.get("run", ""), step.get("name")
 
 
+def evaluate(step: dict[str, Any], context: dict[str, str]) -> dict[str, str]:
+    """A step's `env:`, its `${{ name }}` expressions replaced from `context`."""
+    pattern = re.compile(r"\$\{\{\s*([\w.-]+)\s*\}\}")
+    return {
+        key: pattern.sub(lambda m: context[m.group(1)], expression)
+        for key, expression in step.get("env", {}).items()
+    }
+
+
 def run_step(
     name: str, pr: dict[str, Any], inputs: dict[str, str]
 ) -> subprocess.CompletedProcess[str]:
-    """Run one `run:` step of action.yml with bash, its `env:` evaluated as GitHub would."""
+    """Run one `run:` step of action.yml with bash, its `env:` evaluated as GitHub would, with
+    the vaultbot the action's install step put into its own venv (not on PATH)."""
     action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
     values = {key: str(spec.get("default", "")) for key, spec in action["inputs"].items()}
     values.update(inputs)
     step = next(s for s in action["runs"]["steps"] if s.get("name") == name)
+    installed = dict(line.split("=", 1) for line in pr["installed"]["output"].splitlines())
     context = {
         "github.action_path": str(ROOT),
         "github.event.pull_request.head.ref": "feature",
         "github.event.pull_request.head.sha": git(pr["repo"], "rev-parse", "feature"),
-        "steps.install.outputs.vaultbot": str(Path(sys.executable).parent / "vaultbot"),
+        "steps.install.outputs.vaultbot": installed["vaultbot"],
         **{f"inputs.{k}": v for k, v in values.items()},
     }
-    env = {**git_env(pr["tmp"]), **pr["env"]}  # vaultbot is not on PATH: the venv's is used
-    for key, expression in step.get("env", {}).items():
-        env[key] = re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: context[m.group(1)], expression)
+    env = {**git_env(pr["tmp"]), **pr["env"], **evaluate(step, context)}
     return subprocess.run(
         ["bash", "-c", step["run"]], cwd=pr["repo"], env=env, capture_output=True, text=True
     )
@@ -303,11 +333,14 @@ EDITED = "# Note\n\nA line with [[Nowhere]].\n\nLast line.\n"
 
 
 @pytest.fixture
-def hostile_pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def hostile_pr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: dict[str, Any]
+) -> dict[str, Any]:
     """Base: clean notes with hostile names. PR: line 3 of each edited, and each added anew
     under `added/`."""
     edited = {**dict.fromkeys(HOSTILE, EDITED), **{f"added/{n}": EDITED for n in HOSTILE}}
-    return pull_request(tmp_path, monkeypatch, dict.fromkeys(HOSTILE, CLEAN), edited)
+    done = pull_request(tmp_path, monkeypatch, dict.fromkeys(HOSTILE, CLEAN), edited)
+    return {**done, "installed": installed}
 
 
 def test_changed_since_sees_every_hostile_name(hostile_pr: dict[str, Any]) -> None:
@@ -450,6 +483,16 @@ def test_action_check_step_reports_every_hostile_name(hostile_pr: dict[str, Any]
     assert done.returncode == 1, done.stderr
     assert outputs(hostile_pr)["findings"] == str(2 * len(HOSTILE))
     assert outputs(hostile_pr)["notes-checked"] == str(2 * len(HOSTILE))
+
+
+def test_action_installs_vaultbot_into_its_own_venv(installed: dict[str, Any]) -> None:
+    venv = installed["temp"] / "vaultbot-venv"
+    assert installed["output"] == f"vaultbot={venv}/bin/vaultbot\n"
+    assert installed["created"] == ["output.txt", "vaultbot-venv"]  # no GITHUB_PATH, GITHUB_ENV
+    version = subprocess.run(
+        [venv / "bin" / "vaultbot", "--version"], capture_output=True, text=True
+    )
+    assert version.stdout.startswith("vaultbot, version")
 
 
 def test_action_leaves_the_jobs_python_alone() -> None:

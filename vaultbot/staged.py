@@ -37,7 +37,7 @@ def staged_vault(root: Path) -> tuple[Vault, set[str]]:
     repo = repo_at(root)
     top = Path(repo.working_tree_dir or ".").resolve()
     prefix = "" if root == top else root.relative_to(top).as_posix() + "/"
-    index = _names(repo, "ls-files", "-z")
+    index = _index(repo)
     head = (
         _names(repo, "ls-tree", "-r", "-z", "--name-only", "HEAD") if repo.head.is_valid() else []
     )
@@ -47,19 +47,29 @@ def staged_vault(root: Path) -> tuple[Vault, set[str]]:
     unstaged = _names(repo, *diff, "--no-renames")  # the work tree differs from the index
     committed = set(head)
     untracked = {rel for rel in walk(root) if prefix + rel not in committed}
-    files = _relative(index, prefix) | untracked
+    files = _relative(list(index), prefix) | untracked
     contents = {
         rel: blob
         for rel in _relative(staged + unstaged, prefix)
-        if rel.lower().endswith(".md") and (blob := _blob(repo, prefix + rel)) is not None
+        if rel.lower().endswith(".md") and (blob := _blob(repo, index, prefix + rel)) is not None
     }
     notes = {n for n in _relative(staged, prefix) if n.lower().endswith(".md")}
     return Vault(root, sorted(files), contents), notes
 
 
-def _blob(repo: git.Repo, path: str) -> bytes | None:
+def _index(repo: git.Repo) -> dict[str, tuple[int, str] | None]:
+    """Every index path -> (mode, object id) of its entry; None while it is unmerged."""
+    entries: dict[str, tuple[int, str] | None] = {}
+    for record in _names(repo, "ls-files", "--stage", "-z"):
+        info, _, path = record.partition("\t")
+        mode, sha, stage = info.split()
+        entries[path] = (int(mode, 8), sha) if stage == "0" else None
+    return entries
+
+
+def _blob(repo: git.Repo, index: dict[str, tuple[int, str] | None], path: str) -> bytes | None:
     """The staged bytes of a regular file at repository path `path` (None: not staged as one)."""
-    entry = repo.index.entries.get((path, 0))
-    if entry is None or not stat.S_ISREG(entry.mode):
+    entry = index.get(path)
+    if entry is None or not stat.S_ISREG(entry[0]):
         return None
-    return repo.odb.stream(entry.binsha).read()
+    return repo.odb.stream(bytes.fromhex(entry[1])).read()
