@@ -506,3 +506,15 @@ def test_action_leaves_the_jobs_python_alone() -> None:
         assert "GITHUB_PATH" not in script and "GITHUB_ENV" not in script, step.get("name")
         if step.get("name") in ("Commit safe fixes", "Check changed notes"):
             assert '"$VAULTBOT" ' in script and "\nvaultbot " not in script
+
+
+def test_readme_checkout_recipe_checks_out_the_pr_head() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## GitHub Action") :]
+    assert "ref: ${{ github.event.pull_request.head.sha }}" in section
+    assert "github.head_ref" not in readme  # for a fork: the base repository's branch of that name
+    assert "starts no new workflow run" in section
+    documented = set(re.findall(r"^\| `([\w-]+)` \|", section, re.M))
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
+    assert documented == set(action["inputs"])
+    assert all(f"`{name}`" in section for name in action["outputs"])
