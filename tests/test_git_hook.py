@@ -183,3 +183,14 @@ def test_check_staged_outside_git(
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--staged"]) == 2
     assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_headings_of_targets_are_read_as_staged(repo: Path) -> None:
+    write(
+        repo,
+        {"Target.md": "# Target\n\n## Staged heading\n", "a.md": "[[Target#Staged heading]]\n"},
+    )
+    git(repo, "add", "-A")
+    write(repo, {"Target.md": "# Target\n"})  # the heading is gone from the work tree only
+    done = commit(repo, "heading")
+    assert done.returncode == 0, done.stderr
