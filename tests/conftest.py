@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -61,28 +62,70 @@ def findings(vault: Path, *args: str) -> list[tuple[str, int, str]]:
     return [(f["path"], f["line"], f["code"]) for f in document["findings"]]
 
 
-# -- pre-commit: one hook environment for the whole session ------------------------------------
+# -- hook environments: built once a session, in the background ------------------------------
+#
+# pre-commit's hook environment and the Action's venv each pip-install vaultbot (about 15 s).
+# They are built once per session (pre-commit keys an environment by repository and rev, so one
+# PRE_COMMIT_HOME serves every test; `pre-commit try-repo` would build a new one each run), and
+# started as soon as collection is done by the `warm_up()` of the test modules that need them,
+# so that they build while other tests run.
 
 ROOT = Path(__file__).resolve().parents[1]
+_BACKGROUND: dict[str, subprocess.Popen[str]] = {}
 
 
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One pre-commit store (PRE_COMMIT_HOME) for the session. pre-commit keys a hook
-    environment by repository and rev, so vaultbot is installed into it once, not per test
-    (`pre-commit try-repo` would build a new store, and environment, every run)."""
-    return tmp_path_factory.mktemp("pre-commit-home")
+@functools.cache
+def session_dir() -> Path:
+    """A temporary folder for the session's shared resources (removed when it ends)."""
+    return Path(tempfile.mkdtemp(prefix="vaultbot-tests-"))
 
 
-@pytest.fixture(scope="session")
-def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This work tree as a repository pre-commit can install from: its tracked and untracked
-    (not ignored) files in one commit, tagged `v<version>` as a release is."""
+def start(name: str, args: list[str], **options: Any) -> None:
+    """Start the command `name` in the background, once a session."""
+    if name not in _BACKGROUND:
+        _BACKGROUND[name] = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **options
+        )
+
+
+def finish(name: str) -> str:
+    """Wait for the background command `name`; its output. Fail if it failed."""
+    process = _BACKGROUND[name]
+    output, _ = process.communicate()
+    assert process.returncode == 0, f"{name} failed:\n{output}"
+    return output
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Call `warm_up(fixtures)` of each test module, with the fixtures its chosen tests use."""
+    used: dict[Any, set[str]] = {}
+    for item in session.items:
+        module = getattr(item, "module", None)
+        used.setdefault(module, set()).update(getattr(item, "fixturenames", ()))
+    for module, fixtures in used.items():
+        warm_up = getattr(module, "warm_up", None)
+        if callable(warm_up):
+            warm_up(fixtures)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for process in _BACKGROUND.values():
+        if process.poll() is None:  # not needed after all (a test failed, or -x)
+            process.kill()
+            process.communicate()
+    if session_dir.cache_info().currsize:
+        shutil.rmtree(session_dir(), ignore_errors=True)
+
+
+@functools.cache
+def snapshot_repo() -> Path:
+    """This work tree as a repository to install from: its tracked and untracked (not
+    ignored) files in one commit, tagged `v<version>` as a release is."""
     from gitrepo import git
 
     from vaultbot import __version__
 
-    snapshot = tmp_path_factory.mktemp("hooks-repo") / "vaultbot"
+    snapshot = session_dir() / "vaultbot"
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT, capture_output=True, check=True,
@@ -97,3 +140,13 @@ def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(snapshot, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "snapshot")
     git(snapshot, "tag", f"v{__version__}")
     return snapshot
+
+
+def pre_commit_store() -> Path:
+    return session_dir() / "pre-commit-home"
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home() -> Path:
+    """The session's one pre-commit store (PRE_COMMIT_HOME)."""
+    return pre_commit_store()

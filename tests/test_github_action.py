@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import check_json
+from conftest import check_json, finish, session_dir, snapshot_repo, start
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
@@ -86,24 +86,32 @@ def pull_request(
     return {"repo": repo, "base": base_sha, "env": env, "tmp": tmp_path}
 
 
+def warm_up(fixtures: set[str]) -> None:
+    """Run the action's "Install vaultbot" step in the background (conftest calls this after
+    collection): vaultbot from the action's checkout (a snapshot of this work tree) into its
+    own venv under RUNNER_TEMP."""
+    if "installed" in fixtures:
+        temp = session_dir() / "runner-temp"
+        temp.mkdir(exist_ok=True)
+        step = next(s for s in action_steps() if s.get("name") == "Install vaultbot")
+        context = {
+            "github.action_path": str(snapshot_repo()),
+            "steps.python.outputs.python-path": sys.executable,
+        }
+        env = {**os.environ, "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(temp / "output.txt")}
+        env.update(evaluate(step, context))
+        start("action install step", ["bash", "-c", step["run"]], env=env)
+
+
 @pytest.fixture(scope="session")
-def installed(hooks_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The action's "Install vaultbot" step, run once: vaultbot from the action's checkout (a
-    snapshot of this work tree) into its own venv under RUNNER_TEMP."""
-    temp = tmp_path_factory.mktemp("runner-temp")
-    output = temp / "output.txt"
-    env = {**os.environ, "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(output)}
-    step = next(s for s in action_steps() if s.get("name") == "Install vaultbot")
-    context = {
-        "github.action_path": str(hooks_repo),
-        "steps.python.outputs.python-path": sys.executable,
-    }
-    env.update(evaluate(step, context))
-    done = subprocess.run(["bash", "-c", step["run"]], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+def installed() -> dict[str, Any]:
+    """What the action's install step left: its output and RUNNER_TEMP's contents."""
+    warm_up({"installed"})
+    finish("action install step")
+    temp = session_dir() / "runner-temp"
     return {
         "temp": temp,
-        "output": output.read_text(),
+        "output": (temp / "output.txt").read_text(),
         "created": sorted(p.name for p in temp.iterdir()),
     }
 

@@ -1,12 +1,13 @@
 """The hooks of `.pre-commit-hooks.yaml`, run by the real pre-commit (`pre-commit run`).
 
 The configuration is the README's own snippet, pointed at a snapshot of this work tree tagged
-as a release is (`hooks_repo`); pre-commit installs vaultbot from it into one environment for
+as a release is (`snapshot_repo`); pre-commit installs vaultbot from it into one environment for
 the whole session (`pre_commit_home`) and passes only the staged notes.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import finish, pre_commit_store, session_dir, snapshot_repo, start
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
@@ -49,16 +51,32 @@ def readme_config() -> dict[str, Any]:
     return YAML(typ="safe").load(textwrap.dedent(block.group(1)))
 
 
-@pytest.fixture(scope="session")
-def config_file(hooks_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+@functools.cache
+def hook_config() -> Path:
     """The README's snippet with its address pointed at the local snapshot (and both hooks)."""
     config = readme_config()
     [entry] = config["repos"]
-    entry["repo"] = str(hooks_repo)
+    entry["repo"] = str(snapshot_repo())
     entry["hooks"] = [{"id": "vaultbot"}, {"id": "vaultbot-fix"}]
-    path = tmp_path_factory.mktemp("pre-commit-config") / "pre-commit-config.yaml"
+    path = session_dir() / "pre-commit-config.yaml"
     YAML().dump(config, path)
     return path
+
+
+def warm_up(fixtures: set[str]) -> None:
+    """Install the hooks' environment in the background (conftest calls this after collection)."""
+    if "hook" in fixtures:
+        command = [sys.executable, "-m", "pre_commit", "install-hooks", "-c", str(hook_config())]
+        env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_store())}
+        start("pre-commit install-hooks", command, cwd=snapshot_repo(), env=env)
+
+
+@pytest.fixture(scope="session")
+def config_file() -> Path:
+    """The configuration, once its hook environment is installed."""
+    warm_up({"hook"})
+    finish("pre-commit install-hooks")
+    return hook_config()
 
 
 def run_hook(
