@@ -194,3 +194,25 @@ def test_headings_of_targets_are_read_as_staged(repo: Path) -> None:
     write(repo, {"Target.md": "# Target\n"})  # the heading is gone from the work tree only
     done = commit(repo, "heading")
     assert done.returncode == 0, done.stderr
+
+
+def test_vault_in_a_subfolder_of_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Links resolve within the vault (the folder with .obsidian/), not the whole repository.
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "notes/.obsidian/app.json": "{}",
+            "notes/Here.md": "# Here\n",
+            "code/There.md": "# There\n",
+        },
+    )
+    monkeypatch.chdir(repo)
+    assert main(["install-hook"]) == 0
+    write(repo, {"notes/a.md": "[[Here]] [[There]]\n"})
+    git(repo, "add", "-A")
+    done = commit(repo, "links")
+    assert done.returncode == 1
+    assert "notes/a.md:1:10: LK001 [link-target-missing] Link target 'There'" in done.stderr
+    assert "'Here'" not in done.stderr

@@ -362,6 +362,11 @@ def plan(
     outside a git repository.
     """
     root = (vault_root or find_root(paths[0])).resolve()
+    if staged and vault_root is None:
+        from vaultbot.staged import staged_root
+
+        narrowed = staged_root(root)
+        root, paths = (narrowed, [narrowed]) if narrowed != root else (root, paths)
     config = load_config(config_path) if config_path else discover(root)
     for name, options in rule_options.items():
         config.rule_options[name] = {**config.rule_options.get(name, {}), **options}

@@ -29,6 +29,23 @@ def _relative(paths: list[str], prefix: str) -> set[str]:
     return {path[len(prefix) :] for path in paths if path.startswith(prefix)}
 
 
+def staged_root(start: Path) -> Path:
+    """The vault the staged notes lie in, when `start` (the git top level, say) is not one:
+    the one folder below it with `.obsidian/` that holds every staged note; else `start`."""
+    if (start / ".obsidian").is_dir():
+        return start
+    repo = repo_at(start)
+    top = Path(repo.working_tree_dir or ".").resolve()
+    roots: set[Path] = set()
+    for name in _names(repo, "diff", "-z", "--name-only", "--cached", "--diff-filter=ACMR"):
+        note = top / name
+        if not name.lower().endswith(".md") or start not in note.parents:
+            continue
+        folders = note.parents[: len(note.parents) - len(start.parents) - 1]
+        roots.add(next((f for f in folders if (f / ".obsidian").is_dir()), start))
+    return roots.pop() if len(roots) == 1 else start
+
+
 def staged_vault(root: Path) -> tuple[Vault, set[str]]:
     """The vault at `root` as staged, and the notes the commit adds, modifies or renames.
 
