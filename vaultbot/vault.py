@@ -45,6 +45,15 @@ def is_hidden(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/"))
 
 
+def stays_inside(rel: str) -> bool:
+    """True for a relative path that names something inside the folder it is relative to
+    (no `..` that climbs out, not absolute, no NUL)."""
+    if not rel or "\x00" in rel or rel.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", rel):
+        return False
+    normal = posixpath.normpath(rel.replace("\\", "/"))
+    return normal != ".." and not normal.startswith("../")
+
+
 def _key(path: str) -> str:
     return unicodedata.normalize("NFC", path).lower()
 

@@ -9,14 +9,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import quote
 
 from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.note import Note, NoteError, read_bytes
-from vaultbot.rules.base import Edit, Finding, Fix, Rule
-from vaultbot.vault import Vault
+from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice, integer, text
+from vaultbot.vault import Vault, stays_inside
 
 STRATEGIES = ("relink", "unlink", "stub")
 _NOT_WORD = re.compile(r"(?:[^\w+]|_)+")  # `+` stays: C++ is not C
@@ -58,10 +58,10 @@ class LinkTargetMissing(Rule):
     """
 
     code, name, severity = "LK001", "link-target-missing", "error"
-    defaults: ClassVar[dict[str, Any]] = {
-        "strategy": "relink",
-        "fuzzy-threshold": 90,
-        "stub-folder": "",
+    spec: ClassVar[dict[str, Option]] = {
+        "strategy": choice("relink", "relink", "unlink", "stub"),
+        "fuzzy-threshold": integer(90, 0, 100),
+        "stub-folder": text("", "a folder inside the vault", lambda v: not v or stays_inside(v)),
     }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
