@@ -30,6 +30,10 @@ def _error(message: str) -> None:
     click.echo(f"vaultbot: error: {message}", err=True)
 
 
+def _warning(message: str) -> None:
+    click.echo(f"vaultbot: warning: {message}", err=True)
+
+
 def _apply(command: F, options: list[Callable[[F], F]]) -> F:
     for option in reversed(options):
         command = option(command)
@@ -97,6 +101,8 @@ def _finish(report: Report, text: str, output: Path | None, failed: bool) -> Non
         output.write_text(text + "\n", encoding="utf-8")
     elif text:
         click.echo(text)
+    for message in report.warnings:
+        _warning(message)
     for message in report.all_errors:
         _error(message)
     if report.all_errors:

@@ -6,9 +6,12 @@ name index is built once in the parent and inherited by the workers.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
+import types
+import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -19,8 +22,9 @@ from vaultbot import cache, fixes
 from vaultbot.config import Config, discover
 from vaultbot.config import load as load_config
 from vaultbot.lint import check_note
-from vaultbot.note import Note, NoteError, read_bytes
-from vaultbot.rules import Finding, Rule
+from vaultbot.note import MAX_NOTE_BYTES, Note, NoteError, read_bytes
+from vaultbot.rules import Finding, Rule, lookup
+from vaultbot.rules.base import SEVERITIES
 from vaultbot.vault import (
     Vault,
     find_root,
@@ -60,8 +64,75 @@ class Result:
     def from_cache(cls, path: str, values: list[Any]) -> Result:
         return cls(path, *values)
 
+    @staticmethod
+    def check_cached(values: Any) -> None:
+        """Raise ValueError unless `values` is a finding as `to_cache` writes it, with values
+        this version of vaultbot could have produced."""
+        if not isinstance(values, list) or len(values) != len(_CACHED_FIELDS):
+            raise ValueError("a finding is not a list of its fields")
+        hints = _cached_hints()
+        found = dict(zip(_CACHED_FIELDS, values, strict=True))
+        for name, value in found.items():
+            if not _conforms(value, hints[name]):
+                raise ValueError(f"a finding's {name} is {type(value).__name__}")
+        rule = lookup(found["code"])
+        if rule is None or rule.name != found["rule"] or found["severity"] not in SEVERITIES:
+            raise ValueError("a finding names an unknown rule or severity")
+        if found["fix"] is not None:
+            _check_fix(found["fix"])
+
 
 _CACHED_FIELDS = [f.name for f in fields(Result)][1:]  # all but the display path
+#: No line or column of a note can be larger (notes are at most MAX_NOTE_BYTES).
+_MAX_POSITION = MAX_NOTE_BYTES + 2
+
+
+@functools.cache
+def _cached_hints() -> dict[str, Any]:
+    return typing.get_type_hints(Result)
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    """Whether a JSON value fits a (simple) type hint; ints must be plausible positions."""
+    origin = typing.get_origin(hint)
+    if hint is Any:
+        return True
+    if hint is type(None):
+        return value is None
+    if origin in (typing.Union, types.UnionType):
+        return any(_conforms(value, arg) for arg in typing.get_args(hint))
+    if hint is int:
+        return type(value) is int and 0 <= value <= _MAX_POSITION
+    if hint in (str, bool):
+        return type(value) is hint
+    if origin in (list, tuple) or hint in (list, tuple):  # JSON has only lists
+        items = [a for a in typing.get_args(hint) if a is not Ellipsis] or [Any]
+        return isinstance(value, list) and all(_conforms(v, items[0]) for v in value)
+    if origin is dict or hint is dict:
+        return isinstance(value, dict)
+    return False
+
+
+def _check_fix(fix: Any) -> None:
+    if not isinstance(fix, dict) or set(fix) != {"applicability", "title", "edits"}:
+        raise ValueError("a fix lacks its keys")
+    if fix["applicability"] not in ("safe", "unsafe") or not isinstance(fix["title"], str):
+        raise ValueError("a fix has a bad applicability or title")
+    if not isinstance(fix["edits"], list):
+        raise ValueError("a fix's edits are not a list")
+    for edit in fix["edits"]:
+        if not isinstance(edit, dict) or set(edit) != {"content", "location", "end_location"}:
+            raise ValueError("an edit lacks its keys")
+        if not isinstance(edit["content"], str):
+            raise ValueError("an edit's content is not text")
+        for key in ("location", "end_location"):
+            where = edit[key]
+            if not (isinstance(where, dict) and set(where) == {"line", "column"}) or not all(
+                _conforms(n, int) for n in where.values()
+            ):
+                raise ValueError("an edit's location is malformed")
+
+
 _JSON_FIELDS = [f.name for f in fields(Result) if f.name != "source"]
 
 
@@ -77,9 +148,9 @@ class NoteReport:
     initial: list[Result] = field(default_factory=list)
     #: For fix runs: the titles of the fixes applied, by rule code and line (of the original).
     applied: list[tuple[str, int, str]] = field(default_factory=list)
-    #: For cached check runs: the file's (mtime, size) before it was read, and what its link
+    #: For cached check runs: the file's stat key before it was read, and what its link
     #: findings depend on (see vaultbot.cache).
-    stat: tuple[int, int] | None = None
+    stat: cache.StatKey | None = None
     deps: dict[str, Any] | None = None
 
 
@@ -87,6 +158,7 @@ class NoteReport:
 class Report:
     notes: list[NoteReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # errors not tied to one note
+    warnings: list[str] = field(default_factory=list)  # told, but no reason to fail the run
     planned: int = 0  # how many notes the run set out to process
     interrupted: bool = False  # stopped by Ctrl-C: `notes` holds what was finished
 
@@ -297,10 +369,12 @@ def run_cached(
 ) -> Report:
     """`run` for a check, reusing the cache's results for notes that did not change."""
     vault = job.vault
-    store = cache.Cache.load(vault.root, cache.cache_key(list(job.rules)))
+    store = cache.Cache.load(vault.root, cache.cache_key(list(job.rules)), Result.check_cached)
     valid = store.valid_entries(vault, list(rels))
     todo = [rel for rel in rels if rel not in valid]
     report = run(replace(job, cache=True), todo, jobs, progress)
+    if store.warning is not None:
+        report.warnings.append(store.warning)
     fresh = {
         n.rel: {"s": list(n.stat), "r": [r.to_cache() for r in n.results], "d": n.deps}
         for n in report.notes
