@@ -28,12 +28,13 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vaultbot import __version__
+from vaultbot.fixes import remove_stale_temps, temp_name
 from vaultbot.note import Note
 from vaultbot.rules import Rule
 from vaultbot.vault import Vault
@@ -171,6 +172,7 @@ class Cache:
                 if old != self.path:
                     old.unlink(missing_ok=True)  # a link is removed, its target never touched
             document = {"version": __version__, "files": vault.files, "entries": entries}
+            remove_stale_temps([folder])
             fd, tmp = tempfile.mkstemp(dir=folder, **temp_name(self.path.name))
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(json.dumps(document, separators=(",", ":")))  # dumps: C encoder
@@ -241,33 +243,3 @@ def _check_stat(value: Any) -> None:
         and all(type(n) is int and 0 <= n < _MAX_STAT for n in value)
     ):
         raise ValueError("a stat key is not four whole numbers")
-
-
-# -- temporary files --------------------------------------------------------------------------
-
-#: Every temporary file vaultbot writes is `.NAME.XXXXXXXX.vaultbot.tmp` (mkstemp's eight
-#: random characters), in the folder of the file it replaces.
-TEMP_SUFFIX = ".vaultbot.tmp"
-_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z", re.S)
-
-
-def temp_name(name: str) -> dict[str, str]:
-    """mkstemp's prefix and suffix for a temporary file that replaces `name`."""
-    return {"prefix": f".{name}.", "suffix": TEMP_SUFFIX}
-
-
-def remove_stale_temps(folders: Iterable[Path]) -> list[str]:
-    """Remove the temporary files an earlier, killed run left in `folders` (only regular
-    files named as vaultbot names them); return the names removed."""
-    removed: list[str] = []
-    for folder in folders:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if _TEMP.match(entry.name) and entry.is_file(follow_symlinks=False):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-                    removed.append(entry.path)
-    return removed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import posixpath
 import signal
 import types
 import typing
@@ -182,9 +183,12 @@ class Report:
                     continue
                 done.add(rel)
                 try:
-                    create_note(root / rel, text)
-                except OSError as exc:
-                    errors.append(f"{rel}: cannot create stub note ({exc.strerror or exc})")
+                    create_note(root / rel, text, root)
+                except NoteError as exc:
+                    errors.append(str(exc))
+                except (OSError, ValueError) as exc:
+                    reason = exc.strerror if isinstance(exc, OSError) else None
+                    errors.append(f"{rel}: cannot create stub note ({reason or exc})")
         return errors
 
 
@@ -268,7 +272,7 @@ def _process(rel: str) -> NoteReport | None:
                 new = fixes.encode(outcome.note)
                 report.diff = fixes.unified_diff(display, note.text, outcome.note.text)
                 if _job.write:
-                    fixes.write_atomic(vault.root / rel, new, data, display)
+                    fixes.write_atomic(vault.root / rel, new, data, display, vault.root)
             note, found = outcome.note, outcome.remaining
         else:
             found = check_note(note, vault, _job.rules)
@@ -276,14 +280,28 @@ def _process(rel: str) -> NoteReport | None:
                 report.deps = cache.dependencies(note, vault)
         report.results = [to_result(note, f, display) for f in found]
     except NoteError as exc:
-        report.error = str(exc)
-        report.fixed.clear()
+        _not_written(report, str(exc))
     except RecursionError:
         report.error = f"{display}: note is nested too deeply to parse"
     except OSError as exc:
-        report.error = f"{display}: cannot write ({exc.strerror or exc})"
-        report.fixed.clear()
+        _not_written(report, f"{display}: cannot write ({exc.strerror or exc})")
     return report
+
+
+def _not_written(report: NoteReport, error: str) -> None:
+    """The note stays as it was: nothing fixed, and its findings (if known) all remain."""
+    report.error = error
+    report.fixed.clear()
+    report.creates.clear()
+    report.applied.clear()
+    report.diff = None
+    report.results = list(report.initial)
+
+
+def note_folders(vault: Vault) -> list[Path]:
+    """The vault's root and every folder holding one of its files."""
+    folders = {posixpath.dirname(rel) for rel in vault.files}
+    return [vault.root / folder for folder in sorted(folders | {""})]
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -320,6 +338,8 @@ def run(
     _display = displayer(job.vault.root, job.cwd)
     jobs = jobs or os.cpu_count() or 1
     report = Report(planned=len(rels))
+    if job.fix and job.write:
+        fixes.remove_stale_temps(note_folders(job.vault))
     try:
         parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
         if parallel and "fork" in multiprocessing.get_all_start_methods():
