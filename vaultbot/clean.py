@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from vaultbot.engine import Job, NoteReport, Plan, Report, run
+from vaultbot.output import summary
 
 TOP_NOTES = 10
 
@@ -138,9 +139,11 @@ def render(report: Report, dry_run: bool, out: TextIO) -> None:
         console.print("Notes with the most findings left:")
         console.print(worst)
     if report.interrupted:
+        done = "would be written" if dry_run else "written"
         console.print(
-            f"[bold red]Interrupted[/] after {len(report.notes)} of {report.planned} notes; "
-            "every note is either unchanged or completely fixed."
+            f"[bold red]Interrupted[/] after {len(report.notes)} of {report.planned} notes "
+            f"({summary.written(report)} {done}); every note is either unchanged or completely "
+            "fixed."
         )
 
 

@@ -17,6 +17,7 @@ from vaultbot.rules import ALL_RULES, lookup
 from vaultbot.rules.base import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl-C (128 + SIGINT)
 F = TypeVar("F", bound=Callable[..., Any])
 #: Fuzzy relinking is costly and only ever an unsafe fix: searched for by `fix --unsafe-fixes`.
 NO_FUZZY: dict[str, dict[str, Any]] = {"link-target-missing": {"fuzzy-threshold": 0}}
@@ -105,6 +106,9 @@ def _finish(report: Report, text: str, output: Path | None, failed: bool) -> Non
         _warning(message)
     for message in report.all_errors:
         _error(message)
+    if report.interrupted:
+        _error(summary.interrupted_line(report))
+        sys.exit(EXIT_INTERRUPTED)
     if report.all_errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
@@ -340,7 +344,7 @@ def clean_command(
     if commit and not dry_run and not report.interrupted:
         click.echo(_commit(p, report, bot_name, bot_email))
     if report.interrupted:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)  # clean.render said how far it got
     changed = any(n.fixed for n in report.notes)
     _finish(report, "", None, changed or bool(report.results))
 

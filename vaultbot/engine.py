@@ -6,15 +6,19 @@ name index is built once in the parent and inherited by the workers.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import multiprocessing
 import os
 import posixpath
 import signal
+import sys
+import threading
 import types
 import typing
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -252,6 +256,8 @@ def _process(rel: str) -> NoteReport | None:
     assert _job is not None
     if _stop is not None and _stop.is_set():
         return None  # interrupted: leave this note alone
+    if _parent is not None and os.getppid() != _parent:
+        return None  # the parent is gone (where the OS cannot kill us with it)
     vault = _job.vault
     display = _display(rel)
     report = NoteReport(rel)
@@ -330,8 +336,9 @@ def run(
     """Process the notes `rels` of the job's vault, in parallel when it pays.
 
     `progress` is called in this process once per finished note. Ctrl-C stops the run between
-    notes: each note is then either untouched or completely written (writes are atomic), and
-    the report holds the notes that were finished, with `interrupted` set.
+    notes: the notes in hand are finished (each note is then either untouched or completely
+    written: writes are atomic), every finished note is in the report, and `interrupted` is
+    set. A second Ctrl-C stops at once (workers are killed; writes stay atomic).
     """
     global _job, _stop, _display
     _job = job
@@ -340,19 +347,54 @@ def run(
     report = Report(planned=len(rels))
     if job.fix and job.write:
         fixes.remove_stale_temps(note_folders(job.vault))
+    parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
+    ctx = multiprocessing.get_context("fork") if parallel and _can_fork() else None
+    if ctx is not None:
+        _stop = ctx.Event()
     try:
-        parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
-        if parallel and "fork" in multiprocessing.get_all_start_methods():
-            job.vault.build_index()  # once, in the parent; the workers inherit it
-            _run_pool(multiprocessing.get_context("fork"), rels, jobs, report, progress)
-        else:
-            for rel in rels:
-                _collect(report, _process(rel), progress)
-    except KeyboardInterrupt:
+        with _deferred_interrupt() as interrupted:
+            if ctx is not None:
+                job.vault.build_index()  # once, in the parent; the workers inherit it
+                _run_pool(ctx, rels, jobs, report, progress)
+            else:
+                for rel in rels:
+                    if interrupted.is_set():
+                        break
+                    _collect(report, _process(rel), progress)
+        report.interrupted = interrupted.is_set()
+    except KeyboardInterrupt:  # the second Ctrl-C
         report.interrupted = True
     finally:
         _job = _stop = None
     return report
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def _deferred_interrupt() -> Iterator[threading.Event]:
+    """While the block runs, a first Ctrl-C only sets the event it yields (and tells the
+    workers to take no new note); a second one raises KeyboardInterrupt."""
+    interrupted = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        if interrupted.is_set():
+            raise KeyboardInterrupt
+        interrupted.set()
+        if _stop is not None:
+            _stop.set()
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: Ctrl-C is not ours to handle
+        yield interrupted
+        return
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_pool(
@@ -363,22 +405,38 @@ def _run_pool(
     progress: Callable[[NoteReport], None] | None,
 ) -> None:
     """Fan the notes out to worker processes. On Ctrl-C the workers finish the note in hand
-    (they ignore SIGINT) and skip the rest, so no write is cut short."""
-    global _stop
-    _stop = ctx.Event()
-    pool = ctx.Pool(jobs, initializer=_ignore_sigint)
-    results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
+    (they ignore SIGINT) and skip the rest, and every finished note is still collected."""
+    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    finished = False
     try:
+        results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
         for note in results:
             _collect(report, note, progress)
-    except KeyboardInterrupt:
-        _stop.set()
-        report.interrupted = True
-        for note in results:  # drain: finished notes count, skipped ones come back as None
-            _collect(report, note, progress)
+        finished = True
     finally:
-        pool.close()
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
         pool.join()
+
+
+def _init_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent (which tells them to stop taking notes), and die
+    with it: a killed parent must not leave workers writing notes."""
+    global _parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _parent = parent
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+_parent: int | None = None  # in a worker: the parent's pid (checked before each note)
 
 
 def run_cached(
@@ -420,11 +478,6 @@ def _collect(
     report.notes.append(note)
     if progress is not None:
         progress(note)
-
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops handing out notes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass

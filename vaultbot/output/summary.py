@@ -35,6 +35,19 @@ def fix_line(report: Report, dry_run: bool = False) -> str:
     return f"{verb} {_plural(fixed, 'issue')} in {_plural(notes, 'note')}; {len(report.results)} remaining."
 
 
+def written(report: Report) -> int:
+    """How many notes the run wrote (a dry run: would have written)."""
+    return sum(1 for n in report.notes if n.diff and n.error is None)
+
+
+def interrupted_line(report: Report) -> str:
+    """How far an interrupted run got."""
+    line = f"interrupted after {len(report.notes)} of {_plural(report.planned, 'note')}"
+    if any(n.diff for n in report.notes):
+        line += f" ({_plural(written(report), 'note')} written)"
+    return line
+
+
 def commit_message(fixed_notes: Iterable[NoteReport]) -> str:
     """A bot commit's message: what was fixed in the committed notes, per rule."""
     counts: Counter[str] = Counter()
