@@ -25,6 +25,7 @@ from typing import Any
 
 from vaultbot import cache, fixes
 from vaultbot.config import Config, discover
+from vaultbot.errors import ConfigError
 from vaultbot.config import load as load_config
 from vaultbot.lint import check_note
 from vaultbot.note import MAX_NOTE_BYTES, Note, NoteError, read_bytes
@@ -502,14 +503,27 @@ def plan(
 
     Raise ConfigError for a bad configuration or rule selection.
     """
-    root = (vault_root or find_root(paths[0])).resolve()
+    try:
+        root = (vault_root or find_root(paths[0])).resolve()
+    except OSError as exc:  # e.g. a path longer than PATH_MAX
+        raise ConfigError(f"{paths[0]}: cannot read ({exc.strerror or exc})") from None
     config = load_config(config_path) if config_path else discover(root)
     for name, options in rule_options.items():
         config.rule_options[name] = {**config.rule_options.get(name, {}), **options}
     rules = config.rules(select, ignore)
-    vault = Vault.scan(root)
+    unlisted: list[OSError] = []
+    vault = Vault.scan(root, unlisted.append)
     notes, errors = select_notes(vault, paths, config)
+    cwd = Path.cwd()
+    errors[:0] = [
+        _os_error(Path(exc.filename or root), cwd, exc, "cannot read folder") for exc in unlisted
+    ]
     return Plan(vault, notes, rules, errors)
+
+
+def _os_error(path: Path, cwd: Path, exc: OSError, what: str) -> str:
+    """One line for an OS error about `path` (shown relative to `cwd`)."""
+    return f"{display_path(path, cwd)}: {what} ({exc.strerror or exc})"
 
 
 def select_notes(
@@ -528,6 +542,12 @@ def select_notes(
             errors.append(f"{path}: not inside the vault root {root}")
             continue
         rel = "" if rel == "." else rel
+        try:
+            absolute.lstat()
+        except OSError as exc:
+            if not isinstance(exc, FileNotFoundError):
+                errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+                continue
         if absolute.is_dir():
             prefix = rel + "/" if rel else ""
             for note in vault.notes:

@@ -58,11 +58,14 @@ def _key(path: str) -> str:
     return unicodedata.normalize("NFC", path).lower()
 
 
-def walk(root: Path) -> list[str]:
-    """Every non-hidden file below `root`, as sorted vault-relative paths with `/`."""
+def walk(root: Path, onerror: Callable[[OSError], None] | None = None) -> list[str]:
+    """Every non-hidden file below `root`, as sorted vault-relative paths with `/`.
+
+    A folder that cannot be listed (permission denied, a path longer than PATH_MAX) is
+    passed to `onerror`."""
     found: list[str] = []
     root_str = str(root)
-    for folder, dirs, files in os.walk(root_str):
+    for folder, dirs, files in os.walk(root_str, onerror=onerror):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         rel_folder = os.path.relpath(folder, root_str).replace(os.sep, "/")
         prefix = "" if rel_folder == "." else rel_folder + "/"
@@ -134,8 +137,8 @@ class Vault:
         _ = self.by_name
 
     @classmethod
-    def scan(cls, root: Path) -> Vault:
-        return cls(root, walk(root))
+    def scan(cls, root: Path, onerror: Callable[[OSError], None] | None = None) -> Vault:
+        return cls(root, walk(root, onerror))
 
     @classmethod
     def from_files(cls, root: Path, files: Iterable[str]) -> Vault:
