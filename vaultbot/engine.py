@@ -25,8 +25,8 @@ from typing import Any
 
 from vaultbot import cache, fixes
 from vaultbot.config import Config, discover
-from vaultbot.errors import ConfigError
 from vaultbot.config import load as load_config
+from vaultbot.errors import ConfigError
 from vaultbot.lint import check_note
 from vaultbot.note import MAX_NOTE_BYTES, Note, NoteError, read_bytes
 from vaultbot.rules import Finding, Rule, lookup
