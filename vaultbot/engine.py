@@ -29,7 +29,7 @@ from vaultbot.config import load as load_config
 from vaultbot.errors import ConfigError
 from vaultbot.lint import check_note
 from vaultbot.note import MAX_NOTE_BYTES, Note, NoteError, read_bytes
-from vaultbot.rules import Finding, Rule, lookup
+from vaultbot.rules import ALL_RULES, Finding, Rule
 from vaultbot.rules.base import SEVERITIES
 from vaultbot.vault import (
     Vault,
@@ -76,47 +76,59 @@ class Result:
         this version of vaultbot could have produced."""
         if not isinstance(values, list) or len(values) != len(_CACHED_FIELDS):
             raise ValueError("a finding is not a list of its fields")
-        hints = _cached_hints()
-        found = dict(zip(_CACHED_FIELDS, values, strict=True))
-        for name, value in found.items():
-            if not _conforms(value, hints[name]):
-                raise ValueError(f"a finding's {name} is {type(value).__name__}")
-        rule = lookup(found["code"])
-        if rule is None or rule.name != found["rule"] or found["severity"] not in SEVERITIES:
+        for accepts, value in zip(_field_checks(), values, strict=True):
+            if not accepts(value):
+                raise ValueError(f"a finding has a {type(value).__name__} where it should not")
+        code, rule, severity, fix = (values[i] for i in _KEY_FIELDS)
+        if _rule_names().get(code) != rule or severity not in SEVERITIES:
             raise ValueError("a finding names an unknown rule or severity")
-        if found["fix"] is not None:
-            _check_fix(found["fix"])
+        if fix is not None:
+            _check_fix(fix)
 
 
 _CACHED_FIELDS = [f.name for f in fields(Result)][1:]  # all but the display path
+_KEY_FIELDS = [_CACHED_FIELDS.index(name) for name in ("code", "rule", "severity", "fix")]
 #: No line or column of a note can be larger (notes are at most MAX_NOTE_BYTES).
 _MAX_POSITION = MAX_NOTE_BYTES + 2
 
 
 @functools.cache
-def _cached_hints() -> dict[str, Any]:
-    return typing.get_type_hints(Result)
+def _rule_names() -> dict[str, str]:
+    return {rule.code: rule.name for rule in ALL_RULES}
 
 
-def _conforms(value: Any, hint: Any) -> bool:
-    """Whether a JSON value fits a (simple) type hint; ints must be plausible positions."""
+@functools.cache
+def _field_checks() -> list[Callable[[Any], bool]]:
+    """One test per cached field of Result, built once from its type hints."""
+    hints = typing.get_type_hints(Result)
+    return [_accepts(hints[name]) for name in _CACHED_FIELDS]
+
+
+def _accepts(hint: Any) -> Callable[[Any], bool]:
+    """A test whether a JSON value fits a (simple) type hint; ints must be plausible
+    positions."""
     origin = typing.get_origin(hint)
     if hint is Any:
-        return True
+        return lambda value: True
     if hint is type(None):
-        return value is None
+        return lambda value: value is None
     if origin in (typing.Union, types.UnionType):
-        return any(_conforms(value, arg) for arg in typing.get_args(hint))
+        tests = [_accepts(arg) for arg in typing.get_args(hint)]
+        return lambda value: any(test(value) for test in tests)
     if hint is int:
-        return type(value) is int and 0 <= value <= _MAX_POSITION
+        return lambda value: type(value) is int and 0 <= value <= _MAX_POSITION
     if hint in (str, bool):
-        return type(value) is hint
+        return lambda value: type(value) is hint
     if origin in (list, tuple) or hint in (list, tuple):  # JSON has only lists
         items = [a for a in typing.get_args(hint) if a is not Ellipsis] or [Any]
-        return isinstance(value, list) and all(_conforms(v, items[0]) for v in value)
+        item = _accepts(items[0])
+        return lambda value: isinstance(value, list) and all(item(v) for v in value)
     if origin is dict or hint is dict:
-        return isinstance(value, dict)
-    return False
+        return lambda value: isinstance(value, dict)
+    return lambda value: False
+
+
+_POSITION = _accepts(int)
 
 
 def _check_fix(fix: Any) -> None:
@@ -134,7 +146,7 @@ def _check_fix(fix: Any) -> None:
         for key in ("location", "end_location"):
             where = edit[key]
             if not (isinstance(where, dict) and set(where) == {"line", "column"}) or not all(
-                _conforms(n, int) for n in where.values()
+                _POSITION(n) for n in where.values()
             ):
                 raise ValueError("an edit's location is malformed")
 
