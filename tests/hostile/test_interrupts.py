@@ -72,37 +72,26 @@ def some_note_fixed(vault: Path) -> Callable[[], bool]:
     return lambda: any(p.read_text(errors="replace").startswith(FIXED[:80]) for p in notes)
 
 
+def proc_stat(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (state, ppid, …), or []."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
 def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
+    pids = (entry.name for entry in Path("/proc").iterdir() if entry.name.isdigit())
+    return [int(child) for child in pids if proc_stat(child)[1:2] == [str(pid)]]
 
 
 def cpu_ticks(pids: list[int]) -> int:
     """User and system CPU time the processes used so far, in clock ticks."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total
+    return sum(int(f[11]) + int(f[12]) for f in map(proc_stat, pids) if f)
 
 
 def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    return proc_stat(pid)[:1] not in ([], ["Z"])
 
 
 def test_ctrl_c_stops_clean_and_counts_the_notes_written(vault: Path) -> None:
