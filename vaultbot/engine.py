@@ -179,6 +179,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)  # told, but no reason to fail the run
     planned: int = 0  # how many notes the run set out to process
     interrupted: bool = False  # stopped by Ctrl-C: `notes` holds what was finished
+    writes: bool = False  # the run writes fixed notes (not a check, not a dry run)
 
     @property
     def results(self) -> list[Result]:
@@ -357,8 +358,8 @@ def run(
     _job = job
     _display = displayer(job.vault.root, job.cwd)
     jobs = jobs or os.cpu_count() or 1
-    report = Report(planned=len(rels))
-    if job.fix and job.write:
+    report = Report(planned=len(rels), writes=job.fix and job.write)
+    if report.writes:
         fixes.remove_stale_temps(note_folders(job.vault))
     parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
     ctx = multiprocessing.get_context("fork") if parallel and _can_fork() else None

@@ -43,7 +43,7 @@ def written(report: Report) -> int:
 def interrupted_line(report: Report) -> str:
     """How far an interrupted run got."""
     line = f"interrupted after {len(report.notes)} of {_plural(report.planned, 'note')}"
-    if any(n.diff for n in report.notes):
+    if report.writes:
         line += f" ({_plural(written(report), 'note')} written)"
     return line
 
