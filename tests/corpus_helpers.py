@@ -36,10 +36,12 @@ def run_check(vault: Path, output: Path, *args: str) -> tuple[int, dict[str, Any
     """Run `vaultbot check --format json` over the whole of `vault` with the vault as current
     directory (so every finding's `path` is vault-relative) and return (exit code, report).
 
-    Checking only reads the notes, so `vault` may be a read-only corpus.
+    Checking without the cache only reads the notes, so `vault` may be a read-only corpus
+    (which running as root would not stop the cache from writing into).
     """
     argv: Sequence[str] = (
         "check",
+        "--no-cache",
         "--format",
         "json",
         "--vault-root",

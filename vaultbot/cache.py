@@ -1,11 +1,22 @@
 """The check cache (`.vaultbot_cache/` at the vault root), like ruff's `.ruff_cache`.
 
-One JSON file per (vaultbot code, rules and options) key holds, per note, its size and
-modification time, its findings, and what its link findings depend on: the folded names of
-its link targets and the size and time of the notes its heading links point into. A cached
-note is reused only when its own file is unchanged, no file whose name its links could mean
-was added or removed, and the notes its heading links read are unchanged. JSON, not pickle:
-a cache that comes with a repository must never be able to run code.
+One JSON file per (vaultbot code, rules and options) key holds, per note, its stat key, its
+findings, and what its link findings depend on: the folded names of its link targets and the
+stat keys of the notes its heading links point into. A cached note is reused only when its own
+file is unchanged, no file whose name its links could mean was added or removed, and the notes
+its heading links read are unchanged. JSON, not pickle: a cache that comes with a repository
+must never be able to run code.
+
+The stat key is (mtime_ns, size, ctime_ns, inode). A user can restore a file's mtime
+(`touch -r`, a tarball), but not its ctime, which the kernel sets on every change, nor its
+inode: a cache made elsewhere and shipped with the vault never matches freshly extracted
+files, and a same-size edit with its mtime put back is still seen. So a warm run needs one
+`stat` per note and reads no file that did not change. (Hashing the bytes instead would mean
+reading every note on every run.) What remains: an edit within the file system's ctime
+granularity of the moment the note was stat'ed, as with git's "racy" index entries.
+
+Nothing in a cache is trusted: a file that does not validate is discarded with one warning,
+and a `.vaultbot_cache` that is a symbolic link is never followed (neither read nor written).
 """
 
 from __future__ import annotations
@@ -17,11 +28,13 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vaultbot import __version__
+from vaultbot.fixes import remove_stale_temps, temp_name
 from vaultbot.note import Note
 from vaultbot.rules import Rule
 from vaultbot.vault import Vault
@@ -50,12 +63,16 @@ def cache_key(rules: list[Rule]) -> str:
     return digest.hexdigest()[:20]
 
 
-def stat_key(path: Path | str) -> tuple[int, int] | None:
+StatKey = tuple[int, int, int, int]
+_MAX_STAT = 2**64  # stat fields are unsigned 64-bit (or smaller) numbers
+
+
+def stat_key(path: Path | str) -> StatKey | None:
     try:
         info = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):
         return None
-    return info.st_mtime_ns, info.st_size
+    return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
 
 
 def dependencies(note: Note, vault: Vault) -> dict[str, Any]:
@@ -72,9 +89,13 @@ def dependencies(note: Note, vault: Vault) -> dict[str, Any]:
             target = vault.resolve(link.target, note.rel)
             if target is not None and target != note.rel:
                 key = stat_key(vault.root / target)
-                heading_targets[target] = list(key) if key else [0, 0]
+                heading_targets[target] = list(key) if key else [0, 0, 0, 0]
     # Folded names hold no spaces: one string parses faster than a list of them.
     return {"n": " ".join(sorted(names)), "h": heading_targets}
+
+
+class CacheError(ValueError):
+    """A cache file that does not have the shape vaultbot writes; the message says where."""
 
 
 @dataclass
@@ -82,26 +103,40 @@ class Cache:
     path: Path
     files: list[str] = field(default_factory=list)  # the vault's files when last saved
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warning: str | None = None  # why a cache found on disk was not used
+    usable: bool = True  # False: never write (the cache folder is a symbolic link)
 
     @classmethod
-    def load(cls, root: Path, key: str) -> Cache:
-        path = root / CACHE_DIR / f"check-{key}.json"
+    def load(cls, root: Path, key: str, check_result: Callable[[Any], None]) -> Cache:
+        """The cache for `key`; empty (with a warning) when it does not validate.
+
+        `check_result` raises ValueError for a cached finding that is not well formed."""
+        folder = root / CACHE_DIR
+        path = folder / f"check-{key}.json"
+        if folder.is_symlink():
+            warning = f"{CACHE_DIR} is a symbolic link; the cache is not used"
+            return cls(path, warning=warning, usable=False)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != __version__ or not isinstance(data.get("entries"), dict):
-                raise ValueError
-            return cls(path, list(data.get("files", [])), data["entries"])
-        except (OSError, ValueError, TypeError):
-            return cls(path)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return cls(path)  # no cache yet (or a link where the file should be: not followed)
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                data = json.loads(handle.read())
+            files, entries = _validate(data, check_result)
+        except (OSError, ValueError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, CacheError) else "not valid JSON"
+            return cls(path, warning=f"{CACHE_DIR}: ignoring a cache that {reason}")
+        return cls(path, files, entries)
 
     def valid_entries(self, vault: Vault, rels: list[str]) -> dict[str, dict[str, Any]]:
         """The cached entries still valid for these notes of the vault as it is now."""
         changed = {fold_name(f) for f in set(self.files) ^ set(vault.files)}
         valid: dict[str, dict[str, Any]] = {}
-        stats: dict[str, tuple[int, int] | None] = {}
+        stats: dict[str, StatKey | None] = {}
         root = str(vault.root) + os.sep
 
-        def current(rel: str) -> tuple[int, int] | None:
+        def current(rel: str) -> StatKey | None:
             if rel not in stats:
                 stats[rel] = stat_key(root + rel)
             return stats[rel]
@@ -127,20 +162,84 @@ class Cache:
             return  # nothing new to remember
         entries.update(fresh)
         folder = self.path.parent
+        if not self.usable or folder.is_symlink():
+            return
+        tmp: str | None = None
         try:
             folder.mkdir(exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by vaultbot\n*\n", encoding="utf-8")
+            _create(folder / ".gitignore", b"# Created by vaultbot\n*\n")
             for old in folder.glob("check-*.json"):
                 if old != self.path:
-                    old.unlink(missing_ok=True)
+                    old.unlink(missing_ok=True)  # a link is removed, its target never touched
             document = {"version": __version__, "files": vault.files, "entries": entries}
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            remove_stale_temps([folder])
+            fd, tmp = tempfile.mkstemp(dir=folder, **temp_name(self.path.name))
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(json.dumps(document, separators=(",", ":")))  # dumps: C encoder
             os.replace(tmp, self.path)
         except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
             # A cache that cannot be written only costs speed next time.
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Create `path` holding `data` unless something (even a dangling link) is there."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+# -- validation: a cache file from anywhere is untrusted input --------------------------------
+
+
+def _validate(data: Any, check_result: Callable[[Any], None]) -> tuple[list[str], dict[str, Any]]:
+    """(files, entries) of a cache document; raise CacheError saying what is wrong."""
+    if not isinstance(data, dict):
+        raise CacheError("is not a JSON object")
+    if data.get("version") != __version__:
+        raise CacheError("was written by another version of vaultbot")
+    files, entries = data.get("files"), data.get("entries")
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise CacheError("has no list of files")
+    if not isinstance(entries, dict):
+        raise CacheError("has no table of entries")
+    for rel, entry in entries.items():
+        try:
+            _check_entry(entry, check_result)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise CacheError(f"has a malformed entry for {rel!r} ({exc})") from None
+    return files, entries
+
+
+def _check_entry(entry: Any, check_result: Callable[[Any], None]) -> None:
+    if not isinstance(entry, dict) or set(entry) != {"s", "r", "d"}:
+        raise ValueError("expected keys s, r and d")
+    _check_stat(entry["s"])
+    if not isinstance(entry["r"], list):
+        raise ValueError("findings are not a list")
+    for result in entry["r"]:
+        check_result(result)
+    deps = entry["d"]
+    if not isinstance(deps, dict) or set(deps) != {"n", "h"}:
+        raise ValueError("dependencies need keys n and h")
+    if not isinstance(deps["n"], str) or not isinstance(deps["h"], dict):
+        raise ValueError("malformed dependencies")
+    for target, key in deps["h"].items():
+        if not isinstance(target, str):
+            raise ValueError("malformed heading target")
+        _check_stat(key)
+
+
+def _check_stat(value: Any) -> None:
+    if not (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(type(n) is int and 0 <= n < _MAX_STAT for n in value)
+    ):
+        raise ValueError("a stat key is not four whole numbers")

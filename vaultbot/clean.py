@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from vaultbot.engine import Job, NoteReport, Plan, Report, run
+from vaultbot.output import summary
+from vaultbot.output.safe import visible
 
 TOP_NOTES = 10
 
@@ -125,7 +128,7 @@ def worst_notes_table(report: Report) -> Table | None:
     table.add_column("findings", justify="right")
     table.add_column("note")
     for count, path in ranked:
-        table.add_row(str(count), path)
+        table.add_row(str(count), escape(visible(path)))  # a note name is not rich markup
     return table
 
 
@@ -138,9 +141,11 @@ def render(report: Report, dry_run: bool, out: TextIO) -> None:
         console.print("Notes with the most findings left:")
         console.print(worst)
     if report.interrupted:
+        done = "would be written" if dry_run else "written"
         console.print(
-            f"[bold red]Interrupted[/] after {len(report.notes)} of {report.planned} notes; "
-            "every note is either unchanged or completely fixed."
+            f"[bold red]Interrupted[/] after {len(report.notes)} of {report.planned} notes "
+            f"({summary.written(report)} {done}); every note is either unchanged or completely "
+            "fixed."
         )
 
 

@@ -12,11 +12,12 @@ import click
 from vaultbot import __version__, docs
 from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run, run_cached
 from vaultbot.errors import ConfigError, GitError
-from vaultbot.output import FORMATTERS, job_summary, summary
+from vaultbot.output import FORMATTERS, job_summary, safe, summary
 from vaultbot.rules import ALL_RULES, lookup
 from vaultbot.rules.base import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl-C (128 + SIGINT)
 F = TypeVar("F", bound=Callable[..., Any])
 #: Fuzzy relinking is costly and only ever an unsafe fix: searched for by `fix --unsafe-fixes`.
 NO_FUZZY: dict[str, dict[str, Any]] = {"link-target-missing": {"fuzzy-threshold": 0}}
@@ -26,8 +27,25 @@ def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+#: True while stdout carries vaultbot's own workflow commands (`check --format github`).
+_annotating = False
+
+
+def _echo(text: str, err: bool = False) -> None:
+    """Write a line (or lines): under GitHub Actions, no line may read as a workflow command
+    but the annotations vaultbot means to write (note names are untrusted)."""
+    ours = _annotating and not err  # stdout of `--format github`: our own commands
+    if not ours and (_annotating or safe.in_github_actions()):
+        text = safe.github_lines(text)
+    click.echo(text, err=err)
+
+
 def _error(message: str) -> None:
-    click.echo(f"vaultbot: error: {message}", err=True)
+    _echo(f"vaultbot: error: {safe.visible(message)}", err=True)
+
+
+def _warning(message: str) -> None:
+    _echo(f"vaultbot: warning: {safe.visible(message)}", err=True)
 
 
 def _apply(command: F, options: list[Callable[[F], F]]) -> F:
@@ -119,9 +137,14 @@ def _finish(report: Report, text: str, output: Path | None, failed: bool) -> Non
     if output is not None:
         output.write_text(text + "\n", encoding="utf-8")
     elif text:
-        click.echo(text)
+        _echo(text)
+    for message in report.warnings:
+        _warning(message)
     for message in report.all_errors:
         _error(message)
+    if report.interrupted:
+        _error(summary.interrupted_line(report))
+        sys.exit(EXIT_INTERRUPTED)
     if report.all_errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
@@ -209,6 +232,8 @@ def check(
     counts_path: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
+    global _annotating
+    _annotating = fmt == "github" and output is None
     p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
     narrow = _changed(p, changed_since, lines=not whole_notes)
     job = Job(p.vault, p.rules, Path.cwd())
@@ -288,7 +313,7 @@ def fix(
     report.errors[:0] = p.errors
     if not diff:
         report.errors.extend(report.create_stubs(p.vault.root))
-    parts = [n.diff for n in report.notes if n.diff] if diff else []
+    parts = [_shown_diff(n.diff) for n in report.notes if n.diff] if diff else []
     if not diff:
         parts.append(FORMATTERS["concise"](report).rsplit("\n", 1)[0])
     parts.append(summary.fix_line(report, dry_run=diff))
@@ -298,6 +323,12 @@ def fix(
     text = "\n".join(part.rstrip("\n") for part in parts if part)
     changed = any(n.fixed for n in report.notes)
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)
+
+
+def _shown_diff(text: str) -> str:
+    """A diff as is for a pipe (`patch` needs the bytes), with control characters made
+    visible for a terminal."""
+    return safe.visible_lines(text) if sys.stdout.isatty() else text
 
 
 def _commit(p: Plan, report: Report, name: str, email: str) -> str:
@@ -379,7 +410,7 @@ def clean_command(
     if commit and not dry_run and not report.interrupted:
         click.echo(_commit(p, report, bot_name, bot_email))
     if report.interrupted:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)  # clean.render said how far it got
     changed = any(n.fixed for n in report.notes)
     _finish(report, "", None, changed or bool(report.results))
 
@@ -418,6 +449,8 @@ def explain(rule: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code instead of raising SystemExit."""
+    global _annotating
+    _annotating = False
     try:
         cli.main(
             args=list(argv) if argv is not None else None,

@@ -31,6 +31,7 @@ class Config:
     respect_obsidian_ignore: bool = True
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: Path | None = None
+    found: bool = True  # False: a pyproject.toml without a [tool.vaultbot] table
 
     def rules(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
         """Instances of the enabled rules, with their options (command line wins)."""
@@ -85,12 +86,9 @@ def parse(data: dict[str, Any], source: Path | None = None) -> Config:
             raise ConfigError(f"{where}: unknown rule 'rules.{name}'")
         if not isinstance(options, dict):
             raise ConfigError(f"{where}: 'rules.{name}' must be a table")
-        for option in options:
-            if option not in rule.defaults:
-                raise ConfigError(f"{where}: unknown option 'rules.{name}.{option}'")
         config.rule_options[rule.name] = dict(options)
         try:
-            rule(config.rule_options[rule.name])  # a rule checks its own options' values
+            rule(config.rule_options[rule.name])  # a rule checks its own options (Rule.spec)
         except ConfigError as exc:
             raise ConfigError(f"{where}: {exc}") from None
     return config
@@ -103,8 +101,18 @@ def load(path: Path) -> Config:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({exc})") from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("vaultbot", {})
+        tool = _table(data, "tool", path)
+        if "vaultbot" not in tool:
+            return Config(source=path, found=False)
+        data = _table(tool, "vaultbot", path, "tool.")
     return parse(data, path)
+
+
+def _table(data: dict[str, Any], key: str, path: Path, prefix: str = "") -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: '{prefix}{key}' must be a table")
+    return value
 
 
 def discover(start: Path) -> Config:
@@ -115,12 +123,7 @@ def discover(start: Path) -> Config:
                 return load(folder / name)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            try:
-                has_table = "vaultbot" in tomllib.loads(pyproject.read_text("utf-8")).get(
-                    "tool", {}
-                )
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                has_table = False
-            if has_table:
-                return load(pyproject)
+            config = load(pyproject)  # a broken pyproject.toml is reported, not skipped
+            if config.found:
+                return config
     return Config()

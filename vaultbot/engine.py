@@ -6,11 +6,19 @@ name index is built once in the parent and inherited by the workers.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
 import multiprocessing
 import os
+import posixpath
 import signal
+import sys
+import threading
+import types
+import typing
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -18,9 +26,11 @@ from typing import Any
 from vaultbot import cache, fixes
 from vaultbot.config import Config, discover
 from vaultbot.config import load as load_config
+from vaultbot.errors import ConfigError
 from vaultbot.lint import check_note
-from vaultbot.note import Note, NoteError
-from vaultbot.rules import Finding, Rule
+from vaultbot.note import MAX_NOTE_BYTES, Note, NoteError
+from vaultbot.rules import ALL_RULES, Finding, Rule
+from vaultbot.rules.base import SEVERITIES
 from vaultbot.vault import (
     Vault,
     find_root,
@@ -61,8 +71,87 @@ class Result:
     def from_cache(cls, path: str, values: list[Any]) -> Result:
         return cls(path, *values)
 
+    @staticmethod
+    def check_cached(values: Any) -> None:
+        """Raise ValueError unless `values` is a finding as `to_cache` writes it, with values
+        this version of vaultbot could have produced."""
+        if not isinstance(values, list) or len(values) != len(_CACHED_FIELDS):
+            raise ValueError("a finding is not a list of its fields")
+        for accepts, value in zip(_field_checks(), values, strict=True):
+            if not accepts(value):
+                raise ValueError(f"a finding has a {type(value).__name__} where it should not")
+        code, rule, severity, fix = (values[i] for i in _KEY_FIELDS)
+        if _rule_names().get(code) != rule or severity not in SEVERITIES:
+            raise ValueError("a finding names an unknown rule or severity")
+        if fix is not None:
+            _check_fix(fix)
+
 
 _CACHED_FIELDS = [f.name for f in fields(Result)][1:]  # all but the display path
+_KEY_FIELDS = [_CACHED_FIELDS.index(name) for name in ("code", "rule", "severity", "fix")]
+#: No line or column of a note can be larger (notes are at most MAX_NOTE_BYTES).
+_MAX_POSITION = MAX_NOTE_BYTES + 2
+
+
+@functools.cache
+def _rule_names() -> dict[str, str]:
+    return {rule.code: rule.name for rule in ALL_RULES}
+
+
+@functools.cache
+def _field_checks() -> list[Callable[[Any], bool]]:
+    """One test per cached field of Result, built once from its type hints."""
+    hints = typing.get_type_hints(Result)
+    return [_accepts(hints[name]) for name in _CACHED_FIELDS]
+
+
+def _accepts(hint: Any) -> Callable[[Any], bool]:
+    """A test whether a JSON value fits a (simple) type hint; ints must be plausible
+    positions."""
+    origin = typing.get_origin(hint)
+    if hint is Any:
+        return lambda value: True
+    if hint is type(None):
+        return lambda value: value is None
+    if origin in (typing.Union, types.UnionType):
+        tests = [_accepts(arg) for arg in typing.get_args(hint)]
+        return lambda value: any(test(value) for test in tests)
+    if hint is int:
+        return lambda value: type(value) is int and 0 <= value <= _MAX_POSITION
+    if hint in (str, bool):
+        return lambda value: type(value) is hint
+    if origin in (list, tuple) or hint in (list, tuple):  # JSON has only lists
+        items = [a for a in typing.get_args(hint) if a is not Ellipsis] or [Any]
+        item = _accepts(items[0])
+        return lambda value: isinstance(value, list) and all(item(v) for v in value)
+    if origin is dict or hint is dict:
+        return lambda value: isinstance(value, dict)
+    return lambda value: False
+
+
+_POSITION = _accepts(int)
+
+
+def _check_fix(fix: Any) -> None:
+    if not isinstance(fix, dict) or set(fix) != {"applicability", "title", "edits"}:
+        raise ValueError("a fix lacks its keys")
+    if fix["applicability"] not in ("safe", "unsafe") or not isinstance(fix["title"], str):
+        raise ValueError("a fix has a bad applicability or title")
+    if not isinstance(fix["edits"], list):
+        raise ValueError("a fix's edits are not a list")
+    for edit in fix["edits"]:
+        if not isinstance(edit, dict) or set(edit) != {"content", "location", "end_location"}:
+            raise ValueError("an edit lacks its keys")
+        if not isinstance(edit["content"], str):
+            raise ValueError("an edit's content is not text")
+        for key in ("location", "end_location"):
+            where = edit[key]
+            if not (isinstance(where, dict) and set(where) == {"line", "column"}) or not all(
+                _POSITION(n) for n in where.values()
+            ):
+                raise ValueError("an edit's location is malformed")
+
+
 _JSON_FIELDS = [f.name for f in fields(Result) if f.name != "source"]
 
 
@@ -78,9 +167,9 @@ class NoteReport:
     initial: list[Result] = field(default_factory=list)
     #: For fix runs: the titles of the fixes applied, by rule code and line (of the original).
     applied: list[tuple[str, int, str]] = field(default_factory=list)
-    #: For cached check runs: the file's (mtime, size) before it was read, and what its link
+    #: For cached check runs: the file's stat key before it was read, and what its link
     #: findings depend on (see vaultbot.cache).
-    stat: tuple[int, int] | None = None
+    stat: cache.StatKey | None = None
     deps: dict[str, Any] | None = None
 
 
@@ -88,8 +177,10 @@ class NoteReport:
 class Report:
     notes: list[NoteReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # errors not tied to one note
+    warnings: list[str] = field(default_factory=list)  # told, but no reason to fail the run
     planned: int = 0  # how many notes the run set out to process
     interrupted: bool = False  # stopped by Ctrl-C: `notes` holds what was finished
+    writes: bool = False  # the run writes fixed notes (not a check, not a dry run)
 
     @property
     def results(self) -> list[Result]:
@@ -111,9 +202,12 @@ class Report:
                     continue
                 done.add(rel)
                 try:
-                    create_note(root / rel, text)
-                except OSError as exc:
-                    errors.append(f"{rel}: cannot create stub note ({exc.strerror or exc})")
+                    create_note(root / rel, text, root)
+                except NoteError as exc:
+                    errors.append(str(exc))
+                except (OSError, ValueError) as exc:
+                    reason = exc.strerror if isinstance(exc, OSError) else None
+                    errors.append(f"{rel}: cannot create stub note ({reason or exc})")
         return errors
 
 
@@ -177,6 +271,8 @@ def _process(rel: str) -> NoteReport | None:
     assert _job is not None
     if _stop is not None and _stop.is_set():
         return None  # interrupted: leave this note alone
+    if _parent is not None and os.getppid() != _parent:
+        return None  # the parent is gone (where the OS cannot kill us with it)
     vault = _job.vault
     display = _display(rel)
     report = NoteReport(rel)
@@ -197,7 +293,7 @@ def _process(rel: str) -> NoteReport | None:
                 new = fixes.encode(outcome.note)
                 report.diff = fixes.unified_diff(display, note.text, outcome.note.text)
                 if _job.write:
-                    fixes.write_atomic(vault.root / rel, new, data, display)
+                    fixes.write_atomic(vault.root / rel, new, data, display, vault.root)
             note, found = outcome.note, outcome.remaining
         else:
             found = check_note(note, vault, _job.rules)
@@ -205,14 +301,28 @@ def _process(rel: str) -> NoteReport | None:
                 report.deps = cache.dependencies(note, vault)
         report.results = [to_result(note, f, display) for f in found]
     except NoteError as exc:
-        report.error = str(exc)
-        report.fixed.clear()
+        _not_written(report, str(exc))
     except RecursionError:
         report.error = f"{display}: note is nested too deeply to parse"
     except OSError as exc:
-        report.error = f"{display}: cannot write ({exc.strerror or exc})"
-        report.fixed.clear()
+        _not_written(report, f"{display}: cannot write ({exc.strerror or exc})")
     return report
+
+
+def _not_written(report: NoteReport, error: str) -> None:
+    """The note stays as it was: nothing fixed, and its findings (if known) all remain."""
+    report.error = error
+    report.fixed.clear()
+    report.creates.clear()
+    report.applied.clear()
+    report.diff = None
+    report.results = list(report.initial)
+
+
+def note_folders(vault: Vault) -> list[Path]:
+    """The vault's root and every folder holding one of its files."""
+    folders = {posixpath.dirname(rel) for rel in vault.files}
+    return [vault.root / folder for folder in sorted(folders | {""})]
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -241,27 +351,65 @@ def run(
     """Process the notes `rels` of the job's vault, in parallel when it pays.
 
     `progress` is called in this process once per finished note. Ctrl-C stops the run between
-    notes: each note is then either untouched or completely written (writes are atomic), and
-    the report holds the notes that were finished, with `interrupted` set.
+    notes: the notes in hand are finished (each note is then either untouched or completely
+    written: writes are atomic), every finished note is in the report, and `interrupted` is
+    set. A second Ctrl-C stops at once (workers are killed; writes stay atomic).
     """
     global _job, _stop, _display
     _job = job
     _display = displayer(job.vault.root, job.cwd)
     jobs = jobs or os.cpu_count() or 1
-    report = Report(planned=len(rels))
+    report = Report(planned=len(rels), writes=job.fix and job.write)
+    if report.writes:
+        fixes.remove_stale_temps(note_folders(job.vault))
+    parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
+    ctx = multiprocessing.get_context("fork") if parallel and _can_fork() else None
+    if ctx is not None:
+        _stop = ctx.Event()
     try:
-        parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
-        if parallel and "fork" in multiprocessing.get_all_start_methods():
-            job.vault.build_index()  # once, in the parent; the workers inherit it
-            _run_pool(multiprocessing.get_context("fork"), rels, jobs, report, progress)
-        else:
-            for rel in rels:
-                _collect(report, _process(rel), progress)
-    except KeyboardInterrupt:
+        with _deferred_interrupt() as interrupted:
+            if ctx is not None:
+                job.vault.build_index()  # once, in the parent; the workers inherit it
+                _run_pool(ctx, rels, jobs, report, progress)
+            else:
+                for rel in rels:
+                    if interrupted.is_set():
+                        break
+                    _collect(report, _process(rel), progress)
+        report.interrupted = interrupted.is_set()
+    except KeyboardInterrupt:  # the second Ctrl-C
         report.interrupted = True
     finally:
         _job = _stop = None
     return report
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def _deferred_interrupt() -> Iterator[threading.Event]:
+    """While the block runs, a first Ctrl-C only sets the event it yields (and tells the
+    workers to take no new note); a second one raises KeyboardInterrupt."""
+    interrupted = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        if interrupted.is_set():
+            raise KeyboardInterrupt
+        interrupted.set()
+        if _stop is not None:
+            _stop.set()
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: Ctrl-C is not ours to handle
+        yield interrupted
+        return
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_pool(
@@ -272,22 +420,38 @@ def _run_pool(
     progress: Callable[[NoteReport], None] | None,
 ) -> None:
     """Fan the notes out to worker processes. On Ctrl-C the workers finish the note in hand
-    (they ignore SIGINT) and skip the rest, so no write is cut short."""
-    global _stop
-    _stop = ctx.Event()
-    pool = ctx.Pool(jobs, initializer=_ignore_sigint)
-    results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
+    (they ignore SIGINT) and skip the rest, and every finished note is still collected."""
+    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    finished = False
     try:
+        results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
         for note in results:
             _collect(report, note, progress)
-    except KeyboardInterrupt:
-        _stop.set()
-        report.interrupted = True
-        for note in results:  # drain: finished notes count, skipped ones come back as None
-            _collect(report, note, progress)
+        finished = True
     finally:
-        pool.close()
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
         pool.join()
+
+
+def _init_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent (which tells them to stop taking notes), and die
+    with it: a killed parent must not leave workers writing notes."""
+    global _parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _parent = parent
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+_parent: int | None = None  # in a worker: the parent's pid (checked before each note)
 
 
 def run_cached(
@@ -298,10 +462,12 @@ def run_cached(
 ) -> Report:
     """`run` for a check, reusing the cache's results for notes that did not change."""
     vault = job.vault
-    store = cache.Cache.load(vault.root, cache.cache_key(list(job.rules)))
+    store = cache.Cache.load(vault.root, cache.cache_key(list(job.rules)), Result.check_cached)
     valid = store.valid_entries(vault, list(rels))
     todo = [rel for rel in rels if rel not in valid]
     report = run(replace(job, cache=True), todo, jobs, progress)
+    if store.warning is not None:
+        report.warnings.append(store.warning)
     fresh = {
         n.rel: {"s": list(n.stat), "r": [r.to_cache() for r in n.results], "d": n.deps}
         for n in report.notes
@@ -327,11 +493,6 @@ def _collect(
     report.notes.append(note)
     if progress is not None:
         progress(note)
-
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops handing out notes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass
@@ -361,7 +522,10 @@ def plan(
     Raise ConfigError for a bad configuration or rule selection, GitError for `staged`
     outside a git repository.
     """
-    root = (vault_root or find_root(paths[0])).resolve()
+    try:
+        root = (vault_root or find_root(paths[0])).resolve()
+    except OSError as exc:  # e.g. a path longer than PATH_MAX
+        raise ConfigError(f"{paths[0]}: cannot read ({exc.strerror or exc})") from None
     if staged and vault_root is None:
         from vaultbot.staged import staged_root
 
@@ -371,17 +535,27 @@ def plan(
     for name, options in rule_options.items():
         config.rule_options[name] = {**config.rule_options.get(name, {}), **options}
     rules = config.rules(select, ignore)
+    unlisted: list[OSError] = []
     if staged:
         from vaultbot.staged import staged_vault
 
         vault, chosen = staged_vault(root)
     else:
-        vault = Vault.scan(root)
+        vault = Vault.scan(root, unlisted.append)
     ignored = git_ignored(root) if respect_gitignore else None
     notes, errors = select_notes(vault, paths, config, ignored)
     if staged:
         notes = [n for n in notes if n in chosen]
+    cwd = Path.cwd()
+    errors[:0] = [
+        _os_error(Path(exc.filename or root), cwd, exc, "cannot read folder") for exc in unlisted
+    ]
     return Plan(vault, notes, rules, errors)
+
+
+def _os_error(path: Path, cwd: Path, exc: OSError, what: str) -> str:
+    """One line for an OS error about `path` (shown relative to `cwd`)."""
+    return f"{display_path(path, cwd)}: {what} ({exc.strerror or exc})"
 
 
 def select_notes(
@@ -407,6 +581,12 @@ def select_notes(
             errors.append(f"{path}: not inside the vault root {root}")
             continue
         rel = "" if rel == "." else rel
+        try:
+            absolute.lstat()
+        except OSError as exc:
+            if not isinstance(exc, FileNotFoundError):
+                errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+                continue
         if absolute.is_dir():
             prefix = rel + "/" if rel else ""
             for note in vault.notes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import re
 import stat
 import tempfile
 from collections import Counter
@@ -168,15 +169,25 @@ def encode(note: Note) -> bytes:
     return ("\ufeff" if note.bom else "").encode() + note.text.encode("utf-8")
 
 
-def write_atomic(path: Path, data: bytes, original: bytes, display: str | None = None) -> None:
+def write_atomic(
+    path: Path, data: bytes, original: bytes, display: str | None = None, root: Path | None = None
+) -> None:
     """Replace `path` with `data` unless it changed on disk since `original` was read.
 
     The new content goes to a temporary file in the same folder, is flushed and fsynced, gets
-    the old file's mode, and replaces the file with `os.replace`: a reader sees the old note or
-    the new one, never a mix. Symbolic links are followed, so the link stays a link.
+    the old file's mode, owner and group (where the OS allows), and replaces the file with
+    `os.replace`: a reader sees the old note or the new one, never a mix. Symbolic links are
+    followed, so the link stays a link, but never to a file outside `root` (the vault): such a
+    note is read-only to vaultbot. A note with several hard links is not written (replacing it
+    would split the links).
+
+    Just before the rename, the file's size, mtime and inode are compared with what was
+    read; what remains is the moment between that check and the rename (see README).
     """
     name = display or str(path)
     real = Path(os.path.realpath(path))
+    if root is not None and not is_inside(real, root):
+        raise FixError(f"{name}: not written: links outside the vault")
     try:
         info = real.stat()
         current = real.read_bytes()
@@ -186,13 +197,21 @@ def write_atomic(path: Path, data: bytes, original: bytes, display: str | None =
         raise FixError(f"{name}: changed on disk since it was read; not written")
     if not info.st_mode & stat.S_IWUSR:
         raise FixError(f"{name}: file is read-only; not written")
-    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".vaultbot.tmp", dir=real.parent)
+    if info.st_nlink > 1:
+        raise FixError(
+            f"{name}: has {info.st_nlink} hard links; not written (replacing the file would "
+            "split them)"
+        )
+    fd, tmp = tempfile.mkstemp(dir=real.parent, **temp_name(real.name))
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        _keep_owner(tmp, info)
         os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        if _identity(real.stat()) != _identity(info):
+            raise FixError(f"{name}: changed on disk while vaultbot was fixing it; not written")
         os.replace(tmp, real)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -200,8 +219,33 @@ def write_atomic(path: Path, data: bytes, original: bytes, display: str | None =
         raise
 
 
-def create_note(path: Path, text: str) -> bool:
-    """Create a new note (for stubs) without ever overwriting one. Return True if created."""
+def _identity(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _keep_owner(path: str, info: os.stat_result) -> None:
+    """Give `path` the owner and group of `info`, or at least its group, as far as allowed."""
+    for uid in (info.st_uid, -1):
+        try:
+            os.chown(path, uid, info.st_gid)
+            return
+        except (OSError, AttributeError):  # not allowed (or no chown, on Windows)
+            continue
+
+
+def is_inside(real: Path, root: Path) -> bool:
+    """Whether the resolved path `real` lies inside the vault `root`."""
+    top = os.path.realpath(root)
+    return str(real) == top or str(real).startswith(top.rstrip(os.sep) + os.sep)
+
+
+def create_note(path: Path, text: str, root: Path | None = None) -> bool:
+    """Create a new note (for stubs) without ever overwriting one, nor creating anything
+    outside `root`. Return True if created; raise FixError for a path that is refused."""
+    if root is not None and not is_inside(Path(os.path.realpath(path)), root):
+        raise FixError(f"{path.name}: not created: the path leaves the vault")
+    if "\x00" in str(path):
+        raise FixError(f"{path.name!r}: not created: the name holds a NUL character")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8", newline="") as handle:
@@ -209,3 +253,33 @@ def create_note(path: Path, text: str) -> bool:
     except FileExistsError:
         return False
     return True
+
+
+# -- temporary files --------------------------------------------------------------------------
+
+#: Every temporary file vaultbot writes is `.NAME.XXXXXXXX.vaultbot.tmp` (mkstemp's eight
+#: random characters), in the folder of the file it replaces.
+TEMP_SUFFIX = ".vaultbot.tmp"
+_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z", re.S)
+
+
+def temp_name(name: str) -> dict[str, str]:
+    """mkstemp's prefix and suffix for a temporary file that replaces `name`."""
+    return {"prefix": f".{name}.", "suffix": TEMP_SUFFIX}
+
+
+def remove_stale_temps(folders: Iterable[Path | str]) -> list[str]:
+    """Remove the temporary files an earlier, killed run left in `folders` (only regular
+    files named as vaultbot names them); return the paths removed."""
+    removed: list[str] = []
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if _TEMP.match(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(entry.path)
+    return removed

@@ -45,15 +45,27 @@ def is_hidden(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/"))
 
 
+def stays_inside(rel: str) -> bool:
+    """True for a relative path that names something inside the folder it is relative to
+    (no `..` that climbs out, not absolute, no NUL)."""
+    if not rel or "\x00" in rel or rel.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", rel):
+        return False
+    normal = posixpath.normpath(rel.replace("\\", "/"))
+    return normal != ".." and not normal.startswith("../")
+
+
 def _key(path: str) -> str:
     return unicodedata.normalize("NFC", path).lower()
 
 
-def walk(root: Path) -> list[str]:
-    """Every non-hidden file below `root`, as sorted vault-relative paths with `/`."""
+def walk(root: Path, onerror: Callable[[OSError], None] | None = None) -> list[str]:
+    """Every non-hidden file below `root`, as sorted vault-relative paths with `/`.
+
+    A folder that cannot be listed (permission denied, a path longer than PATH_MAX) is
+    passed to `onerror`."""
     found: list[str] = []
     root_str = str(root)
-    for folder, dirs, files in os.walk(root_str):
+    for folder, dirs, files in os.walk(root_str, onerror=onerror):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         rel_folder = os.path.relpath(folder, root_str).replace(os.sep, "/")
         prefix = "" if rel_folder == "." else rel_folder + "/"
@@ -155,8 +167,8 @@ class Vault:
         _ = self.by_name
 
     @classmethod
-    def scan(cls, root: Path) -> Vault:
-        return cls(root, walk(root))
+    def scan(cls, root: Path, onerror: Callable[[OSError], None] | None = None) -> Vault:
+        return cls(root, walk(root, onerror))
 
     @classmethod
     def from_files(cls, root: Path, files: Iterable[str]) -> Vault:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from vaultbot.engine import Report
 from vaultbot.output import summary
+from vaultbot.output.safe import visible
 
 
 def render(report: Report) -> str:
     lines = [
-        f"{r.path}:{r.line}:{r.column}: {r.code} [{r.rule}] {r.message}" for r in report.results
+        f"{visible(r.path)}:{r.line}:{r.column}: {r.code} [{r.rule}] {visible(r.message)}"
+        for r in report.results
     ]
     lines.append(summary.check_line(report))
     return "\n".join(lines)

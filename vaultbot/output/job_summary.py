@@ -6,12 +6,9 @@ from __future__ import annotations
 from collections import Counter
 
 from vaultbot.engine import Report
+from vaultbot.output.safe import markdown_cell
 
 FIRST = 20
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render(report: Report) -> str:
@@ -32,7 +29,8 @@ def render(report: Report) -> str:
     lines += ["", f"### First {min(FIRST, len(results))} findings", ""]
     lines += ["| note | line | rule | message |", "| --- | ---: | --- | --- |"]
     lines += [
-        f"| {_cell(r.path)} | {r.line} | {r.code} | {_cell(r.message)} |" for r in results[:FIRST]
+        f"| {markdown_cell(r.path)} | {r.line} | {r.code} | {markdown_cell(r.message)} |"
+        for r in results[:FIRST]
     ]
     if len(results) > FIRST:
         lines += ["", f"… and {len(results) - FIRST} more (see the SARIF report)."]

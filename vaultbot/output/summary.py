@@ -60,6 +60,19 @@ def fix_counts(report: Report) -> str:
     })  # fmt: skip
 
 
+def written(report: Report) -> int:
+    """How many notes the run wrote (a dry run: would have written)."""
+    return sum(1 for n in report.notes if n.diff and n.error is None)
+
+
+def interrupted_line(report: Report) -> str:
+    """How far an interrupted run got."""
+    line = f"interrupted after {len(report.notes)} of {_plural(report.planned, 'note')}"
+    if report.writes:
+        line += f" ({_plural(written(report), 'note')} written)"
+    return line
+
+
 def commit_message(fixed_notes: Iterable[NoteReport]) -> str:
     """A bot commit's message: what was fixed in the committed notes, per rule."""
     counts: Counter[str] = Counter()

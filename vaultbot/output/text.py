@@ -6,12 +6,13 @@ import click
 
 from vaultbot.engine import Report, Result
 from vaultbot.output import summary
+from vaultbot.output.safe import visible
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
 def _caret(result: Result) -> str:
-    source = result.source.expandtabs(4) if "\t" not in result.source else result.source
+    source = visible(result.source)  # one character for one: the caret stays aligned
     width = max(len(str(result.line)), 2)
     start = result.column - 1
     end = result.end_column - 1 if result.end_line == result.line else len(source)
@@ -28,7 +29,7 @@ def render(report: Report) -> str:
     out: list[str] = []
     for result in report.results:
         code = click.style(result.code, fg=_COLOURS.get(result.severity, "red"), bold=True)
-        location = click.style(f"{result.path}:{result.line}:{result.column}:", bold=True)
-        out.append(f"{location} {code} {result.message}\n{_caret(result)}\n")
+        location = click.style(f"{visible(result.path)}:{result.line}:{result.column}:", bold=True)
+        out.append(f"{location} {code} {visible(result.message)}\n{_caret(result)}\n")
     out.append(summary.check_line(report))
     return "\n".join(out)

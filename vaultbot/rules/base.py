@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from vaultbot.errors import ConfigError
 from vaultbot.note import Note
 from vaultbot.vault import Vault
 
@@ -44,16 +45,61 @@ class Finding:
     severity: str | None = None  # overrides the rule's default when set
 
 
+@dataclass(frozen=True)
+class Option:
+    """One rule option, declared: its default, the values it takes (in words, for the error
+    message) and the test a configured value must pass."""
+
+    default: Any
+    expected: str
+    accepts: Callable[[Any], bool]
+
+
+def choice(default: Any, *values: str) -> Option:
+    return Option(default, "one of " + ", ".join(f'"{v}"' for v in values), values.__contains__)
+
+
+def integer(default: int, low: int, high: int) -> Option:
+    def accepts(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+    return Option(default, f"a whole number from {low} to {high}", accepts)
+
+
+def text(
+    default: str, expected: str = "a string", test: Callable[[str], bool] | None = None
+) -> Option:
+    def accepts(value: Any) -> bool:
+        return isinstance(value, str) and (test is None or test(value))
+
+    return Option(default, expected, accepts)
+
+
 class Rule:
     """Base class: subclasses set `code`, `name`, `severity`, write docs in the docstring."""
 
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str] = "error"
-    #: Per-rule options and their defaults; config may set exactly these keys.
+    #: Per-rule options: config may set exactly these keys, to values each Option accepts.
+    spec: ClassVar[dict[str, Option]] = {}
+    #: The options' defaults (derived from `spec`).
     defaults: ClassVar[dict[str, Any]] = {}
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.defaults = {key: option.default for key, option in cls.spec.items()}
+
     def __init__(self, options: dict[str, Any] | None = None) -> None:
+        """Raise ConfigError naming the key of an unknown option or a value it does not take."""
+        for key, value in (options or {}).items():
+            option = self.spec.get(key)
+            if option is None:
+                raise ConfigError(f"unknown option 'rules.{self.name}.{key}'")
+            if not option.accepts(value):
+                raise ConfigError(
+                    f"'rules.{self.name}.{key}' must be {option.expected}, not {value!r}"
+                )
         self.options: dict[str, Any] = {**self.defaults, **(options or {})}
 
     @classmethod

@@ -9,14 +9,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import quote
 
 from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.note import Note, NoteError
-from vaultbot.rules.base import Edit, Finding, Fix, Rule
-from vaultbot.vault import Vault
+from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice, integer, text
+from vaultbot.vault import Vault, stays_inside
 
 STRATEGIES = ("relink", "unlink", "stub")
 _NOT_WORD = re.compile(r"(?:[^\w+]|_)+")  # `+` stays: C++ is not C
@@ -58,17 +58,21 @@ class LinkTargetMissing(Rule):
     """
 
     code, name, severity = "LK001", "link-target-missing", "error"
-    defaults: ClassVar[dict[str, Any]] = {
-        "strategy": "relink",
-        "fuzzy-threshold": 90,
-        "stub-folder": "",
+    spec: ClassVar[dict[str, Option]] = {
+        "strategy": choice("relink", "relink", "unlink", "stub"),
+        "fuzzy-threshold": integer(90, 0, 100),
+        "stub-folder": text("", "a folder inside the vault", lambda v: not v or stays_inside(v)),
     }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         for link in links.all_links(note):
             if link.target and vault.resolve(link.target, note.rel) is None:
                 message = f"Link target '{link.target}' does not exist"
-                yield self.finding(link.start, link.end, message, self._fix(note, vault, link))
+                fix = self._fix(note, vault, link)
+                if fix is None and self.options["strategy"] == "stub":
+                    refused = _stub_refused(_stub_path(link, str(self.options["stub-folder"])))
+                    message += f" (no stub: {refused})" if refused else ""
+                yield self.finding(link.start, link.end, message, fix)
 
     def _fix(self, note: Note, vault: Vault, link: Link) -> Fix | None:
         strategy = self.options["strategy"]
@@ -208,13 +212,37 @@ def _stub(link: Link, folder: str) -> Fix | None:
         return None
     if is_placeholder(link.target):
         return None  # a prompt variable (link-malformed) is no topic to create
-    name = link.target if "." in link.target.rsplit("/", 1)[-1] else link.target + ".md"
-    if not name.lower().endswith(".md"):
+    rel = _stub_path(link, folder)
+    if not rel.lower().endswith(".md"):
         return None  # attachments cannot be stubbed
-    rel = posixpath.normpath(posixpath.join(folder, name)) if folder else name
+    if _stub_refused(rel):
+        return None
     title = link.target.rsplit("/", 1)[-1]
     text = f"---\ntitle: {_yaml_string(title)}\n---\n"
     return Fix("unsafe", (), f"Create the note '{rel}'", creates=((rel, text),))
+
+
+def _stub_path(link: Link, folder: str) -> str:
+    name = link.target if "." in link.target.rsplit("/", 1)[-1] else link.target + ".md"
+    return posixpath.normpath(posixpath.join(folder, name)) if folder else name
+
+
+#: Characters no file name may hold: NUL (refused by every file system) and those Obsidian
+#: refuses in note names (and Windows in file names).
+_BAD_NAME = re.compile(r'[\x00-\x1f*"\\<>:|?]')
+_MAX_NAME_BYTES = 255
+
+
+def _stub_refused(rel: str) -> str | None:
+    """Why a stub may not be created at `rel`, or None."""
+    parts = rel.split("/")
+    if any(_BAD_NAME.search(part) for part in parts):
+        return "the name holds a character file names cannot hold"
+    if not stays_inside(rel):
+        return "the path leaves the vault"
+    if any(len(part.encode()) > _MAX_NAME_BYTES for part in parts):
+        return "a name is too long for a file"
+    return None
 
 
 def _yaml_string(value: str) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from vaultbot import timestamps
 from vaultbot.note import Note
-from vaultbot.rules.base import Edit, Finding, Fix, Rule
+from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule
 from vaultbot.timestamps import Anchor, Time, format_seconds, parse_time
 from vaultbot.vault import Vault
 
@@ -183,7 +184,15 @@ class TimestampOutOfRange(Rule):
     """
 
     code, name, severity = "TS007", "timestamp-out-of-range", "warning"
-    defaults: ClassVar[dict[str, Any]] = {"max-duration": "04:00:00"}
+    spec: ClassVar[dict[str, Option]] = {
+        "max-duration": Option(
+            "04:00:00",
+            'a duration ("HH:MM:SS", "PT4H" or seconds) longer than zero',
+            lambda v: (
+                isinstance(v, (int, str)) and not isinstance(v, bool) and bool(parse_duration(v))
+            ),
+        )
+    }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         stamps = [(a, t) for a in timestamps.anchors(note) if (t := _seek(a)) is not None]
@@ -226,7 +235,7 @@ def parse_duration(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return int(value)
+        return int(value) if math.isfinite(value) else None
     if not isinstance(value, str):
         return None
     text = value.strip()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from vaultbot import timestamps
 from vaultbot.note import Note
-from vaultbot.rules.base import Edit, Finding, Fix, Rule
+from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice
 from vaultbot.timestamps import Anchor, format_seconds, parse_lenient
 from vaultbot.vault import Vault
 
@@ -128,7 +128,7 @@ class TimestampMismatch(Rule):
     """
 
     code, name, severity = "TS002", "timestamp-mismatch", "error"
-    defaults: ClassVar[dict[str, Any]] = {"prefer": None}
+    spec: ClassVar[dict[str, Option]] = {"prefer": choice(None, "label", "data-t")}
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         found = timestamps.anchors(note)
