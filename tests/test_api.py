@@ -1,0 +1,93 @@
+"""The Python API as a user calls it: `check_text`, `fix_text`, `Vault`, and the README's
+generation loop, extracted from the README and run."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import vaultbot
+from vaultbot import Vault, check_text, fix_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+DEBRIS = (
+    "Here is the modified article with inserted backlinks:\n\n"
+    "# Lighthouse keepers\n\nKeepers tended the light, see [[lighthouses_and_the_economics_of"
+    "_public_goods]] and [[Fresnel lenses]].\n"
+)
+
+
+def _readme_example() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Python API", 1)[1]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+
+
+def test_public_names() -> None:
+    assert set(vaultbot.__all__) >= {"Vault", "check_text", "fix_text", "__version__"}
+    for name in vaultbot.__all__:
+        assert getattr(vaultbot, name) is not None
+    with pytest.raises(AttributeError):
+        _ = vaultbot.no_such_name  # type: ignore[attr-defined]
+
+
+def test_the_readme_example_runs_and_retries_until_the_note_is_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = _readme_example()
+    assert len(example.strip().splitlines()) <= 14
+    shutil.copytree(ROOT / "examples" / "vault", tmp_path / "vault")
+    monkeypatch.chdir(tmp_path)
+    prompts: list[str] = []
+
+    def ask_model(prompt: str) -> str:  # the model: a missing link first, then a fixed answer
+        prompts.append(prompt)
+        return DEBRIS if len(prompts) == 1 else DEBRIS.replace(" and [[Fresnel lenses]]", "")
+
+    exec(compile(example, "README.md", "exec"), {"ask_model": ask_model})
+    assert len(prompts) == 2
+    assert "Fix line 3: Link target 'Fresnel lenses' does not exist." in prompts[1]
+    written = (tmp_path / "vault" / "lighthouse_keepers.md").read_text(encoding="utf-8")
+    assert written.startswith("# Lighthouse keepers\n")  # the editorial line was fixed away
+
+
+def test_check_text_resolves_links_against_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "Topic A.md").write_text("# A\n", encoding="utf-8")
+    vault = Vault.from_folder(tmp_path)
+    found = check_text("See [[Topic A]] and [[Topic B]].\n", path="new.md", vault=vault)
+    assert [(f.code, f.line, f.column, f.message) for f in found] == [
+        ("LK001", 1, 21, "Link target 'Topic B' does not exist")
+    ]
+    assert found[0].path == "new.md" and found[0].severity == "error"
+
+
+def test_vault_from_names_reads_no_file() -> None:
+    vault = Vault.from_names(["Topic A", "people/Ada.md", "img.png"])
+    text = "[[Topic A]] [[Ada]] ![[img.png]] [[Nobody]] [[new]]\n"
+    found = check_text(text, path="new.md", vault=vault)
+    assert [f.message for f in found] == ["Link target 'Nobody' does not exist"]
+
+
+def test_the_vault_config_applies(tmp_path: Path) -> None:
+    (tmp_path / "vaultbot.toml").write_text('ignore = ["link-target-missing"]\n', encoding="utf-8")
+    assert check_text("[[Nobody]]\n", vault=Vault.from_folder(tmp_path)) == []
+    assert check_text("[[Nobody]]\n", select=["LK001"]) != []
+    assert check_text("[[Nobody]]\n", ignore=["LK"]) == []
+
+
+def test_fix_text_returns_the_text_and_the_fixes() -> None:
+    fixed = fix_text(DEBRIS, path="n.md", vault=Vault.from_names([]))
+    assert fixed.text == DEBRIS.split("\n\n", 1)[1]
+    assert [(f.code, f.rule, f.line) for f in fixed.fixes] == [("ED001", "editorial-line", 1)]
+    assert fixed.fixes[0].title
+    assert fixed.fixed == {"ED001": 1}
+    assert {f.code for f in fixed.remaining} == {"LK001"}
+    assert fix_text(fixed.text, path="n.md").fixes == []  # fixing twice = fixing once
+
+
+def test_suppressions_work_through_the_api() -> None:
+    assert check_text("[[Nobody]] %% vaultbot: ignore[link-target-missing] %%\n") == []

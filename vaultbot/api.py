@@ -1,0 +1,120 @@
+"""The Python API: lint and repair a note's text before it is written (e.g. an LLM's answer).
+
+A thin layer over the engine: the same rules, suppressions and fix loop as the command line.
+
+    vault = Vault.from_folder("my-vault")          # or Vault.from_names(["Topic A", "Topic B"])
+    fixed = fix_text(answer, path="notes/new.md", vault=vault)
+    problems = check_text(fixed.text, path="notes/new.md", vault=vault)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaultbot import vault as vaults
+from vaultbot.config import Config, discover
+from vaultbot.engine import Result, to_result
+from vaultbot.fixes import fix_note
+from vaultbot.lint import check_note
+from vaultbot.note import Note
+from vaultbot.rules import Rule
+
+__all__ = ["AppliedFix", "FixedText", "Result", "Vault", "check_text", "fix_text"]
+
+
+@dataclass(frozen=True)
+class Vault:
+    """The notes that links resolve against, and the configuration that picks the rules."""
+
+    index: vaults.Vault
+    config: Config
+
+    @classmethod
+    def from_folder(cls, folder: str | os.PathLike[str]) -> Vault:
+        """Every file under `folder` (Obsidian's rules: hidden folders are skipped), with the
+        configuration found from `folder` upwards (`[tool.vaultbot]`, `vaultbot.toml`)."""
+        root = Path(folder).resolve()
+        return cls(vaults.Vault.scan(root), discover(root))
+
+    @classmethod
+    def from_names(cls, names: Iterable[str]) -> Vault:
+        """A vault of notes known by name or vault-relative path (`"Topic"`, `"dir/Topic.md"`,
+        `"image.png"`), with the default configuration. No file is read."""
+        files = [name if "." in name.rsplit("/", 1)[-1] else f"{name}.md" for name in names]
+        return cls(vaults.Vault.from_files(Path("/nonexistent-vaultbot-vault"), files), Config())
+
+    def rules(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
+        return self.config.rules(select, ignore)
+
+
+@dataclass(frozen=True)
+class AppliedFix:
+    """A fix `fix_text` applied: the rule, the fix's title and its line in the given text."""
+
+    code: str
+    rule: str
+    title: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FixedText:
+    """What `fix_text` returns: the fixed text, the fixes applied (in the first pass over the
+    given text; later passes fix what earlier fixes revealed and count in `fixed`), the
+    number of fixes applied per rule code, and the findings left."""
+
+    text: str
+    fixes: list[AppliedFix]
+    fixed: dict[str, int]
+    remaining: list[Result]
+
+
+def check_text(
+    text: str,
+    path: str = "note.md",
+    vault: Vault | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> list[Result]:
+    """The findings of a note whose text is `text`, as if it were saved at `path` (relative to
+    the vault root) in `vault` (default: a vault holding only this note). `select` and
+    `ignore` take rule codes, names or code prefixes, as on the command line."""
+    chosen, note = _setup(text, path, vault)
+    return [
+        to_result(note, f, path)
+        for f in check_note(note, chosen.index, chosen.rules(select, ignore))
+    ]
+
+
+def fix_text(
+    text: str,
+    path: str = "note.md",
+    vault: Vault | None = None,
+    unsafe: bool = False,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> FixedText:
+    """Apply the safe fixes (and the unsafe ones with `unsafe`) to `text` until nothing more
+    can be fixed; see `check_text` for the other arguments. Raise `vaultbot.fixes.FixError`
+    when the fixes would change the note's meaning outside the edited text (a bug)."""
+    chosen, note = _setup(text, path, vault)
+    outcome = fix_note(note, chosen.index, chosen.rules(select, ignore), unsafe)
+    names = {f.rule.code: f.rule.name for f in outcome.initial}
+    applied = [
+        AppliedFix(code, names.get(code, ""), title, note.line_of(start))
+        for code, start, title in outcome.applied
+    ]
+    remaining = [to_result(outcome.note, f, path) for f in outcome.remaining]
+    return FixedText(outcome.note.text, applied, dict(outcome.fixed), remaining)
+
+
+def _setup(text: str, path: str, vault: Vault | None) -> tuple[Vault, Note]:
+    rel = path.replace(os.sep, "/").lstrip("/")
+    chosen = vault or Vault.from_names([rel])
+    if rel not in chosen.index.files:  # a new note: it exists once written
+        chosen = Vault(vaults.Vault.from_files(chosen.index.root, [*chosen.index.files, rel]),
+                       chosen.config)  # fmt: skip
+    return chosen, Note(rel, text)
