@@ -5,16 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from vaultbot import __version__, docs
 from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run, run_cached
 from vaultbot.errors import ConfigError, GitError
-from vaultbot.output import FORMATTERS, job_summary, safe, summary
+from vaultbot.output import FORMATTERS, concise, job_summary, safe, summary
 from vaultbot.rules import ALL_RULES, lookup
 from vaultbot.rules.base import SEVERITIES
+
+if TYPE_CHECKING:
+    from vaultbot import api
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl-C (128 + SIGINT)
@@ -79,6 +82,9 @@ def _common(command: F) -> F:
                      help="The vault's root folder (default: nearest .obsidian/, else git top "
                      "level, else the current folder)."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
+        click.option("--stdin-filename", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Read the note from standard input (path `-`) as if saved at this "
+                     "path; its links resolve against the vault around it."),
     ])  # fmt: skip
 
 
@@ -220,6 +226,7 @@ def check(
     jobs: int | None,
     respect_gitignore: bool,
     exit_zero: bool,
+    stdin_filename: Path | None,
     fmt: str,
     output: Path | None,
     changed_since: str | None,
@@ -234,6 +241,16 @@ def check(
     """Check notes for problems (default: the current folder)."""
     global _annotating
     _annotating = fmt == "github" and output is None
+    if _reads_stdin(paths, stdin_filename):
+        from vaultbot import stdin
+
+        name, vault, rel = _stdin_vault(stdin_filename, vault_root, config_path, NO_FUZZY)
+        text, _bom = _read_stdin(name)
+        report = stdin.check(text, name, vault, rel, _split(select), _split(ignore))
+        failed = any(
+            SEVERITIES.index(r.severity) <= SEVERITIES.index(fail_on) for r in report.results
+        )
+        _finish(report, FORMATTERS[fmt](report), output, failed and not exit_zero)
     p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
     narrow = _changed(p, changed_since, lines=not whole_notes)
     job = Job(p.vault, p.rules, Path.cwd())
@@ -249,6 +266,40 @@ def check(
     worst = SEVERITIES.index(fail_on)
     failed = any(SEVERITIES.index(r.severity) <= worst for r in report.results)
     _finish(report, FORMATTERS[fmt](report), output, failed and not exit_zero)
+
+
+def _reads_stdin(paths: tuple[Path, ...], stdin_filename: Path | None) -> bool:
+    if Path("-") in paths and len(paths) > 1:
+        _error("`-` (standard input) cannot be combined with other paths")
+        sys.exit(EXIT_ERROR)
+    return paths == (Path("-"),) or (stdin_filename is not None and not paths)
+
+
+def _stdin_vault(
+    filename: Path | None,
+    vault_root: Path | None,
+    config_path: Path | None,
+    overrides: dict[str, dict[str, Any]],
+) -> tuple[Path, api.Vault, str]:
+    from vaultbot import stdin
+
+    name = filename or Path("stdin.md")
+    try:
+        return (name, *stdin.vault_for(name, vault_root, config_path, overrides))
+    except ConfigError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
+def _read_stdin(name: Path) -> tuple[str, bool]:
+    from vaultbot import stdin
+    from vaultbot.note import NoteError
+
+    try:
+        return stdin.read(sys.stdin.buffer, name)
+    except NoteError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
 
 
 def _changed(p: Plan, ref: str | None, lines: bool = True) -> Callable[[Report], None]:
@@ -290,6 +341,7 @@ def fix(
     jobs: int | None,
     respect_gitignore: bool,
     exit_zero: bool,
+    stdin_filename: Path | None,
     unsafe_fixes: bool,
     diff: bool,
     link_strategy: str | None,
@@ -306,6 +358,19 @@ def fix(
             **overrides.get("link-target-missing", {}),
             "strategy": link_strategy,
         }
+    if _reads_stdin(paths, stdin_filename):
+        from vaultbot import stdin
+
+        name, vault, rel = _stdin_vault(stdin_filename, vault_root, config_path, overrides)
+        text, bom = _read_stdin(name)
+        text, report = stdin.fix(
+            text, name, vault, rel, _split(select), _split(ignore), unsafe_fixes
+        )
+        sys.stdout.buffer.write(stdin.encode(text, bom))  # byte for byte, for the editor
+        sys.stdout.flush()
+        for result in report.results:
+            _echo(concise.line(result), err=True)
+        _finish(report, "", None, bool(report.results) and not exit_zero)
     p = _plan(paths, vault_root, config_path, select, ignore, overrides, False, respect_gitignore)
     _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
     job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff)
