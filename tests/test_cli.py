@@ -34,15 +34,16 @@ def test_text_format_shows_source_and_caret(
     vault = make_vault({"n.md": NOTE})
     code, out, _ = run(vault, capsys, "check")
     assert code == 1
-    assert "n.md:8:6: TS002 Timestamp data-t 00:35:45 but label [01:35:45]" in out
+    assert "n.md:8:6: TS002 error: Timestamp data-t 00:35:45 but label [01:35:45]" in out
+    assert "n.md:6:1: ED001 [*] error: Editorial line" in out  # [*]: `vaultbot fix` fixes it
+    assert "\nhelp: Delete the editorial line\n" in out
     caret_block = out.split("n.md:8:6: TS002")[1].split("\n\n")[0]
     source_line = next(line for line in caret_block.splitlines() if line.startswith(" 8 |"))
     caret_line = next(line for line in caret_block.splitlines() if "^" in line)
     col = caret_line.index("^")
     assert source_line[col:].startswith('<a class="yt-timestamp"')
     assert out.rstrip().endswith(
-        "Found 3 findings in 1 of 1 notes (ED001 1, LK001 1, TS002 1).\n"
-        "1 fixable with `vaultbot fix`."
+        "Found 3 findings (3 errors) in 1 of 1 note.\n[*] 1 fixable with `vaultbot fix`."
     )
 
 
@@ -50,10 +51,11 @@ def test_concise_format(make_vault: VaultFactory, capsys: pytest.CaptureFixture[
     vault = make_vault({"n.md": NOTE})
     _code, out, _ = run(vault, capsys, "check", "--format", "concise")
     assert out.splitlines()[:3] == [
-        "n.md:6:1: ED001 [editorial-line] Editorial line (the model presenting its edited text)",
-        "n.md:8:6: TS002 [timestamp-mismatch] Timestamp data-t 00:35:45 but label [01:35:45];"
-        " the note does not show which is right",
-        "n.md:8:67: LK001 [link-target-missing] Link target 'Missing' does not exist",
+        "n.md:6:1: ED001 [*] [editorial-line] error: Editorial line (the model presenting its"
+        " edited text)",
+        "n.md:8:6: TS002 [timestamp-mismatch] error: Timestamp data-t 00:35:45 but label"
+        " [01:35:45]; the note does not show which is right",
+        "n.md:8:67: LK001 [link-target-missing] error: Link target 'Missing' does not exist",
     ]
 
 
@@ -129,7 +131,7 @@ def test_vault_root_is_the_nearest_obsidian_folder(
     _code, out, _ = run(root / "sub", capsys, "check", "--format", "concise")
     assert (
         out.splitlines()[0]
-        == "n.md:1:12: LK001 [link-target-missing] Link target 'Nope' does not exist"
+        == "n.md:1:12: LK001 [link-target-missing] error: Link target 'Nope' does not exist"
     )
     assert len(out.splitlines()) == 2
 

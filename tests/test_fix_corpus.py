@@ -32,7 +32,7 @@ from vaultbot.cli import main
 pytestmark = pytest.mark.slow
 
 SEED = "progress_towards_artificial_general_intelligence_agi.md"
-SUMMARY = re.compile(r"^Fixed (\d+) issues? in (\d+) notes?; (\d+) remaining\.$", re.M)
+SUMMARY = re.compile(r"^Fixed (\d+) issues? in (\d+) notes?; (\d+) remaining\.(?: .*)?$", re.M)
 PREAMBLE = re.compile(r"^Here is\b.*:\s*$")
 
 

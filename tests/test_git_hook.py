@@ -112,7 +112,7 @@ def test_links_resolve_against_the_tree_as_committed(repo: Path) -> None:
     done = commit(repo, "links")
     assert done.returncode == 1
     assert (
-        "a.md:1:1: LK001 [link-target-missing] Link target 'Target' does not exist" in done.stderr
+        "a.md:1:1: LK001 [link-target-missing] error: Link target 'Target' does not exist" in done.stderr
     )
     assert "Fresh" not in done.stderr
     git(repo, "add", "Target.md")
@@ -214,5 +214,5 @@ def test_vault_in_a_subfolder_of_the_repository(
     git(repo, "add", "-A")
     done = commit(repo, "links")
     assert done.returncode == 1
-    assert "notes/a.md:1:10: LK001 [link-target-missing] Link target 'There'" in done.stderr
+    assert "notes/a.md:1:10: LK001 [link-target-missing] error: Link target 'There'" in done.stderr
     assert "'Here'" not in done.stderr

@@ -169,7 +169,7 @@ def test_links_resolve_against_the_whole_vault_as_staged(vault: Path, hook: Hook
     assert done.returncode == 1
     findings = [line for line in done.stdout.splitlines() if ": LK001 " in line]
     assert findings == [
-        "a.md:1:1: LK001 [link-target-missing] Link target 'Old Name' does not exist"
+        "a.md:1:1: LK001 [link-target-missing] error: Link target 'Old Name' does not exist"
     ]
 
 

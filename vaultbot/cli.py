@@ -216,6 +216,11 @@ def cli() -> None:
     is_flag=True,
     help="With --changed-since: report on every line of the changed notes.",
 )
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Show one line per rule (count, code, name, fixability) instead of each finding.",
+)
 @_counts_option  # fmt: skip
 def check(
     paths: tuple[Path, ...],
@@ -236,6 +241,7 @@ def check(
     no_cache: bool,
     staged: bool,
     whole_notes: bool,
+    statistics: bool,
     counts_path: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
@@ -247,10 +253,7 @@ def check(
         name, vault, rel = _stdin_vault(stdin_filename, vault_root, config_path, NO_FUZZY)
         text, _bom = _read_stdin(name)
         report = stdin.check(text, name, vault, rel, _split(select), _split(ignore))
-        failed = any(
-            SEVERITIES.index(r.severity) <= SEVERITIES.index(fail_on) for r in report.results
-        )
-        _finish(report, FORMATTERS[fmt](report), output, failed and not exit_zero)
+        _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
     p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
     narrow = _changed(p, changed_since, lines=not whole_notes)
     job = Job(p.vault, p.rules, Path.cwd())
@@ -263,9 +266,20 @@ def check(
     if summary_path is not None:
         _append(summary_path, job_summary.render(report))
     _append(counts_path, summary.check_counts(report))
+    _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
+
+
+def _finish_check(
+    report: Report, fmt: str, statistics: bool, output: Path | None, fail_on: str, exit_zero: bool
+) -> None:
     worst = SEVERITIES.index(fail_on)
     failed = any(SEVERITIES.index(r.severity) <= worst for r in report.results)
-    _finish(report, FORMATTERS[fmt](report), output, failed and not exit_zero)
+    text = FORMATTERS[fmt](report)
+    if statistics:
+        text = "\n".join(
+            filter(None, [summary.statistics(report.results), summary.check_line(report)])
+        )
+    _finish(report, text, output, failed and not exit_zero)
 
 
 def _reads_stdin(paths: tuple[Path, ...], stdin_filename: Path | None) -> bool:
@@ -330,6 +344,7 @@ def _changed(p: Plan, ref: str | None, lines: bool = True) -> Callable[[Report],
 @click.option(
     "--commit", is_flag=True, help="Commit the fixed notes (and only them) as one bot commit."
 )
+@click.option("--show-fixes", is_flag=True, help="List the fixes applied, per note and rule.")
 @_bot_options
 @_counts_option
 def fix(
@@ -347,6 +362,7 @@ def fix(
     link_strategy: str | None,
     changed_since: str | None,
     commit: bool,
+    show_fixes: bool,
     bot_name: str,
     bot_email: str,
     counts_path: Path | None,
@@ -381,7 +397,9 @@ def fix(
     parts = [_shown_diff(n.diff) for n in report.notes if n.diff] if diff else []
     if not diff:
         parts.append(FORMATTERS["concise"](report).rsplit("\n", 1)[0])
-    parts.append(summary.fix_line(report, dry_run=diff))
+    if show_fixes:
+        parts.append(summary.fixes_applied(report, dry_run=diff))
+    parts.append(summary.fix_line(report, dry_run=diff, unsafe=unsafe_fixes))
     if commit and not diff and not report.all_errors:
         parts.append(_commit(p, report, bot_name, bot_email))
     _append(counts_path, summary.fix_counts(report))

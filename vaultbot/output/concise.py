@@ -1,4 +1,5 @@
-"""One line a finding: `path:line:col: CODE [rule-name] message`."""
+"""One line a finding: `path:line:col: CODE [*] [rule-name] severity: message` (`[*]`: a safe
+fix is available, as in ruff)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from vaultbot.output.safe import visible
 
 
 def line(r: Result) -> str:
-    return f"{visible(r.path)}:{r.line}:{r.column}: {r.code} [{r.rule}] {visible(r.message)}"
+    return (
+        f"{visible(r.path)}:{r.line}:{r.column}: {r.code}{fix_mark(r)} [{r.rule}] "
+        f"{r.severity}: {visible(r.message)}"
+    )
+
+
+def fix_mark(r: Result) -> str:
+    """` [*]` for a finding `vaultbot fix` fixes (a safe fix), else nothing."""
+    return " [*]" if r.fix and r.fix["applicability"] == "safe" else ""
 
 
 def render(report: Report) -> str:

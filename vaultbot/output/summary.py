@@ -3,36 +3,130 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from vaultbot.engine import NoteReport, Report
+from vaultbot.engine import NoteReport, Report, Result
+from vaultbot.output.safe import visible
+from vaultbot.rules.base import SEVERITIES
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
+def _severities(results: Sequence[Result]) -> str:
+    """`2 errors, 1 warning, 3 info`."""
+    counts = Counter(r.severity for r in results)
+    return ", ".join(
+        f"{counts[s]} info" if s == "info" else _plural(counts[s], s)
+        for s in SEVERITIES
+        if counts[s]
+    )
+
+
+def fixability(results: Sequence[Result]) -> tuple[int, int]:
+    """(safe-fixable, unsafe-fixable) findings among `results`."""
+    safe = sum(1 for r in results if r.fix and r.fix["applicability"] == "safe")
+    unsafe = sum(1 for r in results if r.fix and r.fix["applicability"] == "unsafe")
+    return safe, unsafe
+
+
 def check_line(report: Report) -> str:
+    """What a check found, by severity, with what `fix` can do about it; a run that had
+    errors never claims that everything was checked."""
     results = report.results
-    checked = len(report.notes)
+    checked = _plural(len(report.notes), "note")
+    errors = report.all_errors
     if not results:
-        return f"All checked: no findings in {_plural(checked, 'note')}."
-    counts = Counter(r.code for r in results)
-    per_rule = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+        if errors:
+            return f"No findings in {checked} checked; {_plural(len(errors), 'error')} (below)."
+        return f"All checked: no findings in {checked}."
     files = len({r.path for r in results})
-    line = f"Found {_plural(len(results), 'finding')} in {files} of {checked} notes ({per_rule})."
-    fixable = sum(1 for r in results if r.fix and r.fix["applicability"] == "safe")
-    if fixable:
-        line += f"\n{fixable} fixable with `vaultbot fix`."
+    line = (
+        f"Found {_plural(len(results), 'finding')} ({_severities(results)}) "
+        f"in {files} of {checked}."
+    )
+    hint = fix_hint(*fixability(results))
+    return f"{line}\n{hint}" if hint else line
+
+
+def fix_hint(safe: int, unsafe: int) -> str:
+    """ruff's hint: what `vaultbot fix` would fix, and what only `--unsafe-fixes` would."""
+    if safe and unsafe:
+        return (
+            f"[*] {safe} fixable with `vaultbot fix` ({unsafe} more fixes available with "
+            "`--unsafe-fixes`)."
+        )
+    if safe:
+        return f"[*] {safe} fixable with `vaultbot fix`."
+    if unsafe:
+        return f"{_plural(unsafe, 'fix')} available with `vaultbot fix --unsafe-fixes`."
+    return ""
+
+
+def statistics(results: Sequence[Result]) -> str:
+    """One line per rule: count, code, name, severity and what can be fixed, most found first."""
+    by_code: dict[str, list[Result]] = {}
+    for r in results:
+        by_code.setdefault(r.code, []).append(r)
+    rows = sorted(by_code.items(), key=lambda item: (-len(item[1]), item[0]))
+    width = max((len(str(len(found))) for _, found in rows), default=1)
+    name_width = max((len(found[0].rule) for _, found in rows), default=0)
+    lines = []
+    for code, found in rows:
+        safe, unsafe = fixability(found)
+        fix = ", ".join(
+            part
+            for part in (
+                f"{safe} fixable" if safe else "",
+                f"{unsafe} unsafe-fixable" if unsafe else "",
+            )
+            if part
+        )
+        mark = "[*]" if safe == len(found) else "[-]" if safe or unsafe else "[ ]"
+        lines.append(
+            f"{len(found):>{width}}  {code}  {mark} {found[0].rule:<{name_width}}  "
+            f"{found[0].severity:<7}  {fix or 'no fix'}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+def fix_line(report: Report, dry_run: bool = False, unsafe: bool = False) -> str:
+    """`Fixed N issues in M notes; K remaining.` (`Would fix …` for a dry run), with the
+    findings the run started from when they are not simply the fixed plus the remaining."""
+    fixed = sum(sum(n.fixed.values()) for n in report.notes)
+    notes = sum(1 for n in report.notes if n.fixed)
+    left = len(report.results)
+    verb = "Would fix" if dry_run else "Fixed"
+    line = f"{verb} {_plural(fixed, 'issue')} in {_plural(notes, 'note')}; {left} remaining."
+    found = sum(len(n.initial) for n in report.notes)
+    other = found - fixed - left
+    if other > 0:
+        gone = "would go" if dry_run else "went"
+        line += f" Of {found} found, {other} {gone} away with the fixes of others."
+    elif other < 0:
+        line += f" {-other} of the fixed appeared only once other fixes were made ({found} found)."
+    hidden = fixability(report.results)[1]
+    if hidden and not unsafe:
+        line += (
+            f"\n{hidden} more {'fix' if hidden == 1 else 'fixes'} available with `--unsafe-fixes`."
+        )
     return line
 
 
-def fix_line(report: Report, dry_run: bool = False) -> str:
-    """`Fixed N issues in M notes; K remaining` (`Would fix …` for a dry run)."""
-    fixed = sum(sum(n.fixed.values()) for n in report.notes)
-    notes = sum(1 for n in report.notes if n.fixed)
-    verb = "Would fix" if dry_run else "Fixed"
-    return f"{verb} {_plural(fixed, 'issue')} in {_plural(notes, 'note')}; {len(report.results)} remaining."
+def fixes_applied(report: Report, dry_run: bool = False) -> str:
+    """`--show-fixes`: each note's fixes, by rule (ruff's enumeration of fixed violations)."""
+    lines: list[str] = []
+    for note in report.notes:
+        if not note.fixed:
+            continue
+        lines.append(f"{visible(note.initial[0].path if note.initial else note.rel)}:")
+        names = {r.code: r.rule for r in note.initial}
+        lines += [
+            f"    {n} × {code} ({names.get(code, '')})" for code, n in sorted(note.fixed.items())
+        ]
+    head = ("Would fix:" if dry_run else "Fixed:") if lines else "No fixes applied."
+    return "\n".join([head, *lines])
 
 
 def _lines(values: dict[str, int]) -> str:

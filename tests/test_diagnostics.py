@@ -1,0 +1,116 @@
+"""What each finding is and what can be done: severity, `[*]`, hints, `--statistics`,
+`--show-fixes`, summaries that add up, `rules`, `explain`, documentation links."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import VaultFactory
+
+from vaultbot.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(cwd)
+        code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "examples" / "vault", tmp_path / "vault")
+    return tmp_path / "vault"
+
+
+def test_statistics_one_line_per_rule_adding_up(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, full, _ = run(example, capsys, "check", "--no-cache", "--format", "json")
+    findings = json.loads(full)["findings"]
+    code, out, _ = run(example, capsys, "check", "--no-cache", "--statistics")
+    assert code == 1
+    *rows, total, hint = out.strip().splitlines()
+    pattern = re.compile(
+        r"\s*(\d+)  ([A-Z]{2}\d{3})  (\[[* -]\]) (\S+) +(error|warning|info) +(.*)"
+    )
+    parsed = [pattern.fullmatch(row) for row in rows]
+    assert all(parsed), rows
+    counts = {m.group(2): int(m.group(1)) for m in parsed if m}
+    assert sum(counts.values()) == len(findings)
+    assert counts == {c: sum(f["code"] == c for f in findings) for c in counts}
+    for m in parsed:
+        assert m is not None
+        ours = [f for f in findings if f["code"] == m.group(2)]
+        safe = sum(bool(f["fix"]) and f["fix"]["applicability"] == "safe" for f in ours)
+        assert (m.group(3) == "[*]") == (safe == len(ours))
+        assert m.group(4) == ours[0]["rule"] and m.group(5) == ours[0]["severity"]
+    assert total.startswith(f"Found {len(findings)} findings (")
+    assert "more fixes available with `--unsafe-fixes`" in hint
+
+
+def test_summary_counts_severities_and_hints_unsafe_fixes(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = "---\ntitle: T\nvideoId: WLBsUarvWTw\n---\n\nText.\n\n# Stray\n\n[[Nope]] [[ok|]]\n"
+    vault = make_vault({"n.md": note, "ok.md": "x\n"})
+    _, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "concise")
+    lines = out.strip().splitlines()
+    assert lines[-2] == "Found 3 findings (2 errors, 1 warning) in 1 of 2 notes."
+    assert lines[-1] == (
+        "[*] 1 fixable with `vaultbot fix` (1 more fixes available with `--unsafe-fixes`)."
+    )
+    assert any(" LK002 [*] [link-malformed] error: " in line for line in lines)
+    assert any(" MD001 [heading-stray-h1] warning: " in line for line in lines)
+
+
+def test_fix_line_adds_up_or_says_what_else_happened(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(example, capsys, "fix", "--diff")
+    last = out.strip().splitlines()[-2:]
+    m = re.fullmatch(r"Would fix (\d+) issues in \d+ notes; (\d+) remaining\.(.*)", last[0])
+    assert m, last
+    fixed, left = int(m.group(1)), int(m.group(2))
+    _, full, _ = run(example, capsys, "check", "--no-cache", "--format", "json")
+    found = len(json.loads(full)["findings"])
+    if found == fixed + left:
+        assert m.group(3) == ""
+    else:
+        assert m.group(3) == (
+            f" Of {found} found, {found - fixed - left} would go away with the fixes of others."
+        )
+    assert re.fullmatch(r"\d+ more fix(es)? available with `--unsafe-fixes`\.", last[1])
+
+
+def test_show_fixes_lists_the_fixes_per_note(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"n.md": "[[ok|]] [[ok|]]\n", "ok.md": "x\n", "m.md": "[[ok]]\n"})
+    code, out, _ = run(vault, capsys, "fix", "--show-fixes")
+    assert code == 1
+    assert (
+        "Fixed:\nn.md:\n    2 × LK002 (link-malformed)\nFixed 2 issues in 1 note; 0 remaining."
+        in out
+    )
+    assert (vault / "n.md").read_text() == "[[ok]] [[ok]]\n"
+    _, again, _ = run(vault, capsys, "fix", "--show-fixes")
+    assert "No fixes applied." in again
+
+
+def test_missing_path_does_not_claim_all_checked(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"a.md": "x\n"})
+    code, out, err = run(vault, capsys, "check", "--no-cache", "missing.md")
+    assert code == 2
+    assert "All checked" not in out
+    assert out.strip() == "No findings in 0 notes checked; 1 error (below)."
+    assert "missing.md: no such file or folder" in err
