@@ -66,8 +66,12 @@ def test_json_schema(make_vault: VaultFactory) -> None:
     first = doc["findings"][0]
     assert set(first) == {
         "path", "line", "column", "end_line", "end_column", "rule", "code", "severity",
-        "message", "fix",
+        "message", "fix", "url",
     }  # fmt: skip
+    assert (
+        first["url"]
+        == "https://github.com/vaultbot/vaultbot/blob/main/docs/rules/editorial-line.md"
+    )
     assert first["path"] == "sub/n.md"
     assert (first["line"], first["column"], first["end_line"]) == (6, 1, 6)
     assert first["end_column"] == 1 + len("Here is the modified article with inserted backlinks:")

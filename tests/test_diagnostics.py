@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import VaultFactory
 
+from vaultbot import Vault, check_text
 from vaultbot.cli import main
+from vaultbot.rules import ALL_RULES, Rule
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,3 +116,47 @@ def test_missing_path_does_not_claim_all_checked(
     assert "All checked" not in out
     assert out.strip() == "No findings in 0 notes checked; 1 error (below)."
     assert "missing.md: no such file or folder" in err
+
+
+def test_rules_lists_a_fix_column(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(ROOT, capsys, "rules")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[:4] == ["code", "name", "severity", "fix"]
+    columns = {line.split()[0]: line.split()[3] for line in lines[1:]}
+    assert columns["ED001"] == "safe" and columns["FM001"] == "none"
+    assert columns["MD001"] == "unsafe" and columns["TS002"] == "varies"
+    assert set(columns) == {rule.code for rule in ALL_RULES}
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_the_fix_column_holds_on_the_rule_fixtures(rule: type[Rule]) -> None:
+    """A rule whose docs say "none" offers no fix; "safe", no unsafe fix; "unsafe", no safe one."""
+    folder = ROOT / "tests" / "fixtures" / "rules"
+    vault = Vault.from_folder(folder)
+    seen: set[str] = set()
+    for path in sorted(folder.glob(f"{rule.code}*.md")):
+        if path.name.endswith(".fixed.md"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for f in check_text(text, path=path.name, vault=vault, select=[rule.code]):
+            seen.add(f.fix["applicability"] if f.fix else "none")
+    allowed = {"none": {"none"}, "safe": {"safe", "none"}, "unsafe": {"unsafe", "none"}}
+    assert seen <= allowed.get(rule.fixability(), {"safe", "unsafe", "none"})
+
+
+def test_json_url_and_sarif_help_uri_point_at_the_rule_pages(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"n.md": "[[Nope]]\n"})
+    _, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "json")
+    home = "https://github.com/vaultbot/vaultbot"  # [project.urls] Homepage
+    assert [f["url"] for f in json.loads(out)["findings"]] == [
+        f"{home}/blob/main/docs/rules/link-target-missing.md"
+    ]
+    _, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "sarif")
+    rules = json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+    assert len(rules) == len(ALL_RULES)
+    for entry in rules:
+        prefix = f"{home}/blob/main/"
+        assert entry["helpUri"] == f"{prefix}docs/rules/{entry['name']}.md"
+        assert (ROOT / entry["helpUri"].removeprefix(prefix)).is_file()  # the page exists

@@ -102,7 +102,7 @@ def hook(
 
 def test_readme_snippet_names_this_release_and_the_canonical_address() -> None:
     from vaultbot import __version__
-    from vaultbot.output.sarif import project_url
+    from vaultbot.docs import project_url
 
     [entry] = readme_config()["repos"]
     urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from vaultbot.engine import Job, NoteReport, Plan, Report, run
-from vaultbot.output import summary
+from vaultbot.output import colour, summary
 from vaultbot.output.safe import visible
 
 TOP_NOTES = 10
@@ -134,7 +134,7 @@ def worst_notes_table(report: Report) -> Table | None:
 
 def render(report: Report, dry_run: bool, out: TextIO) -> None:
     """The closing tables, and how far an interrupted run got."""
-    console = Console(file=out, width=max(100, Console(file=out).width))
+    console = colour.console(out, width=max(100, Console(file=out).width))
     console.print(summary_table(report, dry_run))
     worst = worst_notes_table(report)
     if worst is not None:

@@ -12,7 +12,7 @@ import click
 from vaultbot import __version__, docs
 from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run, run_cached
 from vaultbot.errors import ConfigError, GitError
-from vaultbot.output import FORMATTERS, concise, job_summary, safe, summary
+from vaultbot.output import FORMATTERS, colour, concise, job_summary, safe, summary
 from vaultbot.rules import ALL_RULES, lookup
 from vaultbot.rules.base import SEVERITIES
 
@@ -40,7 +40,26 @@ def _echo(text: str, err: bool = False) -> None:
     ours = _annotating and not err  # stdout of `--format github`: our own commands
     if not ours and (_annotating or safe.in_github_actions()):
         text = safe.github_lines(text)
-    click.echo(text, err=err)
+    click.echo(text, err=err, color=colour.enabled(sys.stderr if err else sys.stdout))
+
+
+def _color_option(command: F) -> F:
+    """`--color`: every command that writes for a reader takes it."""
+
+    def choose(ctx: click.Context, param: click.Parameter, value: str) -> None:
+        colour.choose(value)
+
+    return click.option(
+        "--color",
+        type=click.Choice(colour.CHOICES),
+        default="auto",
+        show_default=True,
+        expose_value=False,
+        is_eager=True,
+        callback=choose,
+        help="Colour the output: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+        "always or never.",
+    )(command)
 
 
 def _error(message: str) -> None:
@@ -76,7 +95,7 @@ def _rules_options(command: F) -> F:
 
 def _common(command: F) -> F:
     """Options shared by `check` and `fix`."""
-    return _apply(_rules_options(command), [
+    return _apply(_rules_options(_color_option(command)), [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option("--vault-root", type=click.Path(file_okay=False, path_type=Path),
                      help="The vault's root folder (default: nearest .obsidian/, else git top "
@@ -141,6 +160,7 @@ def _counts_option(command: F) -> F:
 
 def _finish(report: Report, text: str, output: Path | None, failed: bool) -> None:
     if output is not None:
+        text = text if colour.enabled(None) else colour.strip(text)
         output.write_text(text + "\n", encoding="utf-8")
     elif text:
         _echo(text)
@@ -409,8 +429,12 @@ def fix(
 
 
 def _shown_diff(text: str) -> str:
-    """A diff as is for a pipe (`patch` needs the bytes), with control characters made
-    visible for a terminal."""
+    """A diff as is for a pipe (`patch` needs the bytes); coloured, with the changed words
+    emphasised and control characters made visible, for a terminal."""
+    from vaultbot.output import diff
+
+    if colour.enabled(sys.stdout):
+        return diff.colour(text)
     return safe.visible_lines(text) if sys.stdout.isatty() else text
 
 
@@ -433,6 +457,7 @@ def _commit(p: Plan, report: Report, name: str, email: str) -> str:
 @cli.command("clean")
 @click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
 @_rules_options
+@_color_option
 @click.option("--dry-run", is_flag=True, help="Write nothing; the table says what would change.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
 @click.option(
@@ -514,20 +539,30 @@ def install_hook_command(force: bool) -> None:
 
 @cli.command("rules")
 def list_rules() -> None:
-    """List every rule: code, name, severity and summary."""
+    """List every rule: code, name, severity, fix and summary."""
+    click.echo(f"{'code':<6} {'name':<22} {'severity':<8} {'fix':<7} summary")
     for rule in ALL_RULES:
-        click.echo(f"{rule.code}  {rule.name:<22} {rule.severity:<8} {rule.summary()}")
+        click.echo(
+            f"{rule.code:<6} {rule.name:<22} {rule.severity:<8} {rule.fixability():<7} "
+            f"{rule.summary()}"
+        )
 
 
 @cli.command()
 @click.argument("rule")
+@_color_option
 def explain(rule: str) -> None:
-    """Show a rule's documentation."""
+    """Show a rule's documentation (rendered in a terminal, Markdown when piped)."""
     found = lookup(rule)
     if found is None:
         _error(f"unknown rule '{rule}' (see `vaultbot rules`)")
         sys.exit(EXIT_ERROR)
-    click.echo(docs.page(found), nl=False)
+    if not sys.stdout.isatty():
+        click.echo(docs.page(found), nl=False)
+        return
+    from rich.markdown import Markdown
+
+    colour.console(sys.stdout).print(Markdown(docs.page(found)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from vaultbot.docs import rule_url
 from vaultbot.engine import Report
 
 
@@ -19,7 +20,9 @@ def render(report: Report) -> str:
         "fixable": sum(1 for r in results if r.fix and r.fix["applicability"] == "safe"),
         "errors": report.all_errors,
     }
-    findings = ",\n    ".join(json.dumps(r.to_json(), ensure_ascii=False) for r in results)
+    findings = ",\n    ".join(
+        json.dumps({**r.to_json(), "url": rule_url(r.rule)}, ensure_ascii=False) for r in results
+    )
     return (
         '{\n  "version": 1,\n  "findings": ['
         + (f"\n    {findings}\n  " if findings else "")

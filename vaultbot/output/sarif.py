@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import json
-from importlib import metadata
 from typing import Any
 
 from vaultbot import __version__
+from vaultbot.docs import project_url, rule_url
 from vaultbot.engine import Report
 from vaultbot.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def project_url() -> str | None:
-    """The project's canonical address: `Homepage` of `[project.urls]` in pyproject.toml, as
-    installed (None when the installed metadata lacks it)."""
-    try:
-        entries = metadata.metadata("vaultbot").get_all("Project-URL") or []
-    except metadata.PackageNotFoundError:
-        return None
-    for entry in entries:
-        label, _, url = entry.partition(",")
-        if label.strip().lower() == "homepage":
-            return url.strip()
-    return None
 
 
 def render(report: Report) -> str:
@@ -37,6 +23,7 @@ def render(report: Report) -> str:
             "shortDescription": {"text": rule.summary()},
             "fullDescription": {"text": rule.summary()},
             "help": {"text": rule.docs(), "markdown": rule.docs()},
+            **({"helpUri": rule_url(rule.name)} if project_url() else {}),
             "defaultConfiguration": {"level": LEVELS[rule.severity]},
         }
         for rule in ALL_RULES

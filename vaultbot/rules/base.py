@@ -110,6 +110,20 @@ class Rule:
     def summary(cls) -> str:
         return cls.docs().split("\n", 1)[0]
 
+    @classmethod
+    def fixability(cls) -> str:
+        """What fixes the rule offers, as its "Fix safety" section opens: `safe`, `unsafe`,
+        `none`, or `varies` (safe in some cases, unsafe or absent in others)."""
+        section = cls.docs().partition("## Fix safety")[2].strip()
+        first = re.split(r"(?<=[.:])\s", section, maxsplit=1)[0].lower()
+        if first.startswith("none"):
+            return "none"
+        if first.startswith("safe:") or re.search(r"\bis safe:", first):
+            return "safe"
+        if first.startswith("unsafe") or re.search(r"\bis unsafe:", first):
+            return "unsafe"
+        return "varies"
+
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         raise NotImplementedError
 

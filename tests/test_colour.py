@@ -1,0 +1,138 @@
+"""Colour like every other CLI: a terminal (a real pseudo-terminal), a pipe and a file (`-o`),
+each under NO_COLOR, FORCE_COLOR and `--color`."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+VAULTBOT = [sys.executable, "-m", "vaultbot"]
+ESC = "\x1b["
+ENVS = {
+    "plain": {},
+    "NO_COLOR": {"NO_COLOR": "1"},
+    "FORCE_COLOR": {"FORCE_COLOR": "1"},
+    "both": {"NO_COLOR": "1", "FORCE_COLOR": "1"},
+}
+FLAGS = {"auto": [], "always": ["--color", "always"], "never": ["--color", "never"]}
+
+
+def _env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update({"COLUMNS": "120", "TERM": "xterm-256color", **extra})
+    env.pop("GITHUB_ACTIONS", None)
+    return env
+
+
+def on_terminal(cwd: Path, args: list[str], env: dict[str, str]) -> str:
+    """Run vaultbot with stdout and stderr on a pseudo-terminal; return what it wrote."""
+    master, slave = os.openpty()
+    proc = subprocess.Popen([*VAULTBOT, *args], cwd=cwd, env=_env(env), stdin=subprocess.DEVNULL,
+                            stdout=slave, stderr=slave)  # fmt: skip
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError as exc:  # EIO: the child closed the terminal
+            if exc.errno != errno.EIO:
+                raise
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    proc.wait()
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def on_pipe(cwd: Path, args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run([*VAULTBOT, *args], cwd=cwd, env=_env(env), capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    return done.stdout + done.stderr
+
+
+def expected(where: str, env: str, flag: str) -> bool:
+    if flag != "auto":
+        return flag == "always"
+    if "NO_COLOR" in ENVS[env]:
+        return False
+    return "FORCE_COLOR" in ENVS[env] or where == "terminal"
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("colour") / "vault"
+    shutil.copytree(ROOT / "examples" / "vault", root)
+    return root
+
+
+@pytest.mark.parametrize("flag", FLAGS)
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("where", ["terminal", "pipe", "file"])
+def test_check_colour_matrix(vault: Path, where: str, env: str, flag: str) -> None:
+    args = ["check", "--no-cache", *FLAGS[flag]]
+    if where == "file":
+        report = vault.parent / f"report-{env}-{flag}.txt"
+        on_pipe(vault, [*args, "-o", str(report)], ENVS[env])
+        text = report.read_text(encoding="utf-8")
+    else:
+        text = (on_terminal if where == "terminal" else on_pipe)(vault, args, ENVS[env])
+    assert "Found 26 findings" in text.replace(f"{ESC}0m", "")
+    assert (ESC in text) == expected(where, env, flag), text[:300]
+
+
+@pytest.mark.parametrize("env", ["plain", "NO_COLOR", "FORCE_COLOR"])
+@pytest.mark.parametrize("where", ["terminal", "pipe"])
+def test_fix_diff_colours_the_changed_words(vault: Path, where: str, env: str) -> None:
+    text = (on_terminal if where == "terminal" else on_pipe)(vault, ["fix", "--diff"], ENVS[env])
+    if not expected(where, env, "auto"):
+        assert ESC not in text
+        return
+    # The editorial line is removed whole; in a changed line only the changed words stand out.
+    emphasis = f"{ESC}31m{ESC}1m{ESC}7m"  # red, bold, reverse
+    changed = [line for line in text.splitlines() if emphasis in line]
+    assert changed, text[:500]
+    assert any("data-t" in line and line.count(emphasis) <= 3 for line in changed)
+    # TS002 sets data-t 00:04:30 to the label 00:42:30: only the minutes stand out.
+    assert f'data-t="00:{ESC}0m{ESC}32m{ESC}1m{ESC}7m42{ESC}0m{ESC}32m:30"' in text
+
+
+def test_fix_diff_on_a_pipe_is_a_patch(vault: Path, tmp_path: Path) -> None:
+    work = tmp_path / "v"
+    shutil.copytree(vault, work)
+    patch = on_pipe(work, ["fix", "--diff", "--color", "never"], {})
+    patch = patch[: patch.index("Would fix")]
+    subprocess.run(["git", "apply", "-p1", "-"], cwd=work, input=patch, text=True, check=True)
+    done = on_pipe(work, ["fix", "--diff"], {})
+    assert done.startswith("Would fix 0 issues")  # the patch held every safe fix
+
+
+@pytest.mark.parametrize("env", ["plain", "NO_COLOR", "FORCE_COLOR"])
+@pytest.mark.parametrize("where", ["terminal", "pipe"])
+def test_clean_table_colour(vault: Path, tmp_path: Path, where: str, env: str) -> None:
+    text = (on_terminal if where == "terminal" else on_pipe)(
+        vault, ["clean", "--dry-run"], ENVS[env]
+    )
+    table = text[text.index("vaultbot clean") :]
+    assert (ESC in table) == expected(where, env, "auto")
+
+
+@pytest.mark.parametrize("where", ["terminal", "pipe"])
+def test_explain_is_rendered_in_a_terminal_and_raw_when_piped(vault: Path, where: str) -> None:
+    text = (on_terminal if where == "terminal" else on_pipe)(vault, ["explain", "TS002"], {})
+    if where == "pipe":
+        assert text.startswith("# timestamp-mismatch (TS002)\n")
+        assert ESC not in text
+    else:
+        assert "# timestamp-mismatch" not in text  # rendered: no Markdown markers
+        assert "timestamp-mismatch (TS002)" in text and ESC in text
+    no_colour = on_terminal(vault, ["explain", "TS002"], {"NO_COLOR": "1"})
+    assert ESC not in no_colour.replace(f"{ESC}?25l", "").replace(f"{ESC}?25h", "")
