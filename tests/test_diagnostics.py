@@ -160,3 +160,16 @@ def test_json_url_and_sarif_help_uri_point_at_the_rule_pages(
         prefix = f"{home}/blob/main/"
         assert entry["helpUri"] == f"{prefix}docs/rules/{entry['name']}.md"
         assert (ROOT / entry["helpUri"].removeprefix(prefix)).is_file()  # the page exists
+
+
+def test_package_metadata() -> None:
+    from importlib import metadata
+
+    meta = metadata.metadata("vaultbot")
+    classifiers = meta.get_all("Classifier") or []
+    assert "Typing :: Typed" in classifiers
+    assert any(c.startswith("License :: OSI Approved :: MIT") for c in classifiers)
+    assert "obsidian" in (meta["Keywords"] or "")
+    assert meta["Author"] or meta["Author-email"]
+    urls = dict(entry.split(", ", 1) for entry in meta.get_all("Project-URL") or [])
+    assert {"Homepage", "Issues", "Documentation"} <= set(urls)
