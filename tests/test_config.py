@@ -41,6 +41,58 @@ def test_exclude(make_vault: VaultFactory) -> None:
     assert {path for path, _, _ in findings(vault)} == {"c.md"}
 
 
+def test_extend_select_adds_to_any_selection(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {"vaultbot.toml": 'select = ["LK"]\nextend-select = ["ED001"]\n', "n.md": BAD}
+    )
+    assert findings(vault) == [("n.md", 1, "ED001"), ("n.md", 3, "LK001")]
+    assert findings(vault, "--select", "TS") == [("n.md", 1, "ED001")]  # as ruff: still extends
+
+
+def test_extend_ignore_adds_to_ignore(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {"vaultbot.toml": 'ignore = ["TS"]\nextend-ignore = ["link-target-missing"]\n', "n.md": BAD}
+    )
+    assert findings(vault) == [("n.md", 1, "ED001")]
+
+
+PER_FILE = '[per-file-ignores]\n"drafts/*" = ["LK001"]\n"inbox" = ["editorial-line", "LK"]\n'
+
+
+def test_per_file_ignores(make_vault: VaultFactory) -> None:
+    vault = make_vault({"vaultbot.toml": PER_FILE, "drafts/a.md": BAD, "inbox/deep/b.md": BAD,
+                        "c.md": BAD})  # fmt: skip
+    assert findings(vault) == [
+        ("c.md", 1, "ED001"), ("c.md", 3, "LK001"), ("drafts/a.md", 1, "ED001")
+    ]  # fmt: skip
+    assert findings(vault, "--select", "ED001") == [
+        ("c.md", 1, "ED001"),
+        ("drafts/a.md", 1, "ED001"),
+    ]
+
+
+def test_per_file_ignores_hold_for_fix_and_the_api(make_vault: VaultFactory) -> None:
+    from vaultbot import Vault, check_text
+
+    vault = make_vault({"vaultbot.toml": PER_FILE, "inbox/b.md": BAD, "c.md": BAD})
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(vault)
+        assert main(["fix"]) == 1
+    assert (vault / "inbox/b.md").read_text() == BAD  # its ED001 is not vaultbot's business
+    assert (vault / "c.md").read_text() == "Text [[Missing]].\n"
+    api_vault = Vault.from_folder(vault)
+    assert check_text(BAD, path="inbox/new.md", vault=api_vault) == []
+    assert [f.code for f in check_text(BAD, path="new.md", vault=api_vault)] == ["ED001", "LK001"]
+
+
+def test_per_file_ignores_are_part_of_the_cache_key(make_vault: VaultFactory) -> None:
+    vault = make_vault({"drafts/a.md": BAD})
+    _, first = check_json(vault, cache=True)
+    (vault / "vaultbot.toml").write_text(PER_FILE)
+    _, second = check_json(vault, cache=True)
+    assert len(first["findings"]) == 2 and len(second["findings"]) == 1
+
+
 def test_command_line_select_wins(make_vault: VaultFactory) -> None:
     vault = make_vault({"vaultbot.toml": 'select = ["LK001"]\n', "n.md": BAD})
     assert findings(vault, "--select", "ED001") == [("n.md", 1, "ED001")]
@@ -55,6 +107,14 @@ def test_command_line_select_wins(make_vault: VaultFactory) -> None:
         ("[rules.editorial-line]\ncolour = 1\n", "unknown option 'rules.editorial-line.colour'"),
         ('select = "ED001"\n', "'select' must be a list of strings"),
         ("select = [\n", "cannot read config"),
+        ('extend-select = ["XX999"]\n', "unknown rule 'XX999'"),
+        ('extend-ignore = "LK"\n', "'extend-ignore' must be a list of strings"),
+        ('[per-file-ignores]\n"a/*" = ["nope"]\n', "unknown rule 'nope'"),
+        ('per-file-ignores = ["LK"]\n', "'per-file-ignores' must be a table"),
+        (
+            '[rules.timestamp-mismatch]\nprefer = "labels"\n',
+            'prefer\' must be one of "label", "data-t"',
+        ),
     ],
 )
 def test_config_errors_name_the_key(

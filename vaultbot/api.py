@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultbot import vault as vaults
-from vaultbot.config import Config, discover
+from vaultbot.config import Config, discover, ignored_in
 from vaultbot.engine import Result, to_result
 from vaultbot.fixes import fix_note
 from vaultbot.lint import check_note
@@ -46,8 +46,10 @@ class Vault:
         files = [name if "." in name.rsplit("/", 1)[-1] else f"{name}.md" for name in names]
         return cls(vaults.Vault.from_files(Path("/nonexistent-vaultbot-vault"), files), Config())
 
-    def rules(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
-        return self.config.rules(select, ignore)
+    def rules(self, rel: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
+        """The rules run on the note `rel` (the config's `per-file-ignores` apply)."""
+        off = ignored_in(rel, self.config.per_file_ignores)
+        return [r for r in self.config.rules(select, ignore) if r.code not in off]
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def check_text(
     chosen, note = _setup(text, path, vault)
     return [
         to_result(note, f, path)
-        for f in check_note(note, chosen.index, chosen.rules(select, ignore))
+        for f in check_note(note, chosen.index, chosen.rules(note.rel, select, ignore))
     ]
 
 
@@ -101,7 +103,7 @@ def fix_text(
     can be fixed; see `check_text` for the other arguments. Raise `vaultbot.fixes.FixError`
     when the fixes would change the note's meaning outside the edited text (a bug)."""
     chosen, note = _setup(text, path, vault)
-    outcome = fix_note(note, chosen.index, chosen.rules(select, ignore), unsafe)
+    outcome = fix_note(note, chosen.index, chosen.rules(note.rel, select, ignore), unsafe)
     names = {f.rule.code: f.rule.name for f in outcome.initial}
     applied = [
         AppliedFix(code, names.get(code, ""), title, note.line_of(start))

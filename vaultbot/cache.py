@@ -52,13 +52,14 @@ def fold_name(path: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFC", name).lower())
 
 
-def cache_key(rules: list[Rule]) -> str:
-    """Changes with vaultbot's code and version, and with the rules and their options."""
+def cache_key(rules: list[Rule], per_file_ignores: object = ()) -> str:
+    """Changes with vaultbot's code and version, with the rules and their options, and with
+    the rules turned off per file."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
     for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.toml")):
         digest.update(source.read_bytes())
-    settings = [(r.code, r.options) for r in rules]
+    settings = [[(r.code, r.options) for r in rules], per_file_ignores]
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:20]
 

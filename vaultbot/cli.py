@@ -276,7 +276,7 @@ def check(
         _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
     p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
     narrow = _changed(p, changed_since, lines=not whole_notes)
-    job = Job(p.vault, p.rules, Path.cwd())
+    job = Job(p.vault, p.rules, Path.cwd(), per_file_ignores=p.per_file_ignores)
     cached = not (no_cache or staged)  # the cache knows files on disk, not the index
     report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
     narrow(report)
@@ -409,7 +409,8 @@ def fix(
         _finish(report, "", None, bool(report.results) and not exit_zero)
     p = _plan(paths, vault_root, config_path, select, ignore, overrides, False, respect_gitignore)
     _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
-    job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff)
+    job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff,
+              per_file_ignores=p.per_file_ignores)  # fmt: skip
     report = run(job, p.notes, jobs)
     report.errors[:0] = p.errors
     if not diff:
@@ -503,7 +504,8 @@ def clean_command(
         except GitError as exc:
             _error(str(exc))
             sys.exit(EXIT_ERROR)
-    job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not dry_run)
+    job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not dry_run,
+              per_file_ignores=p.per_file_ignores)  # fmt: skip
     report = clean.clean(p, job, jobs)
     report.errors[:0] = p.errors
     if not dry_run:

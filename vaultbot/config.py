@@ -14,19 +14,29 @@ from typing import Any
 
 from vaultbot.errors import ConfigError
 from vaultbot.rules import ALL_RULES, Rule, lookup
+from vaultbot.vault import matches_glob
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-KEYS = {"select", "ignore", "exclude", "respect-obsidian-ignore", "rules"}
+PerFileIgnores = tuple[tuple[str, tuple[str, ...]], ...]
+
+KEYS = {
+    "select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "exclude",
+    "respect-obsidian-ignore", "rules",
+}  # fmt: skip
 
 
 @dataclass
 class Config:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    extend_ignore: list[str] = field(default_factory=list)
+    #: (glob of vault-relative paths, rules not run on the notes it matches)
+    per_file_ignores: PerFileIgnores = ()
     exclude: list[str] = field(default_factory=list)
     respect_obsidian_ignore: bool = True
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -34,15 +44,28 @@ class Config:
     found: bool = True  # False: a pyproject.toml without a [tool.vaultbot] table
 
     def rules(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
-        """Instances of the enabled rules, with their options (command line wins)."""
+        """Instances of the enabled rules, with their options (command line wins; as in ruff,
+        `extend-select` and `extend-ignore` add to whichever selection applies)."""
         _check_rule_keys([*select, *ignore], "command line")
-        chosen = [r for r in ALL_RULES if _matches(r, list(select) or self.select or ["ALL"])]
-        ignored = [*self.ignore, *ignore]
+        base = list(select) or self.select or ["ALL"]
+        chosen = [r for r in ALL_RULES if _matches(r, [*base, *self.extend_select])]
+        ignored = [*self.ignore, *self.extend_ignore, *ignore]
         return [
             rule(self.rule_options.get(rule.name))
             for rule in chosen
             if not (ignored and _matches(rule, ignored))
         ]
+
+
+def ignored_in(rel: str, per_file_ignores: PerFileIgnores) -> frozenset[str]:
+    """The codes of the rules `per-file-ignores` turns off for the note `rel`."""
+    return frozenset(
+        rule.code
+        for pattern, keys in per_file_ignores
+        if matches_glob(rel, pattern)
+        for rule in ALL_RULES
+        if _matches(rule, list(keys))
+    )
 
 
 def _matches(rule: type[Rule], keys: list[str]) -> bool:
@@ -67,12 +90,18 @@ def parse(data: dict[str, Any], source: Path | None = None) -> Config:
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KEYS))})")
     config = Config(source=source)
-    for key in ("select", "ignore", "exclude"):
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: '{key}' must be a list of strings")
-        setattr(config, key, value)
-    _check_rule_keys(config.select + config.ignore, where)
+    for key in ("select", "ignore", "extend-select", "extend-ignore", "exclude"):
+        setattr(config, key.replace("-", "_"), _strings(data.get(key, []), key, where))
+    _check_rule_keys(
+        config.select + config.ignore + config.extend_select + config.extend_ignore, where
+    )
+    per_file = data.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{where}: 'per-file-ignores' must be a table of globs")
+    for pattern, keys in per_file.items():
+        keys = _strings(keys, f"per-file-ignores.{pattern}", where)
+        _check_rule_keys(keys, where)
+        config.per_file_ignores += ((pattern, tuple(keys)),)
     respect = data.get("respect-obsidian-ignore", True)
     if not isinstance(respect, bool):
         raise ConfigError(f"{where}: 'respect-obsidian-ignore' must be true or false")
@@ -92,6 +121,12 @@ def parse(data: dict[str, Any], source: Path | None = None) -> Config:
         except ConfigError as exc:
             raise ConfigError(f"{where}: {exc}") from None
     return config
+
+
+def _strings(value: Any, key: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return value
 
 
 def load(path: Path) -> Config:

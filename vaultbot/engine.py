@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultbot import cache, fixes
-from vaultbot.config import Config, discover
+from vaultbot.config import Config, PerFileIgnores, discover, ignored_in
 from vaultbot.config import load as load_config
 from vaultbot.errors import ConfigError
 from vaultbot.lint import check_note
@@ -260,6 +260,12 @@ class Job:
     unsafe: bool = False
     write: bool = True  # False: compute fixes and diffs, write nothing
     cache: bool = False  # record what the cache needs (check runs)
+    per_file_ignores: PerFileIgnores = ()  # config `per-file-ignores`
+
+    def rules_for(self, rel: str) -> Sequence[Rule]:
+        """The rules run on the note `rel` (all but those `per-file-ignores` turn off)."""
+        off = ignored_in(rel, self.per_file_ignores) if self.per_file_ignores else None
+        return [r for r in self.rules if r.code not in off] if off else self.rules
 
 
 _job: Job | None = None  # set before the pool forks, inherited by the workers
@@ -282,7 +288,7 @@ def _process(rel: str) -> NoteReport | None:
         data = vault.read(rel, display)
         note = Note.from_bytes(rel, data, display)
         if _job.fix:
-            outcome = fixes.fix_note(note, vault, _job.rules, _job.unsafe)
+            outcome = fixes.fix_note(note, vault, _job.rules_for(rel), _job.unsafe)
             report.fixed = outcome.fixed
             report.creates = outcome.creates
             report.initial = [to_result(note, f, display) for f in outcome.initial]
@@ -296,7 +302,7 @@ def _process(rel: str) -> NoteReport | None:
                     fixes.write_atomic(vault.root / rel, new, data, display, vault.root)
             note, found = outcome.note, outcome.remaining
         else:
-            found = check_note(note, vault, _job.rules)
+            found = check_note(note, vault, _job.rules_for(rel))
             if _job.cache:
                 report.deps = cache.dependencies(note, vault)
         report.results = [to_result(note, f, display) for f in found]
@@ -462,7 +468,9 @@ def run_cached(
 ) -> Report:
     """`run` for a check, reusing the cache's results for notes that did not change."""
     vault = job.vault
-    store = cache.Cache.load(vault.root, cache.cache_key(list(job.rules)), Result.check_cached)
+    store = cache.Cache.load(
+        vault.root, cache.cache_key(list(job.rules), job.per_file_ignores), Result.check_cached
+    )
     valid = store.valid_entries(vault, list(rels))
     todo = [rel for rel in rels if rel not in valid]
     report = run(replace(job, cache=True), todo, jobs, progress)
@@ -503,6 +511,7 @@ class Plan:
     notes: list[str]
     rules: list[Rule]
     errors: list[str]
+    per_file_ignores: PerFileIgnores = ()
 
 
 def plan(
@@ -550,7 +559,7 @@ def plan(
     errors[:0] = [
         _os_error(Path(exc.filename or root), cwd, exc, "cannot read folder") for exc in unlisted
     ]
-    return Plan(vault, notes, rules, errors)
+    return Plan(vault, notes, rules, errors, config.per_file_ignores)
 
 
 def _os_error(path: Path, cwd: Path, exc: OSError, what: str) -> str:
