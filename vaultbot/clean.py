@@ -132,14 +132,33 @@ def worst_notes_table(report: Report) -> Table | None:
     return table
 
 
+def missing_targets_table(report: Report) -> Table | None:
+    """The missing link targets most linked to, and from how many notes."""
+    missing = summary.missing_targets(r for n in report.notes for r in n.initial)
+    if not missing:
+        return None
+    table = Table()
+    table.add_column("links", justify="right")
+    table.add_column("notes", justify="right")
+    table.add_column("target")
+    for entry in missing[:TOP_NOTES]:
+        table.add_row(str(entry.links), str(len(entry.notes)), escape(visible(entry.target)))
+    return table
+
+
 def render(report: Report, dry_run: bool, out: TextIO) -> None:
     """The closing tables, and how far an interrupted run got."""
     console = colour.console(out, width=max(100, Console(file=out).width))
     console.print(summary_table(report, dry_run))
+    console.print(escape(summary.fix_line(report, dry_run)))
     worst = worst_notes_table(report)
     if worst is not None:
         console.print("Notes with the most findings left:")
         console.print(worst)
+    missing = missing_targets_table(report)
+    if missing is not None:
+        console.print("Most-linked missing targets:")
+        console.print(missing)
     if report.interrupted:
         done = "would be written" if dry_run else "written"
         console.print(

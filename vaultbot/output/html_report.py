@@ -7,7 +7,8 @@ import html
 from collections import Counter
 
 from vaultbot import __version__
-from vaultbot.engine import Report
+from vaultbot.engine import Report, Result
+from vaultbot.output import summary
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
@@ -16,12 +17,22 @@ th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums} code{font-size:90%}
 .bar{fill:#6a4c93} .fixed{fill:#3a9d5d} svg text{font:12px system-ui,sans-serif;fill:#222}
 details{margin:.3rem 0} summary{cursor:pointer} .kpi{display:inline-block;margin-right:2rem}
-.kpi b{display:block;font-size:1.8rem}
+.kpi b{display:block;font-size:1.8rem} .legend svg{vertical-align:middle}
+pre{margin:.2rem 0;white-space:pre-wrap;word-break:break-word;font-size:85%}
+mark{background:#ffe08a} .before{color:#a12} .after{color:#172}
 """
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def _legend(verb: str) -> str:
+    swatch = '<svg width="12" height="12" aria-hidden="true"><rect class="{0}" width="12" height="12"/></svg>'
+    return (
+        f'<p class="legend">{swatch.format("bar")} found &nbsp; '
+        f"{swatch.format('fixed')} {_e(verb)} (drawn over found)</p>"
+    )
 
 
 def _bar_chart(found: Counter[str], fixed: Counter[str], names: dict[str, str]) -> str:
@@ -49,18 +60,61 @@ def _bar_chart(found: Counter[str], fixed: Counter[str], names: dict[str, str]) 
     return "".join(parts)
 
 
+#: Characters of context shown on each side of a finding in its snippet.
+SNIPPET_CONTEXT = 40
+MISSING_SHOWN = 20
+
+
+def _window(line: str, start: int, end: int) -> tuple[str, str, str]:
+    """(before, span, after) of `line` around columns start..end (0-based), cut with `…`."""
+    end = max(end, start)
+    before = line[max(0, start - SNIPPET_CONTEXT) : start]
+    after = line[end : end + SNIPPET_CONTEXT]
+    lead = "…" if start > SNIPPET_CONTEXT else ""
+    tail = "…" if end + SNIPPET_CONTEXT < len(line) else ""
+    return lead + before, line[start:end], after + tail
+
+
+def _snippet(r: Result) -> str:
+    """The finding's text with a little context, the finding itself marked."""
+    end = r.end_column - 1 if r.end_line == r.line else len(r.source)
+    before, span, after = _window(r.source, r.column - 1, end)
+    if not (before or span or after):
+        return ""
+    return f"<pre class='snippet'>{_e(before)}<mark>{_e(span)}</mark>{_e(after)}</pre>"
+
+
+def _before_after(r: Result, applied: str) -> str:
+    """The fix as before → after on the finding's line, when it was applied (or would be)
+    and its edits stay on that line."""
+    if not applied or not r.fix:
+        return ""
+    edits = r.fix["edits"]
+    if not edits or any(
+        e["location"]["line"] != r.line or e["end_location"]["line"] != r.line for e in edits
+    ):
+        return ""
+    start = min(e["location"]["column"] for e in edits) - 1
+    end = max(e["end_location"]["column"] for e in edits) - 1
+    after = r.source
+    for e in sorted(edits, key=lambda e: e["location"]["column"], reverse=True):
+        a, b = e["location"]["column"] - 1, e["end_location"]["column"] - 1
+        after = after[:a] + e["content"] + after[b:]
+    grown = len(after) - len(r.source)
+    old = "".join(_window(r.source, start, end))
+    new = "".join(_window(after, start, end + grown))
+    return f"<pre class='before'>- {_e(old)}</pre><pre class='after'>+ {_e(new)}</pre>"
+
+
 def render(report: Report, title: str, dry_run: bool) -> str:
     found: Counter[str] = Counter()
     fixed: Counter[str] = Counter()
     left: Counter[str] = Counter()
     names: dict[str, str] = {}
-    missing: Counter[str] = Counter()
     for note in report.notes:
         for r in note.initial:
             found[r.code] += 1
             names[r.code] = r.rule
-            if r.code == "LK001" and "'" in r.message:
-                missing[r.message.split("'")[1]] += 1
         fixed.update(note.fixed)
         for r in note.results:
             left[r.code] += 1
@@ -84,7 +138,7 @@ def render(report: Report, title: str, dry_run: bool) -> str:
         out.append(
             f"<p><b>Interrupted</b> after {len(report.notes)} of {report.planned} notes.</p>"
         )
-    out += ["<h2>Findings per rule</h2>", _bar_chart(found, fixed, names)]
+    out += ["<h2>Findings per rule</h2>", _legend(verb), _bar_chart(found, fixed, names)]
     out += ['<table id="per-rule"><tr><th>rule</th><th>name</th><th class="n">found</th>'
             f'<th class="n">{verb}</th><th class="n">left</th></tr>']  # fmt: skip
     for code in sorted(found | left):
@@ -94,11 +148,17 @@ def render(report: Report, title: str, dry_run: bool) -> str:
             f'<td class="n">{left[code]}</td></tr>'
         )
     out.append("</table>")
+    missing = summary.missing_targets(r for note in report.notes for r in note.initial)
     if missing:
         out += ["<h2>Most-linked missing targets</h2>",
-                '<table id="missing"><tr><th>target</th><th class="n">links</th></tr>']  # fmt: skip
-        for target, n in missing.most_common(20):
-            out.append(f'<tr><td>{_e(target)}</td><td class="n">{n}</td></tr>')
+                '<table id="missing"><tr><th>target</th><th class="n">links</th>'
+                "<th>linked from</th></tr>"]  # fmt: skip
+        for entry in missing[:MISSING_SHOWN]:
+            notes = ", ".join(f"<code>{_e(path)}</code>" for path in entry.notes)
+            out.append(
+                f'<tr><td>{_e(entry.target)}</td><td class="n">{entry.links}</td>'
+                f"<td>{notes}</td></tr>"
+            )
         out.append("</table>")
     worst = sorted((n for n in report.notes if n.initial), key=lambda n: (-len(n.initial), n.rel))
     out += ["<h2>Notes with most problems</h2>",
@@ -116,13 +176,13 @@ def render(report: Report, title: str, dry_run: bool) -> str:
         out.append(
             f"<details><summary>{_e(note.initial[0].path)} ({len(note.initial)})</summary>"
             '<table class="findings"><tr><th class="n">line</th><th>rule</th><th>message</th>'
-            "<th>fix applied</th></tr>"
+            f"<th>{'fix that would apply' if dry_run else 'fix applied'}</th></tr>"
         )
         for r in note.initial:
             fix = applied.get((r.code, r.line), "")
             out.append(
-                f"<tr><td class='n'>{r.line}</td><td>{_e(r.code)}</td><td>{_e(r.message)}</td>"
-                f"<td>{_e(fix)}</td></tr>"
+                f"<tr><td class='n'>{r.line}</td><td>{_e(r.code)}</td>"
+                f"<td>{_e(r.message)}{_snippet(r)}</td><td>{_e(fix)}{_before_after(r, fix)}</td></tr>"
             )
         out.append("</table></details>")
     out.append("</body></html>")

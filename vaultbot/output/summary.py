@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from vaultbot.engine import NoteReport, Report, Result
 from vaultbot.output.safe import visible
@@ -127,6 +129,33 @@ def fixes_applied(report: Report, dry_run: bool = False) -> str:
         ]
     head = ("Would fix:" if dry_run else "Fixed:") if lines else "No fixes applied."
     return "\n".join([head, *lines])
+
+
+_MISSING = re.compile(r"Link target '(.*)' does not exist")
+
+
+@dataclass
+class MissingTarget:
+    """A link target no file answers, with the links to it and the notes they are in."""
+
+    target: str
+    links: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def missing_targets(results: Iterable[Result]) -> list[MissingTarget]:
+    """The targets of `link-target-missing` findings, most-linked first (the target is the
+    whole quoted text of the message: a target may itself hold a quote)."""
+    found: dict[str, MissingTarget] = {}
+    for r in results:
+        m = _MISSING.match(r.message) if r.code == "LK001" else None
+        if m is None:
+            continue
+        entry = found.setdefault(m.group(1), MissingTarget(m.group(1)))
+        entry.links += 1
+        if r.path not in entry.notes:
+            entry.notes.append(r.path)
+    return sorted(found.values(), key=lambda e: (-e.links, e.target))
 
 
 def _lines(values: dict[str, int]) -> str:
