@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+
 import click
 
 from vaultbot.engine import Report, Result
 from vaultbot.output import summary
 from vaultbot.output.concise import fix_mark
+from vaultbot.output.frame import frame
 from vaultbot.output.safe import visible
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
-def _caret(result: Result) -> str:
-    source = visible(result.source)  # one character for one: the caret stays aligned
-    width = max(len(str(result.line)), 2)
+#: The width of a frame when the output is not a terminal (a pipe, a file).
+PIPE_WIDTH = 240
+
+
+def _width() -> int:
+    """Cells a frame may take: the terminal's width, or PIPE_WIDTH off a terminal."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return PIPE_WIDTH
+
+
+def _caret(result: Result, width: int) -> str:
+    digits = max(len(str(result.line)), 2)
     start = result.column - 1
-    end = result.end_column - 1 if result.end_line == result.line else len(source)
-    end = max(end, start + 1)
-    gutter = " " * width + " |"
-    marker = " " * start + "^" * min(end - start, max(len(source) - start, 1))
-    shown = source if len(source) <= 240 else source[:240] + "…"
-    if len(marker) > 241:
-        marker = marker[:241]
-    return f"{gutter}\n{result.line:>{width}} | {shown}\n{gutter} {click.style(marker, fg='red')}"
+    end = result.end_column - 1 if result.end_line == result.line else len(result.source) + 1
+    shown = frame(result.source, start, end, max(width - digits - 3, 20))
+    gutter = " " * digits + " |"
+    marker = click.style(shown.marker, fg="red")
+    return f"{gutter}\n{result.line:>{digits}} | {shown.text}\n{gutter} {marker}"
 
 
 def _help(result: Result) -> str:
@@ -37,13 +48,14 @@ def _help(result: Result) -> str:
 
 def render(report: Report) -> str:
     out: list[str] = []
+    width = _width()
     for result in report.results:
         colour = _COLOURS.get(result.severity, "red")
         code = click.style(result.code, fg=colour, bold=True) + fix_mark(result)
         severity = click.style(f"{result.severity}:", fg=colour)
         location = click.style(f"{visible(result.path)}:{result.line}:{result.column}:", bold=True)
         out.append(
-            f"{location} {code} {severity} {visible(result.message)}\n{_caret(result)}\n"
+            f"{location} {code} {severity} {visible(result.message)}\n{_caret(result, width)}\n"
             + _help(result)
         )
     out.append(summary.check_line(report))

@@ -1,0 +1,95 @@
+"""Code frames on long, tabbed, CJK and emoji lines: the caret stands under the span."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import VaultFactory
+from rich.cells import cell_len
+
+from vaultbot.cli import main
+from vaultbot.output.frame import frame
+
+
+def under_caret(text: str, marker: str) -> str:
+    """The text shown above the carets (by terminal cells)."""
+    first = marker.index("^")
+    count = len(marker) - first
+    cells, out = 0, []
+    for char in text:
+        if first <= cells < first + count:
+            out.append(char)
+        cells += cell_len(char)
+    return "".join(out)
+
+
+def test_a_span_far_right_on_a_long_line_is_windowed_with_ellipses() -> None:
+    line = "word " * 200 + "[[Target]]" + " tail" * 100
+    start = line.index("[[")
+    shown = frame(line, start, start + 10, 100)
+    assert shown.text.startswith("…") and shown.text.endswith("…")
+    assert cell_len(shown.text) <= 100
+    assert under_caret(shown.text, shown.marker) == "[[Target]]"
+
+
+def test_a_short_line_is_shown_whole() -> None:
+    shown = frame("See [[x]].", 4, 9, 100)
+    assert (shown.text, shown.marker) == ("See [[x]].", "    ^^^^^")
+
+
+def test_a_span_at_the_start_of_a_long_line_cuts_only_the_right() -> None:
+    shown = frame("[[x]] " + "y" * 500, 0, 5, 80)
+    assert shown.text.startswith("[[x]]") and shown.text.endswith("…")
+    assert shown.marker == "^^^^^" and cell_len(shown.text) <= 80
+
+
+@pytest.mark.parametrize("prefix", ["\t", "a\t", "\t\tab\t", "abc\tdefgh\t"])
+def test_tabs_expand_to_tab_stops(prefix: str) -> None:
+    shown = frame(prefix + "[[x]]", len(prefix), len(prefix) + 5, 100)
+    assert "\t" not in shown.text
+    assert under_caret(shown.text, shown.marker) == "[[x]]"
+    assert cell_len(shown.text[: shown.text.index("[[")]) % 4 == 0  # after a tab: a tab stop
+
+
+@pytest.mark.parametrize(
+    "prefix", ["東京の会議で ", "😀 emoji 🎉🎉 ", "한국어 텍스트 " * 30, "mixed 中文 and 😀\t"]
+)
+def test_wide_characters_are_measured_in_cells(prefix: str) -> None:
+    line = prefix + "[[目標]] after"
+    start = len(prefix)
+    shown = frame(line, start, start + 6, 80)
+    assert under_caret(shown.text, shown.marker) == "[[目標]]"
+    assert cell_len(shown.text) <= 80
+
+
+def test_a_span_past_the_end_of_the_line_gets_one_caret() -> None:
+    shown = frame("abc", 3, 4, 80)
+    assert shown.marker == "   ^"
+
+
+def test_check_output_keeps_the_caret_on_the_span(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = "Long prose " * 60 + "\tsee 東京 [[Nowhere]] and more." + " more" * 80
+    vault = make_vault({"n.md": line + "\n"})
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(vault)
+        main(["check", "--no-cache"])
+    out = capsys.readouterr().out
+    rows = out.split("LK001", 1)[1].splitlines()
+    text = next(r for r in rows if r.startswith(" 1 | "))[5:]
+    marker = next(r for r in rows if "^" in r)[5:]
+    assert under_caret(text, marker) == "[[Nowhere]]"
+    assert cell_len(text) <= 240
+
+
+def test_frames_fit_the_terminal(make_vault: VaultFactory) -> None:
+    from test_colour import on_terminal
+
+    line = "Prose that goes on " * 10 + "[[Nowhere]] and on."  # 209 characters
+    vault = make_vault({"n.md": line + "\n"})
+    out = on_terminal(vault, ["check", "--no-cache", "--color", "never"], {"COLUMNS": "100"})
+    rows = out.replace("\r\n", "\n").split("LK001", 1)[1].splitlines()
+    text = next(r for r in rows if r.startswith(" 1 | "))
+    marker = next(r for r in rows if "^" in r)
+    assert 95 <= len(text) <= 100 and text.startswith(" 1 | …")  # the room is used
+    assert under_caret(text, marker) == "[[Nowhere]]"
