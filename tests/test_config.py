@@ -139,7 +139,54 @@ def test_line_suppression(make_vault: VaultFactory) -> None:
             )
         }
     )
-    assert findings(vault) == [("n.md", 3, "LK001")]
+    # ED001 has nothing to silence on lines 3 and 5: suppression-unused says so
+    assert findings(vault) == [("n.md", 3, "LK001"), ("n.md", 3, "SP001"), ("n.md", 5, "SP001")]
+
+
+UNUSED = (
+    "See [[Topic]]. %% vaultbot: ignore[link-target-mising] %%\n"
+    "See [[Nope]]. %% vaultbot: ignore[link-target-missing] %%\n"
+    "Fine [[Topic]]. %% vaultbot: ignore[link-target-missing, ED001] %%\n"
+    "Half [[Gone]]. %% vaultbot: ignore[link-target-missing, ED001] %%\n"
+    "%% vaultbot: disable[timestamp-bare] %%\n"
+    "Plain text.\n"
+    "%% vaultbot: enable[timestamp-bare] %%\n"
+    "End.\n"
+)
+
+
+def test_unused_and_unknown_suppressions_are_reported_and_fixed(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"n.md": UNUSED, "Topic.md": "x\n"})
+    _, doc = check_json(vault)
+    found = [
+        (f["line"], f["code"], f["message"], f["fix"]["applicability"]) for f in doc["findings"]
+    ]
+    assert found == [
+        (1, "SP001", "Unused suppression (unknown rule 'link-target-mising')", "safe"),
+        (3, "SP001", "Unused suppression ('ed001' silenced nothing, 'link-target-missing' "
+                     "silenced nothing)", "safe"),
+        (4, "SP001", "Unused suppression ('ed001' silenced nothing)", "safe"),
+        (5, "SP001", "Unused suppression ('timestamp-bare' silenced nothing)", "safe"),
+    ]  # fmt: skip
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(vault)
+        assert main(["fix"]) == 1  # a note was changed
+    assert (vault / "n.md").read_text() == (
+        "See [[Topic]].\n"
+        "See [[Nope]]. %% vaultbot: ignore[link-target-missing] %%\n"
+        "Fine [[Topic]].\n"
+        "Half [[Gone]]. %% vaultbot: ignore[link-target-missing] %%\n"
+        "Plain text.\n"
+        "End.\n"
+    )
+    assert findings(vault) == []
+
+
+def test_unused_suppressions_can_be_ignored(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": UNUSED, "Topic.md": "x\n", "vaultbot.toml": 'ignore = ["SP001"]\n'})
+    assert findings(vault) == []
 
 
 def test_region_suppression(make_vault: VaultFactory) -> None:

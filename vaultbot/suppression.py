@@ -4,7 +4,9 @@
 - `%% vaultbot: disable[rule] %%` … `%% vaultbot: enable[rule] %%` silences a region;
 - front matter `vaultbot-ignore: [rule]` silences the whole note.
 
-Rules are named by name or code; no brackets (or `all`) means every rule.
+Rules are named by name or code; no brackets (or `all`) means every rule. Each directive
+remembers which of its keys silenced a finding, so that the unused ones can be reported
+(`suppression-unused`).
 """
 
 from __future__ import annotations
@@ -20,18 +22,47 @@ ALL = "all"
 
 
 @dataclass
+class Directive:
+    """One `ignore` or `disable` comment: where it is, what it names, and which of those
+    keys silenced a finding. A `disable` also knows the `enable` comment that closes it."""
+
+    kind: str
+    keys: set[str]
+    start: int
+    end: int
+    region_end: int = 0  # ignore: unused; disable: where its region ends
+    closer: tuple[int, int] | None = None  # disable: the span of its enable comment
+    used: set[str] = field(default_factory=set)
+
+
+@dataclass
 class Suppressions:
     note_wide: set[str] = field(default_factory=set)
-    lines: dict[int, set[str]] = field(default_factory=dict)
-    regions: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, rule key
+    lines: dict[int, list[Directive]] = field(default_factory=dict)
+    regions: list[Directive] = field(default_factory=list)
 
     def suppresses(self, note: Note, finding: Finding) -> bool:
         keys = {finding.rule.name, finding.rule.code.lower(), ALL}
         if self.note_wide & keys:
             return True
-        if self.lines.get(note.line_of(finding.start), set()) & keys:
-            return True
-        return any(s <= finding.start < e and key in keys for s, e, key in self.regions)
+        hit = False
+        for directive in self.lines.get(note.line_of(finding.start), []):
+            hit |= _use(directive, keys)
+        for directive in self.regions:
+            if directive.start <= finding.start < directive.region_end:
+                hit |= _use(directive, keys)
+        return hit
+
+    @property
+    def directives(self) -> list[Directive]:
+        found = [d for line in self.lines.values() for d in line] + self.regions
+        return sorted(found, key=lambda d: d.start)
+
+
+def _use(directive: Directive, keys: set[str]) -> bool:
+    matched = directive.keys & keys
+    directive.used |= matched
+    return bool(matched)
 
 
 def _keys(raw: str | None) -> set[str]:
@@ -47,22 +78,26 @@ def collect(note: Note) -> Suppressions:
         value = meta["vaultbot-ignore"]
         values = value if isinstance(value, list) else [value]
         result.note_wide = {str(v).strip().lower() for v in values}
-    open_regions: dict[str, int] = {}
+    open_regions: dict[str, Directive] = {}
     for start, end in note.comments:
         m = _DIRECTIVE.fullmatch(note.text, start, end)
         if m is None:
             continue
         kind, keys = m.group(1), _keys(m.group(2))
         if kind == "ignore":
-            line = note.line_of(start)
-            result.lines.setdefault(line, set()).update(keys)
+            directive = Directive(kind, keys, start, end)
+            result.lines.setdefault(note.line_of(start), []).append(directive)
         elif kind == "disable":
             for key in keys:
-                open_regions.setdefault(key, start)
+                if key not in open_regions:
+                    open_regions[key] = Directive(kind, {key}, start, end)
         else:
             for key in keys if keys != {ALL} else set(open_regions):
                 if key in open_regions:
-                    result.regions.append((open_regions.pop(key), end, key))
-    for key, begin in open_regions.items():
-        result.regions.append((begin, len(note.text), key))
+                    region = open_regions.pop(key)
+                    region.region_end, region.closer = end, (start, end)
+                    result.regions.append(region)
+    for region in open_regions.values():
+        region.region_end = len(note.text)
+        result.regions.append(region)
     return result

@@ -8,6 +8,7 @@ from vaultbot.rules import (
     links,
     markdown,
     ranges,
+    suppression_unused,
     timestamp_hygiene,
     timestamps,
 )
@@ -23,6 +24,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             *links.RULES,
             *markdown.RULES,
             *ranges.RULES,
+            *suppression_unused.RULES,
             *timestamps.RULES,
             *timestamp_hygiene.RULES,
         ),
