@@ -237,6 +237,17 @@ def cli() -> None:
     help="With --changed-since: report on every line of the changed notes.",
 )
 @click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only the findings this baseline file does not hold.",
+)
+@click.option(
+    "--write-baseline",
+    is_flag=True,
+    help="Write every finding to the --baseline file (accepting them all) and exit 0.",
+)
+@click.option(
     "--statistics",
     is_flag=True,
     help="Show one line per rule (count, code, name, fixability) instead of each finding.",
@@ -261,6 +272,8 @@ def check(
     no_cache: bool,
     staged: bool,
     whole_notes: bool,
+    baseline_path: Path | None,
+    write_baseline: bool,
     statistics: bool,
     counts_path: Path | None,
 ) -> None:
@@ -281,12 +294,31 @@ def check(
     report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
     narrow(report)
     report.errors[:0] = p.errors
+    if baseline_path is not None or write_baseline:
+        _baseline(report, baseline_path, write_baseline)
     if sarif_path is not None:
         sarif_path.write_text(FORMATTERS["sarif"](report) + "\n", encoding="utf-8")
     if summary_path is not None:
         _append(summary_path, job_summary.render(report))
     _append(counts_path, summary.check_counts(report))
     _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
+
+
+def _baseline(report: Report, path: Path | None, write: bool) -> None:
+    from vaultbot import baseline
+
+    if path is None:
+        _error("--write-baseline needs --baseline FILE")
+        sys.exit(EXIT_ERROR)
+    if write:
+        _echo(f"Wrote {baseline.write(report, path)} findings to the baseline {path}.")
+        sys.exit(EXIT_ERROR if report.all_errors else EXIT_OK)
+    try:
+        accepted = baseline.load(path)
+    except ConfigError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+    report.baselined = baseline.apply(report, accepted)
 
 
 def _finish_check(

@@ -181,6 +181,7 @@ class Report:
     planned: int = 0  # how many notes the run set out to process
     interrupted: bool = False  # stopped by Ctrl-C: `notes` holds what was finished
     writes: bool = False  # the run writes fixed notes (not a check, not a dry run)
+    baselined: int = 0  # findings dropped because a baseline accepts them
 
     @property
     def results(self) -> list[Result]:

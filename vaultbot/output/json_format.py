@@ -18,6 +18,7 @@ def render(report: Report) -> str:
         "by_rule": dict(sorted(Counter(r.rule for r in results).items())),
         "by_severity": dict(sorted(Counter(r.severity for r in results).items())),
         "fixable": sum(1 for r in results if r.fix and r.fix["applicability"] == "safe"),
+        "baselined": report.baselined,
         "errors": report.all_errors,
     }
     findings = ",\n    ".join(

@@ -39,14 +39,16 @@ def check_line(report: Report) -> str:
     results = report.results
     checked = _plural(len(report.notes), "note")
     errors = report.all_errors
+    accepted = f" ({report.baselined} more in the baseline)" if report.baselined else ""
     if not results:
         if errors:
             return f"No findings in {checked} checked; {_plural(len(errors), 'error')} (below)."
-        return f"All checked: no findings in {checked}."
+        new = " new" if report.baselined else ""
+        return f"All checked: no{new} findings in {checked}{accepted}."
     files = len({r.path for r in results})
     line = (
         f"Found {_plural(len(results), 'finding')} ({_severities(results)}) "
-        f"in {files} of {checked}."
+        f"in {files} of {checked}{accepted}."
     )
     hint = fix_hint(*fixability(results))
     return f"{line}\n{hint}" if hint else line

@@ -1,0 +1,74 @@
+"""A baseline: the findings a vault has accepted, so that only new ones are reported.
+
+`vaultbot check --baseline FILE --write-baseline` records every finding; `vaultbot check
+--baseline FILE` then drops the findings recorded there. A finding is keyed by its note, its
+rule code and a hash of its message and the text it points at, never by its line: editing
+above a finding moves it without making it new. Identical findings in one note are counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+from vaultbot.engine import Report, Result
+from vaultbot.errors import ConfigError
+
+VERSION = 1
+Key = tuple[str, str, str]  # path, code, hash
+
+
+def span_text(result: Result) -> str:
+    """The text the finding points at on its first line (to the line's end when it spans
+    several lines)."""
+    start = result.column - 1
+    end = result.end_column - 1 if result.end_line == result.line else len(result.source)
+    return result.source[start:end]
+
+
+def key(result: Result) -> Key:
+    digest = hashlib.sha256(f"{result.message}\0{span_text(result)}".encode()).hexdigest()
+    return result.path, result.code, digest[:16]
+
+
+def write(report: Report, path: Path) -> int:
+    """Record every finding of `report` in `path`; return how many."""
+    counts = Counter(key(r) for r in report.results)
+    entries = [
+        {"path": p, "code": c, "hash": h, "count": n} for (p, c, h), n in sorted(counts.items())
+    ]
+    text = json.dumps({"version": VERSION, "findings": entries}, indent=1, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return sum(counts.values())
+
+
+def load(path: Path) -> Counter[Key]:
+    """The accepted findings of a baseline file; raise ConfigError when it cannot be used."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            raise ValueError(f"version {data.get('version')!r}, expected {VERSION}")
+        return Counter(
+            {(e["path"], e["code"], e["hash"]): int(e["count"]) for e in data["findings"]}
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"{path}: not a vaultbot baseline ({exc})") from None
+
+
+def apply(report: Report, accepted: Counter[Key]) -> int:
+    """Drop from `report` the findings the baseline accepts; return how many were dropped."""
+    left = Counter(accepted)
+    dropped = 0
+    for note in report.notes:
+        kept = []
+        for result in note.results:
+            k = key(result)
+            if left[k] > 0:
+                left[k] -= 1
+                dropped += 1
+            else:
+                kept.append(result)
+        note.results = kept
+    return dropped
