@@ -51,7 +51,7 @@ def test_the_readme_example_runs_and_retries_until_the_note_is_clean(
     exec(compile(example, "README.md", "exec"), {"ask_model": ask_model})
     assert len(prompts) == 2
     assert "Fix line 3: Link target 'Fresnel lenses' does not exist." in prompts[1]
-    written = (tmp_path / "vault" / "lighthouse_keepers.md").read_text(encoding="utf-8")
+    written = (tmp_path / "vault" / "keepers.md").read_text(encoding="utf-8")
     assert written.startswith("# Lighthouse keepers\n")  # the editorial line was fixed away
 
 

@@ -112,7 +112,8 @@ def test_links_resolve_against_the_tree_as_committed(repo: Path) -> None:
     done = commit(repo, "links")
     assert done.returncode == 1
     assert (
-        "a.md:1:1: LK001 [link-target-missing] error: Link target 'Target' does not exist" in done.stderr
+        "a.md:1:1: LK001 [link-target-missing] error: Link target 'Target' does not exist"
+        in done.stderr
     )
     assert "Fresh" not in done.stderr
     git(repo, "add", "Target.md")
