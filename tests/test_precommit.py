@@ -134,7 +134,7 @@ def test_check_hook_fails_on_a_defective_note(vault: Path, hook: Hook) -> None:
     git(vault, "add", "-A")
     done = hook("vaultbot", "notes/bad note.md")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "notes/bad note.md:1:1: ED001 [editorial-line]" in done.stdout
+    assert "notes/bad note.md:1:1: ED001 [*] [editorial-line] error:" in done.stdout
 
 
 def test_check_hook_passes_a_clean_note(vault: Path, hook: Hook) -> None:
@@ -209,5 +209,5 @@ def test_batches_still_resolve_against_the_whole_vault(vault: Path, hook: Hook) 
         line for line in done.stdout.splitlines() if ": ED001 " in line or ": LK001 " in line
     ]
     assert findings == [
-        f"{names[0]}:1:1: ED001 [editorial-line] Editorial line (the model presenting its edited text)"
+        f"{names[0]}:1:1: ED001 [*] [editorial-line] error: Editorial line (the model presenting its edited text)"
     ]
