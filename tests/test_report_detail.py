@@ -35,6 +35,7 @@ def test_missing_targets_list_the_notes_linking_to_each(
     rows = re.findall(r"<tr><td>(.*?)</td><td class=\"n\">(\d+)</td><td>(.*?)</td></tr>", table)
     assert rows[0] == ("gone", "3", "<code>a.md</code>, <code>b.md</code>")
     assert ("Ada&#x27;s notes", "1", "<code>a.md</code>") in rows  # a quote inside a target
+    assert "government_and_policy_co" not in table  # malformed (LK002), not a note to write
     # in the terminal too, most linked first
     terminal = out.split("Most-linked missing targets:", 1)[1]
     assert re.search(r"│\s+3 │\s+2 │ gone", terminal)

@@ -66,7 +66,11 @@ class LinkTargetMissing(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         for link in links.all_links(note):
-            if link.target and vault.resolve(link.target, note.rel) is None:
+            if (
+                link.target
+                and vault.resolve(link.target, note.rel) is None
+                and not _BRACKET.search(link.target)  # malformed, not missing: LK002
+            ):
                 message = f"Link target '{link.target}' does not exist"
                 fix = self._fix(note, vault, link)
                 if fix is None and self.options["strategy"] == "stub":
@@ -230,6 +234,9 @@ def _stub_path(link: Link, folder: str) -> str:
 #: Characters no file name may hold: NUL (refused by every file system) and those Obsidian
 #: refuses in note names (and Windows in file names).
 _BAD_NAME = re.compile(r'[\x00-\x1f*"\\<>:|?]')
+#: Obsidian refuses `[` and `]` in note names: a target holding one is debris
+#: (`[[government_and_policy_co].]]`), never a note still to write.
+_BRACKET = re.compile(r"[\[\]]")
 _MAX_NAME_BYTES = 255
 
 
@@ -331,6 +338,10 @@ class LinkMalformed(Rule):
       that is followed by another `[[` before its `]]`;
     - an empty link: `[[]]`, `[[ ]]`, `[[#]]`;
     - an empty alias: `[[topic | ]]`;
+    - a target holding `[` or `]` that resolves to no file (`[[government_and_policy_co].]]`:
+      the first `]]` closes the link, so its target is `government_and_policy_co].`);
+      Obsidian refuses brackets in note names, so no note can ever answer it, and
+      `link-target-missing` leaves it to this rule;
     - a video timestamp used as the alias: `[[topic | [00:05:19]]]`, `[[topic | 00:05:19]]`;
     - a template or prompt variable left as the target, such as `[[article_link | LLMs]]`,
       `[[other_topics_and_links]]`, `[[<topic>]]` or `[[{{title}}]]`. To spare real note
@@ -406,6 +417,11 @@ class LinkMalformed(Rule):
             inner = link.raw[link.raw.find("[[") + 2 : -2]
             if not inner.strip(" \t|#^\\"):
                 yield self.finding(link.start, link.end, f"Empty link '{link.raw}'")
+            elif _BRACKET.search(link.target) and vault.resolve(link.target, note.rel) is None:
+                message = (
+                    f"Link target '{link.target}' holds a bracket, which no note name can hold"
+                )
+                yield self.finding(link.start, link.end, message)
             elif (
                 check_placeholders
                 and is_placeholder(link.target)
