@@ -91,7 +91,9 @@ def test_job_summary_renders_no_link_or_html_from_a_note(
     assert "click me" in markdown and "open" in markdown
     html = pyromark.html(markdown, options=pyromark.Options.ENABLE_TABLES)
     assert "<a " not in html and "<img" not in html and "<b>" not in html
-    assert html.count("<tr>") == 1 + 1 + 1 + 2  # header, one rule; header, two findings
+    assert (
+        html.count("<tr>") == 1 + 2 + 1 + 2
+    )  # header, two rules (LK001, LK002); header, two findings
 
 
 @pytest.mark.parametrize("fmt", ["text", "concise"])
