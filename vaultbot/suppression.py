@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from vaultbot.note import Note
 from vaultbot.rules import Finding
 
-_DIRECTIVE = re.compile(r"%%\s*vaultbot:\s*(ignore|disable|enable)\s*(?:\[([^\]]*)\])?\s*%%")
+_DIRECTIVE = re.compile(r"%%\s*vaultbot:\s*(ignore|disable|enable)\s*(?:\[([^\]]*)\]\s*)?%%")
 ALL = "all"
 
 
