@@ -556,6 +556,9 @@ class LinkHeadingMissing(Rule):
       `#Chapter#Section` the last heading must exist;
     - a block `#^id` needs a line (or paragraph) of the target ending in `^id`.
     Targets that cannot be read are skipped. A missing target note is `link-target-missing`.
+    The message names the closest heading for the first 50 missing headings of a
+    note, when the target has at most 1,000 headings (the search costs time that
+    grows with both).
 
     ## Why is this bad?
     Obsidian opens the note at its top instead of the section, and an embed of a missing
@@ -576,6 +579,7 @@ class LinkHeadingMissing(Rule):
     code, name, severity = "LK003", "link-heading-missing", "warning"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        budget = [SUGGESTIONS]  # closest-heading searches left for this note
         for link in links.all_links(note):
             parts = [p for p in link.subpath.split("#") if p.strip()]
             if not parts:
@@ -586,13 +590,19 @@ class LinkHeadingMissing(Rule):
             found = anchors(note) if rel == note.rel else vault.memo(_TargetAnchors).get(rel)
             if found is None:
                 continue
-            message = _missing_anchor(found, parts[-1].strip(), rel)
+            message = _missing_anchor(found, parts[-1].strip(), rel, budget)
             if message:
                 yield self.finding(link.start, link.end, message)
 
 
-def _missing_anchor(found: Anchors, part: str, rel: str) -> str | None:
-    """Why `part` (a heading, or `^block`) is not in the note `rel`, or None if it is."""
+#: How many closest-heading suggestions a note gets, and among how many headings at most.
+SUGGESTIONS = 50
+SUGGEST_AMONG = 1000
+
+
+def _missing_anchor(found: Anchors, part: str, rel: str, budget: list[int]) -> str | None:
+    """Why `part` (a heading, or `^block`) is not in the note `rel`, or None if it is.
+    `budget` holds how many closest-heading searches are left (one is used here, if any)."""
     if part.startswith("^"):
         block = part[1:].strip()
         if not block or block.lower() in found.blocks:
@@ -602,6 +612,9 @@ def _missing_anchor(found: Anchors, part: str, rel: str) -> str | None:
     if not key or key in found.headings:
         return None
     message = f"Heading '{part}' not found in '{rel}'"
+    if budget[0] <= 0 or len(found.headings) > SUGGEST_AMONG:
+        return message
+    budget[0] -= 1
     close = difflib.get_close_matches(key, list(found.headings), n=1, cutoff=0.75)
     if close:
         message += f" (closest: '{found.headings[close[0]]}')"
