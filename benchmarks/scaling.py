@@ -189,7 +189,7 @@ SHAPES: tuple[Shape, ...] = (
           "leaked topic lines each cut off by a heading", tested=False),
     Shape("fm-escaped-links", _escaped_links, 4_000, 10_000,
           "front-matter links written with escapes", tested=False),
-    Shape("suppressed-regions", lambda n: SUPPRESSED * n, 20_000, 20_000,
+    Shape("suppressed-regions", lambda n: SUPPRESSED * n, 30_000, 20_000,
           "disabled regions around links to a missing note, one a line"),
     Shape("normal-generated", _realistic, 256, 1024, "a realistic generated video note (n kB)",
           tested=False),
