@@ -333,3 +333,42 @@ def test_clean_keeps_the_file_mode_of_a_symlinked_note(
     assert (vault / "real.md").read_text() == "Body.\n"
     assert (vault / "link.md").is_symlink()
     assert stat.S_IMODE((vault / "real.md").stat().st_mode) == mode
+
+
+# -- the session guards of tests/_guards.py --------------------------------------------------
+
+
+def test_corpora_guard_sees_a_cache_a_same_size_edit_and_a_removal(tmp_path: Path) -> None:
+    from _guards import corpora_fingerprint, differences
+
+    (tmp_path / "vault").mkdir()
+    note = tmp_path / "vault" / "n.md"
+    note.write_text("abc\n")
+    before = corpora_fingerprint(tmp_path)
+    assert differences(before, corpora_fingerprint(tmp_path)) == []
+    (tmp_path / "vault" / ".vaultbot_cache").mkdir()
+    info = note.stat()
+    note.write_text("abd\n")
+    os.utime(note, ns=(info.st_atime_ns, info.st_mtime_ns + 1))
+    changes = differences(before, corpora_fingerprint(tmp_path))
+    assert changes == ["added vault/.vaultbot_cache", "changed vault", "changed vault/n.md"]
+    note.unlink()
+    assert "removed vault/n.md" in differences(before, corpora_fingerprint(tmp_path))
+
+
+# -- SARIF against the official schema, on every supported Python ----------------------------
+
+
+def test_sarif_output_validates_and_the_schema_can_reject(make_vault: VaultFactory) -> None:
+    import jsonschema
+    from test_github_action import SARIF_SCHEMA, validate_sarif
+
+    vault = make_vault({"n.md": "[[Missing]] and [[T#Nowhere]]\n", "T.md": "# T\n"})
+    out = vault.parent / "out.sarif"
+    assert run_cli(vault, "check", "--no-cache", "--format", "sarif", "--output", str(out)) == 1
+    document = json.loads(out.read_text())
+    validate_sarif(document, expected_results=2)
+    document["runs"][0]["results"][0]["level"] = "fatal"  # not a SARIF level
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(schema).validate(document)
