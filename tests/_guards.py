@@ -41,17 +41,22 @@ def corpora_fingerprint(root: Path = CORPORA) -> Fingerprint:
     return found
 
 
-def _git_paths(*args: str) -> list[str] | None:
+def _git(*args: str) -> str | None:
     try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z", *args],
-            cwd=REPO,
-            capture_output=True,
-            check=True,
-        ).stdout
+        out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
-        return None  # not a git checkout (an unpacked sdist): nothing to compare
-    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+        return None
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _git_paths(*args: str) -> list[str]:
+    """`git ls-files` in the repository; nothing when the tests do not run from the top of a
+    git checkout (an unpacked sdist, or mutmut's copy in `mutants/`)."""
+    top = _git("rev-parse", "--show-toplevel")
+    if top is None or Path(top.strip()).resolve() != REPO:
+        return []
+    out = _git("ls-files", "-z", *args) or ""
+    return [p for p in out.split("\0") if p]
 
 
 def _tool_output(path: str) -> bool:
@@ -63,14 +68,13 @@ def repository_fingerprint() -> Fingerprint:
     """Content hash and mode of the repository's tracked and untracked-not-ignored files, and
     the ignored paths that are not the tools' own output."""
     found: Fingerprint = {}
-    for rel in _git_paths("--cached", "--others", "--exclude-standard") or []:
+    for rel in _git_paths("--cached", "--others", "--exclude-standard"):
         path = REPO / rel
         try:
             found[rel] = hashlib.sha256(path.read_bytes()).hexdigest() + oct(path.stat().st_mode)
         except OSError:
             found[rel] = "missing"  # deleted in the work tree before the run
-    ignored = _git_paths("--others", "--ignored", "--exclude-standard", "--directory") or []
-    for rel in ignored:
+    for rel in _git_paths("--others", "--ignored", "--exclude-standard", "--directory"):
         if not _tool_output(rel):
             found["ignored: " + rel] = "present"
     return found
