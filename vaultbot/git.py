@@ -82,7 +82,7 @@ def _parse_diff(base: str, diff: str) -> Changes:
         elif line.startswith("new file mode"):
             new_file = True
         elif line.startswith("+++ "):
-            target = line[4:]
+            target = line[4:].removesuffix("\t")  # git ends a name holding a space with a tab
             path = None if target == "/dev/null" else _unquote(target)[2:]
             if path is not None:
                 lines.setdefault(path, set())
