@@ -372,3 +372,23 @@ def test_sarif_output_validates_and_the_schema_can_reject(make_vault: VaultFacto
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(schema).validate(document)
+
+
+# -- stub notes --------------------------------------------------------------------------------
+
+
+def test_stub_notes_go_into_a_nested_folder_that_does_not_exist_yet(
+    make_vault: VaultFactory,
+) -> None:
+    vault = make_vault(
+        {
+            "vaultbot.toml": '[rules.link-target-missing]\nstub-folder = "stubs/new/deep"\n',
+            "n.md": "[[Café Topic]]\n",
+        }
+    )
+    assert run_cli(vault, "fix", "--link-strategy", "stub", "--unsafe-fixes") == 1
+    stub = vault / "stubs" / "new" / "deep" / "Café Topic.md"
+    assert stub.read_bytes() == '---\ntitle: "Café Topic"\n---\n'.encode()
+    assert fixes.create_note(vault / "brand" / "new.md", "x\n") is True
+    assert fixes.create_note(vault / "brand" / "new.md", "y\n") is False
+    assert (vault / "brand" / "new.md").read_text() == "x\n"
