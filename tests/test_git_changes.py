@@ -95,3 +95,33 @@ def test_changed_since_reports_notes_with_spaces_in_their_names(
     _, document = check_json(repo, "--changed-since", "main", monkeypatch=monkeypatch)
     found = {(f["path"], f["line"], f["code"]) for f in document["findings"]}
     assert found == {("New Topic.md", 1, "LK001"), ("Old Topic.md", 2, "LK001")}
+
+
+def test_changed_since_with_the_vault_in_a_subfolder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paths from git are relative to the repository; notes to the vault below it."""
+    from conftest import check_json
+
+    repo = make_repo(
+        tmp_path / "repo",
+        {"vault/.obsidian/app.json": "{}", "vault/n.md": "[[Gone]]\n", "n.md": "x\n"},
+    )
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, {"vault/n.md": "[[Gone]]\n[[Lost]]\n", "n.md": "[[Away]]\n"})
+    git(repo, "commit", "-qam", "edit")
+    _, document = check_json(repo / "vault", "--changed-since", "main", monkeypatch=monkeypatch)
+    assert [(f["path"], f["line"]) for f in document["findings"]] == [("n.md", 2)]
+
+
+def test_changed_since_auto_outside_a_pull_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vaultbot.cli import main
+
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "n.md": "x\n"})
+    monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
+    monkeypatch.delenv("GITHUB_BASE_REF", raising=False)
+    monkeypatch.chdir(repo)
+    assert main(["check", "--no-cache", "--changed-since", "auto"]) == 2
+    assert "--changed-since auto: not running for a pull request" in capsys.readouterr().err

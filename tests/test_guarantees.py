@@ -392,3 +392,31 @@ def test_stub_notes_go_into_a_nested_folder_that_does_not_exist_yet(
     assert fixes.create_note(vault / "brand" / "new.md", "x\n") is True
     assert fixes.create_note(vault / "brand" / "new.md", "y\n") is False
     assert (vault / "brand" / "new.md").read_text() == "x\n"
+
+
+# -- GitHub annotations ----------------------------------------------------------------------
+
+
+def test_github_annotations_carry_the_whole_span_and_the_level(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault(
+        {
+            "n.md": "See café [[Missing]]\n",
+            "sub/m.md": "[[T#Nope]] and [[x]]\n",
+            "T.md": "# T\n",
+            "a/x.md": "",
+            "b/x.md": "",
+        }
+    )
+    assert run_cli(vault, "check", "--no-cache", "--format", "github") == 1
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
+    assert lines == [
+        "::error file=n.md,line=1,col=10,endLine=1,endColumn=21,"
+        "title=LK001 link-target-missing::Link target 'Missing' does not exist",
+        "::warning file=sub/m.md,line=1,col=1,endLine=1,endColumn=11,"
+        "title=LK003 link-heading-missing::Heading 'Nope' not found in 'T.md'",
+        "::notice file=sub/m.md,line=1,col=16,endLine=1,endColumn=21,"
+        "title=LK004 link-ambiguous::Link 'x' matches 2 files ('a/x.md', 'b/x.md'); "
+        "Obsidian opens 'a/x.md'",
+    ]
