@@ -80,3 +80,19 @@ def test_write_baseline_needs_a_file(
     vault = make_vault({"n.md": NOTE})
     code, _, err = check(vault, capsys, "--write-baseline")
     assert code == 2 and "--write-baseline needs --baseline FILE" in err
+
+
+def test_a_finding_far_along_a_long_line_keeps_its_key_when_it_moves_along(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A finding keeps only a window of its line (engine.source_window); its key is taken
+    # from that window wherever the window starts.
+    vault = make_vault({"n.md": "word " * 20 + "[[Gone]] and more.\n"})
+    base = vault / "baseline.json"
+    check(vault, capsys, "--baseline", str(base), "--write-baseline")
+    (vault / "n.md").write_text("word " * 200 + "[[Gone]] and more.\n")  # column 101 -> 1001
+    assert check(vault, capsys, "--baseline", str(base))[:2] == (
+        0, "All checked: no new findings in 1 note (1 more in the baseline).\n"
+    )  # fmt: skip
+    (vault / "n.md").write_text("word " * 200 + "[[Lost]] and more.\n")
+    assert check(vault, capsys, "--baseline", str(base))[0] == 1

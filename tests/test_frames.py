@@ -93,3 +93,14 @@ def test_frames_fit_the_terminal(make_vault: VaultFactory) -> None:
     marker = next(r for r in rows if "^" in r)
     assert 95 <= len(text) <= 100 and text.startswith(" 1 | …")  # the room is used
     assert under_caret(text, marker) == "[[Nowhere]]"
+
+
+@pytest.mark.parametrize(("left", "right"), [(True, False), (False, True), (True, True)])
+def test_a_window_of_a_longer_line_fits_with_its_ellipses(left: bool, right: bool) -> None:
+    # The source is itself a window of a longer line: the … it needs count in the width.
+    source = "x" * 39 + "[[y]]"
+    shown = frame(source, 39, 44, 44, cut_left=left, cut_right=right)
+    assert cell_len(shown.text) <= 44
+    assert shown.text.startswith("…") or not left
+    assert shown.text.endswith("…") or not right
+    assert under_caret(shown.text, shown.marker) == "[[y]]"

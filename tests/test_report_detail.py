@@ -67,3 +67,20 @@ def test_clean_says_how_the_table_adds_up(
 ) -> None:
     out, _ = clean(make_vault(LINKS), capsys, "--dry-run")
     assert "Would fix 1 issue in 1 note; 5 remaining." in out
+
+
+def test_a_finding_far_along_a_long_line_shows_its_window(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A finding keeps a window of its line, not the whole line (engine.source_window): the
+    # snippet and the before/after come from that window, cut with … where the line goes on.
+    prose, rest = "word " * 80, " tail" * 80
+    _, html = clean(make_vault({"a.md": prose + "[[ok|]]" + rest + "\n", "ok.md": "x\n"}), capsys)
+    before, after = f"…{_e(prose[-40:])}", f"{rest[:40]}…"
+    assert f"<pre class='snippet'>{before}<mark>[[ok|]]</mark>{after}</pre>" in html
+    assert f"<pre class='before'>- {before}[[ok|]]{after}</pre>" in html
+    assert f"<pre class='after'>+ {before}[[ok]]{after}</pre>" in html
+
+
+def _e(text: str) -> str:
+    return text.replace("'", "&#x27;")

@@ -13,19 +13,27 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from vaultbot.engine import Report, Result
+from vaultbot.engine import SOURCE_CONTEXT, Report, Result
 from vaultbot.errors import ConfigError
 
 VERSION = 1
 Key = tuple[str, str, str]  # path, code, hash
 
 
+#: Characters of the pointed-at text a key holds: every window a finding keeps of its line
+#: (engine.source_window) holds at least this many from the finding's start, wherever it is.
+SPAN_KEPT = SOURCE_CONTEXT
+
+
 def span_text(result: Result) -> str:
     """The text the finding points at on its first line (to the line's end when it spans
-    several lines)."""
-    start = result.column - 1
-    end = result.end_column - 1 if result.end_line == result.line else len(result.source)
-    return result.source[start:end]
+    several lines), its first SPAN_KEPT characters: the same wherever the finding moves."""
+    start = result.column - 1 - result.source_start
+    if result.end_line == result.line:
+        end = result.end_column - 1 - result.source_start
+    else:
+        end = len(result.source)
+    return result.source[start : min(end, start + SPAN_KEPT)]
 
 
 def key(result: Result) -> Key:

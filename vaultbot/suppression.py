@@ -11,13 +11,14 @@ remembers which of its keys silenced a finding, so that the unused ones can be r
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from vaultbot.note import Note
 from vaultbot.rules import Finding
 
-_DIRECTIVE = re.compile(r"%%\s*vaultbot:\s*(ignore|disable|enable)\s*(?:\[([^\]]*)\])?\s*%%")
+_DIRECTIVE = re.compile(r"%%\s*vaultbot:\s*(ignore|disable|enable)\s*(?:\[([^\]]*)\]\s*)?%%")
 ALL = "all"
 
 
@@ -38,31 +39,41 @@ class Directive:
 @dataclass
 class Suppressions:
     note_wide: set[str] = field(default_factory=set)
-    lines: dict[int, list[Directive]] = field(default_factory=dict)
-    regions: list[Directive] = field(default_factory=list)
+    #: line -> rule key -> the `ignore` directives on that line naming it
+    lines: dict[int, dict[str, list[Directive]]] = field(default_factory=dict)
+    #: rule key -> its `disable` directives (one key each): in text order, never overlapping
+    regions: dict[str, list[Directive]] = field(default_factory=dict)
 
     def suppresses(self, note: Note, finding: Finding) -> bool:
         keys = {finding.rule.name, finding.rule.code.lower(), ALL}
         if self.note_wide & keys:
             return True
         hit = False
-        for directive in self.lines.get(note.line_of(finding.start), []):
-            hit |= _use(directive, keys)
-        for directive in self.regions:
-            if directive.start <= finding.start < directive.region_end:
-                hit |= _use(directive, keys)
+        on_line = self.lines.get(note.line_of(finding.start), {})
+        for key in keys:
+            hit |= _use(on_line.get(key, []), key)
+            region = _within(self.regions.get(key, []), finding.start)
+            hit |= region is not None and _use([region], key)
         return hit
 
     @property
     def directives(self) -> list[Directive]:
-        found = [d for line in self.lines.values() for d in line] + self.regions
-        return sorted(found, key=lambda d: d.start)
+        found = {id(d): d for line in self.lines.values() for ds in line.values() for d in ds}
+        found.update((id(d), d) for ds in self.regions.values() for d in ds)
+        return sorted(found.values(), key=lambda d: d.start)
 
 
-def _use(directive: Directive, keys: set[str]) -> bool:
-    matched = directive.keys & keys
-    directive.used |= matched
-    return bool(matched)
+def _use(directives: list[Directive], key: str) -> bool:
+    """Mark `key` used on `directives` (all at once, so the first tells whether it was)."""
+    if directives and key not in directives[0].used:
+        for directive in directives:
+            directive.used.add(key)
+    return bool(directives)
+
+
+def _within(regions: list[Directive], offset: int) -> Directive | None:
+    i = bisect.bisect_right(regions, offset, key=lambda d: d.start) - 1
+    return regions[i] if i >= 0 and offset < regions[i].region_end else None
 
 
 def _keys(raw: str | None) -> set[str]:
@@ -86,7 +97,9 @@ def collect(note: Note) -> Suppressions:
         kind, keys = m.group(1), _keys(m.group(2))
         if kind == "ignore":
             directive = Directive(kind, keys, start, end)
-            result.lines.setdefault(note.line_of(start), []).append(directive)
+            on_line = result.lines.setdefault(note.line_of(start), {})
+            for key in keys:
+                on_line.setdefault(key, []).append(directive)
         elif kind == "disable":
             for key in keys:
                 if key not in open_regions:
@@ -96,8 +109,8 @@ def collect(note: Note) -> Suppressions:
                 if key in open_regions:
                     region = open_regions.pop(key)
                     region.region_end, region.closer = end, (start, end)
-                    result.regions.append(region)
-    for region in open_regions.values():
+                    result.regions.setdefault(key, []).append(region)
+    for key, region in open_regions.items():
         region.region_end = len(note.text)
-        result.regions.append(region)
+        result.regions.setdefault(key, []).append(region)
     return result

@@ -42,7 +42,7 @@ def frame(
     pieces = _pieces(source)
     start = min(max(start, 0), len(pieces))
     end = min(max(end, start + 1), len(pieces) + 1)  # past the end: a caret after the line
-    first, last = _window(pieces, start, end, width - 2)  # room for a `…` on each side
+    first, last = _window(pieces, start, end, width, cut_left + cut_right)
     lead = ELLIPSIS if first > 0 or cut_left else ""
     tail = ELLIPSIS if last < len(pieces) or cut_right else ""
     text = lead + "".join(shown for shown, _ in pieces[first:last]) + tail
@@ -51,12 +51,16 @@ def frame(
     return Frame(text, " " * before + "^" * max(carets, 1))
 
 
-def _window(pieces: list[tuple[str, int]], start: int, end: int, width: int) -> tuple[int, int]:
-    """The range of pieces shown: all when they fit; else one that holds the span's start
-    with some context before it, and as much of the span and what follows as fits."""
+def _window(
+    pieces: list[tuple[str, int]], start: int, end: int, width: int, cuts: int
+) -> tuple[int, int]:
+    """The range of pieces shown: all when they fit beside the `cuts` ellipses the source
+    already needs; else one that holds the span's start with some context before it, and as
+    much of the span and what follows as fits with a `…` on each side."""
     total = sum(w for _, w in pieces)
-    if total <= width + 2:
+    if total + cuts <= width:
         return 0, len(pieces)
+    width -= 2  # room for a `…` on each side
     span = sum(w for _, w in pieces[start:end])
     context = max(0, min(width // 3, (width - span) // 2))
     first, room = start, context

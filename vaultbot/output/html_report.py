@@ -65,20 +65,24 @@ SNIPPET_CONTEXT = 40
 MISSING_SHOWN = 20
 
 
-def _window(line: str, start: int, end: int) -> tuple[str, str, str]:
-    """(before, span, after) of `line` around columns start..end (0-based), cut with `…`."""
+def _window(
+    line: str, start: int, end: int, cut_left: bool = False, cut_right: bool = False
+) -> tuple[str, str, str]:
+    """(before, span, after) of `line` around columns start..end (0-based), cut with `…`;
+    `line` may be a window of a longer line (`cut_left`/`cut_right`: it goes on that side)."""
     end = max(end, start)
     before = line[max(0, start - SNIPPET_CONTEXT) : start]
     after = line[end : end + SNIPPET_CONTEXT]
-    lead = "…" if start > SNIPPET_CONTEXT else ""
-    tail = "…" if end + SNIPPET_CONTEXT < len(line) else ""
+    lead = "…" if start > SNIPPET_CONTEXT or cut_left else ""
+    tail = "…" if end + SNIPPET_CONTEXT < len(line) or cut_right else ""
     return lead + before, line[start:end], after + tail
 
 
 def _snippet(r: Result) -> str:
     """The finding's text with a little context, the finding itself marked."""
-    end = r.end_column - 1 if r.end_line == r.line else len(r.source)
-    before, span, after = _window(r.source, r.column - 1, end)
+    start = r.column - 1 - r.source_start  # columns within the window the result keeps
+    end = r.end_column - 1 - r.source_start if r.end_line == r.line else len(r.source)
+    before, span, after = _window(r.source, start, end, r.source_start > 0, r.source_cut)
     if not (before or span or after):
         return ""
     return f"<pre class='snippet'>{_e(before)}<mark>{_e(span)}</mark>{_e(after)}</pre>"
@@ -86,23 +90,31 @@ def _snippet(r: Result) -> str:
 
 def _before_after(r: Result, applied: str) -> str:
     """The fix as before → after on the finding's line, when it was applied (or would be)
-    and its edits stay on that line."""
+    and its edits stay within the window of that line the result keeps."""
     if not applied or not r.fix:
         return ""
     edits = r.fix["edits"]
-    if not edits or any(
-        e["location"]["line"] != r.line or e["end_location"]["line"] != r.line for e in edits
-    ):
+    # Columns within the window (0-based), each edit's (start, end, content).
+    spans = [
+        (
+            e["location"]["column"] - 1 - r.source_start,
+            e["end_location"]["column"] - 1 - r.source_start,
+            e["content"],
+        )
+        for e in edits
+        if e["location"]["line"] == r.line and e["end_location"]["line"] == r.line
+    ]
+    if not spans or len(spans) < len(edits) or any(a < 0 or b > len(r.source) for a, b, _ in spans):
         return ""
-    start = min(e["location"]["column"] for e in edits) - 1
-    end = max(e["end_location"]["column"] for e in edits) - 1
+    start = min(a for a, _, _ in spans)
+    end = max(b for _, b, _ in spans)
     after = r.source
-    for e in sorted(edits, key=lambda e: e["location"]["column"], reverse=True):
-        a, b = e["location"]["column"] - 1, e["end_location"]["column"] - 1
-        after = after[:a] + e["content"] + after[b:]
+    for a, b, content in sorted(spans, key=lambda s: s[0], reverse=True):
+        after = after[:a] + content + after[b:]
     grown = len(after) - len(r.source)
-    old = "".join(_window(r.source, start, end))
-    new = "".join(_window(after, start, end + grown))
+    cuts = r.source_start > 0, r.source_cut
+    old = "".join(_window(r.source, start, end, *cuts))
+    new = "".join(_window(after, start, end + grown, *cuts))
     return f"<pre class='before'>- {_e(old)}</pre><pre class='after'>+ {_e(new)}</pre>"
 
 

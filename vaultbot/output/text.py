@@ -29,9 +29,18 @@ def _width() -> int:
 
 def _caret(result: Result, width: int) -> str:
     digits = max(len(str(result.line)), 2)
-    start = result.column - 1
-    end = result.end_column - 1 if result.end_line == result.line else len(result.source) + 1
-    shown = frame(result.source, start, end, max(width - digits - 3, 20))
+    # Columns within the window of the line the result keeps (see engine.source_window).
+    start = result.column - 1 - result.source_start
+    multiline = result.end_line != result.line
+    end = len(result.source) + 1 if multiline else result.end_column - 1 - result.source_start
+    shown = frame(
+        result.source,
+        start,
+        end,
+        max(width - digits - 3, 20),
+        cut_left=result.source_start > 0,
+        cut_right=result.source_cut,
+    )
     gutter = " " * digits + " |"
     marker = click.style(shown.marker, fg="red")
     return f"{gutter}\n{result.line:>{digits}} | {shown.text}\n{gutter} {marker}"
