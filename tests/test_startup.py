@@ -1,0 +1,46 @@
+"""Startup stays small: `--version` and `--help` import neither the engine nor any rule or
+formatter (measured with `python -X importtime -m vaultbot --version`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = (
+    "vaultbot.engine",
+    "vaultbot.rules.editorial",
+    "vaultbot.rules.links",
+    "vaultbot.output.text",
+)
+PROBE = """
+import sys
+from vaultbot.cli import main
+code = main(sys.argv[1:])
+print(" ".join(sorted(m for m in sys.modules if m.startswith(("vaultbot", "ruamel", "git")))))
+raise SystemExit(code)
+"""
+
+
+def _modules_after(*args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.split("\n")[-2].split())
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"]])
+def test_help_and_version_import_no_rule(args: list[str]) -> None:
+    loaded = _modules_after(*args)
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    assert not any(m.startswith(("ruamel", "git")) for m in loaded)
+
+
+def test_the_registry_still_lists_every_rule_on_demand() -> None:
+    import vaultbot.rules as registry
+
+    assert registry.lookup("TS002") is not None
+    assert len(registry.ALL_RULES) == len({rule.code for rule in registry.ALL_RULES}) > 10
+    with pytest.raises(AttributeError):
+        registry.NOT_A_RULE  # noqa: B018
