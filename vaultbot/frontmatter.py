@@ -6,6 +6,7 @@ per process.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from vaultbot import yaml_c
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ def load(text: str) -> YamlResult:
         simple = _load_simple(text)
         if simple is not None:
             return YamlResult(data=simple)
+        with contextlib.suppress(yaml_c.Defer):
+            return YamlResult(data=yaml_c.load(text))
     return load_with_ruamel(text)
 
 
