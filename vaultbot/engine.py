@@ -64,6 +64,11 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _JSON_FIELDS}
 
+    def __reduce__(self) -> tuple[type[Result], tuple[Any, ...]]:
+        """Pickled as its values alone (no field names, no state dict): the workers send
+        every finding to the parent, and this is three times faster to load."""
+        return Result, tuple(getattr(self, name) for name in _FIELDS)
+
     def to_cache(self) -> list[Any]:
         return [getattr(self, name) for name in _CACHED_FIELDS]
 
@@ -87,7 +92,8 @@ class Result:
             _check_fix(fix)
 
 
-_CACHED_FIELDS = [f.name for f in fields(Result)][1:]  # all but the display path
+_FIELDS = [f.name for f in fields(Result)]
+_CACHED_FIELDS = _FIELDS[1:]  # all but the display path
 _KEY_FIELDS = [_CACHED_FIELDS.index(name) for name in ("code", "rule", "severity", "fix")]
 #: No line or column of a note can be larger (notes are at most MAX_NOTE_BYTES).
 _MAX_POSITION = MAX_NOTE_BYTES + 2
