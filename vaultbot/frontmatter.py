@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from vaultbot import yaml_c
 
 
@@ -25,7 +22,13 @@ class YamlResult:
     error: tuple[str, int, int] | None = None
 
 
-_yaml = YAML(typ="safe", pure=True)
+@functools.cache
+def _ruamel() -> Any:
+    """ruamel's safe loader, imported on first use: most blocks never need it."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True)
+
 
 # The common case, `key: plain words` and `key:` followed by `  - plain words` items, is read
 # without ruamel (whose pure-Python parser dominates a check run otherwise). A line outside
@@ -103,8 +106,10 @@ def load(text: str) -> YamlResult:
 
 
 def load_with_ruamel(text: str) -> YamlResult:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
-        return YamlResult(data=_yaml.load(text))
+        return YamlResult(data=_ruamel().load(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
