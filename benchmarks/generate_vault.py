@@ -495,7 +495,7 @@ class NoteWriter:
             f"version: {rng.randint(1, 12)}",
             f"weight: {rng.randint(1, 99) / 100}",
             f"draft: {rng.choice(('true', 'false'))}",
-            f'summary: "{rng.choice(self.sentences)}."',
+            'summary: "{}."'.format(rng.choice(self.sentences).replace('"', '\\"')),
             f"category: {rng.choice(DOMAINS)}",
             f"audience:\n  - {rng.choice(('engineers', 'operators', 'managers'))}"
             f"\n  - {rng.choice(('new hires', 'reviewers', 'partners'))}",
