@@ -10,10 +10,10 @@ import datetime
 from typing import Any
 
 import pytest
+from corpus_helpers import CORPORA, corpus_vault
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.corpus_helpers import CORPORA, corpus_vault
 from vaultbot import yaml_c
 from vaultbot.frontmatter import _load_simple, load_with_ruamel
 from vaultbot.note import Note
