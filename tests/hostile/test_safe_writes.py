@@ -11,8 +11,9 @@ from conftest import VaultFactory, check_json
 
 from vaultbot.cli import main
 
-BAD = "Here is the modified article with inserted backlinks:\n\nBody text.\n"
-GOOD = "Body text.\n"
+# A generated note (a `videoId`): its editorial line has a safe fix.
+BAD = "---\nvideoId: abcdefghijk\n---\nHere is the modified article with inserted backlinks:\n\nBody text.\n"
+GOOD = "---\nvideoId: abcdefghijk\n---\nBody text.\n"
 
 
 def fix(vault: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -170,5 +171,5 @@ def test_a_refused_write_keeps_its_findings_in_the_summary(
     code, out, err = fix(vault, capsys)
     assert code == 2 and err == "vaultbot: error: n.md: file is read-only; not written\n"
     assert out.rstrip().endswith("Fixed 1 issue in 1 note; 1 remaining.")
-    assert "n.md:1:1: ED001" in out
+    assert "n.md:4:1: ED001" in out
     assert [f["path"] for f in check_json(vault)[1]["findings"]] == ["n.md"]

@@ -19,8 +19,10 @@ class CalloutBroken(Rule):
     ## What it does
     Fires on a line that starts with a callout marker, `[!type]` with an optional fold
     marker `+` or `-` (`[!INFO] Key point`, `[!tip]-`, `[!faq]+ Why?`), but is not in a block
-    quote. Markers in code, math, HTML and comments, and text such as `[!note](link)` are
-    left alone.
+    quote, where a callout was evidently meant: text follows the marker on its line, or the
+    next line would be its body. A lone `[!note]` above a list, a table or a blank line is
+    plugin syntax (the AnyBlock plugin's selector header), not a broken callout. Markers in
+    code, math, HTML and comments, and text such as `[!note](link)` are left alone.
 
     ## Why is this bad?
     Obsidian makes a callout only of a block quote whose first line is the marker. Without
@@ -56,6 +58,8 @@ class CalloutBroken(Rule):
                 continue
             number = note.line_of(marker)
             start, end = note.line_span(number)
+            if not _meant(note, m.end(), end, number):
+                continue
             insert = "> "
             if number > 1 and _quoted_above(note, number - 1):
                 above_end = note.line_starts[number - 1] - 1
@@ -67,6 +71,23 @@ class CalloutBroken(Rule):
             yield self.finding(
                 start, end, "Callout marker without '>': not rendered as a callout", fix
             )
+
+
+_HIDDEN = re.compile(r"%%.*?(?:%%|$)")
+#: Lines that cannot be a callout's body: a list item, a table row, a heading, a fence.
+_NOT_BODY = re.compile(r"[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|\||#{1,6}(?:[ \t]|$)|```|~~~)")
+
+
+def _meant(note: Note, marker_end: int, line_end: int, number: int) -> bool:
+    """A callout was evidently meant: text follows the marker, or the next line would be
+    its body. A lone `[!note]` above a list or a blank line is plugin syntax (AnyBlock's
+    selector header), not a broken callout."""
+    if _HIDDEN.sub("", note.text[marker_end:line_end]).strip():
+        return True
+    if number >= note.line_count:
+        return False
+    below = note.line_text(number + 1)
+    return bool(below.strip()) and _NOT_BODY.match(below) is None
 
 
 def _quoted_above(note: Note, number: int) -> bool:

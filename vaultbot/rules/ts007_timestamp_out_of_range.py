@@ -13,6 +13,8 @@ from vaultbot.rules.base import Finding, Option, Rule
 from vaultbot.timestamps import Anchor, Time, format_seconds, parse_time
 from vaultbot.vault import Vault
 
+#: The generator capped videos at four hours: the default `max-duration`.
+DEFAULT_END = "04:00:00"
 #: A note's stamps look shifted by one field when at least this many are past the end ...
 SHIFT_MIN = 5
 #: ... and at least this share of those end in `:00`.
@@ -23,7 +25,8 @@ class TimestampOutOfRange(Rule):
     """A timestamp past the end of the video.
 
     ## What it does
-    Compares each instant (what `data-t` seeks to, or a bare label) with the video's length:
+    Compares each instant (what `data-t` seeks to, a bare label, or the time of a broken tag
+    that `timestamp-corrupt` can rebuild) with the video's length:
     front matter `duration` when present (seconds, `HH:MM:SS`, or ISO 8601 such as `PT1H2M`),
     else the option `max-duration` (default `04:00:00`: the generator capped videos at four
     hours). A note whose stamps look shifted by one field (`07:54:00 08:06:00 …`: five or more
@@ -49,7 +52,7 @@ class TimestampOutOfRange(Rule):
     code, name, severity = "TS007", "timestamp-out-of-range", "warning"
     spec: ClassVar[dict[str, Option]] = {
         "max-duration": Option(
-            "04:00:00",
+            DEFAULT_END,
             'a duration ("HH:MM:SS", "PT4H" or seconds) longer than zero',
             lambda v: (
                 isinstance(v, (int, str)) and not isinstance(v, bool) and bool(parse_duration(v))
@@ -58,19 +61,45 @@ class TimestampOutOfRange(Rule):
     }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        stamps = [(a, t) for a in timestamps.anchors(note) if (t := _seek(a)) is not None]
+        stamps = _stamps(note)
         if not stamps:
             return
-        limit, source = _limit(note, self.options["max-duration"])
-        shifted = _shifted(stamps, limit)
+        limit, source = video_end(note, self.options["max-duration"])
+        # An `MM:SS` data-t the site reads as hours (timestamp-format's) is whole minutes by
+        # construction: it says nothing of a shift, and its fix must not change the verdict.
+        read_as_hours = _read_as_hours(note)
+        shifted = _shifted([t for t in stamps if t[0] not in read_as_hours], limit)
         if shifted:
-            first = stamps[0][0]
-            yield self.finding(first.start, first.end, shifted)
+            start, end, _ = stamps[0]
+            yield self.finding(start, end, shifted)
             return
-        for anchor, time in stamps:
+        for start, end, time in stamps:
             if time > limit:
                 message = f"Timestamp {format_seconds(time)} is past the video's end ({source})"
-                yield self.finding(anchor.start, anchor.end, message)
+                yield self.finding(start, end, message)
+
+
+def _stamps(note: Note) -> list[tuple[int, int, int]]:
+    """(start, end, instant) of every timestamp, broken tags (TS005) included: once rebuilt
+    they seek there, so a fix must not be what reveals them."""
+    found = {
+        a.start: (a.start, a.end, t)
+        for a in timestamps.anchors(note)
+        if (t := _seek(a)) is not None
+    }
+    for corrupt in timestamps.corrupt_anchors(note):
+        if corrupt.seconds is not None:
+            found.setdefault(corrupt.start, (corrupt.start, corrupt.end, corrupt.seconds))
+    return sorted(found.values())
+
+
+def _read_as_hours(note: Note) -> set[int]:
+    """Where the anchors whose data-t is `MM:SS` (read by the site as hours) start."""
+    return {
+        a.start
+        for a in timestamps.anchors(note)
+        if not a.is_bare and a.data_t is not None and a.data_t.text.count(":") == 1
+    }
 
 
 def _seek(anchor: Anchor) -> int | None:
@@ -79,7 +108,9 @@ def _seek(anchor: Anchor) -> int | None:
     return anchor.data_t.site_seconds if anchor.data_t is not None else None
 
 
-def _limit(note: Note, default: Any) -> tuple[int, str]:
+def video_end(note: Note, default: Any = DEFAULT_END) -> tuple[int, str]:
+    """The video's length in seconds (front matter `duration`, else `default`), and where it
+    comes from."""
     meta = note.meta
     duration = meta.get("duration") if isinstance(meta, dict) else None
     seconds = parse_duration(duration) if duration is not None else None
@@ -112,9 +143,9 @@ def parse_duration(value: Any) -> int | None:
     return time.seconds if time is not None else None
 
 
-def _shifted(stamps: list[tuple[Anchor, int]], limit: int) -> str | None:
+def _shifted(stamps: list[tuple[int, int, int]], limit: int) -> str | None:
     """A message when the note's stamps past the end look shifted by one field, else None."""
-    over = [t for _, t in stamps if t > limit]
+    over = [t for _, _, t in stamps if t > limit]
     zeros = [t for t in over if t % 60 == 0]
     if len(over) < SHIFT_MIN or len(zeros) < SHIFT_ZEROS * len(over):
         return None
