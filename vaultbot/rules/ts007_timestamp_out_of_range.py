@@ -26,7 +26,8 @@ class TimestampOutOfRange(Rule):
 
     ## What it does
     Compares each instant (what `data-t` seeks to, a bare label, or the time of a broken tag
-    that `timestamp-corrupt` can rebuild) with the video's length:
+    that `timestamp-corrupt` can rebuild) with the video's length (an `MM:SS` data-t, which
+    the site reads as hours, is `timestamp-format`'s finding, not this rule's):
     front matter `duration` when present (seconds, `HH:MM:SS`, or ISO 8601 such as `PT1H2M`),
     else the option `max-duration` (default `04:00:00`: the generator capped videos at four
     hours). A note whose stamps look shifted by one field (`07:54:00 08:06:00 …`: five or more
@@ -65,10 +66,7 @@ class TimestampOutOfRange(Rule):
         if not stamps:
             return
         limit, source = video_end(note, self.options["max-duration"])
-        # An `MM:SS` data-t the site reads as hours (timestamp-format's) is whole minutes by
-        # construction: it says nothing of a shift, and its fix must not change the verdict.
-        read_as_hours = _read_as_hours(note)
-        shifted = _shifted([t for t in stamps if t[0] not in read_as_hours], limit)
+        shifted = _shifted(stamps, limit)
         if shifted:
             start, end, _ = stamps[0]
             yield self.finding(start, end, shifted)
@@ -93,19 +91,14 @@ def _stamps(note: Note) -> list[tuple[int, int, int]]:
     return sorted(found.values())
 
 
-def _read_as_hours(note: Note) -> set[int]:
-    """Where the anchors whose data-t is `MM:SS` (read by the site as hours) start."""
-    return {
-        a.start
-        for a in timestamps.anchors(note)
-        if not a.is_bare and a.data_t is not None and a.data_t.text.count(":") == 1
-    }
-
-
 def _seek(anchor: Anchor) -> int | None:
     if anchor.is_bare:
         return anchor.label.seconds if anchor.label is not None else None
-    return anchor.data_t.site_seconds if anchor.data_t is not None else None
+    if anchor.data_t is None or anchor.data_t.text.count(":") == 1:
+        # An `MM:SS` data-t the site reads as hours is timestamp-format's (or mismatch's)
+        # finding, and its fix brings it back inside the video: one defect, one finding.
+        return None
+    return anchor.data_t.site_seconds
 
 
 def video_end(note: Note, default: Any = DEFAULT_END) -> tuple[int, str]:
