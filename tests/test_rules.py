@@ -3,8 +3,9 @@
 A fixture is `tests/fixtures/rules/<CODE>[_variant].md`, a real-looking note; each line that
 must fire ends with `%% expect: CODE %%` (in front matter: `# expect: CODE`), repeated codes
 for several findings on one line. Everything else, notably the `## OK` section of near
-misses, must not fire. The fixtures folder is the vault, so links resolve against it. The vault profile is
-"generated" unless the fixture says `%% profile: personal %%`.
+misses, must not fire. The fixtures folder is the vault (`--vault-root`: else the
+repository would be, with whatever else lies in the checkout), so links resolve against it.
+The vault profile is "generated" unless the fixture says `%% profile: personal %%`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ def test_fixture(path: Path, tmp_path: Path) -> None:
     config.write_text(f'profile = "{profile.group(1) if profile else "generated"}"\n')
     found = Counter(
         (line, c)
-        for p, line, c in findings(FIXTURES, "--config", str(config), "--select", code, path.name)
+        for p, line, c in findings(
+            FIXTURES,
+            *("--vault-root", str(FIXTURES), "--config", str(config)),
+            *("--select", code, path.name),
+        )
         if p == path.name
     )
     assert found == expected(path)
