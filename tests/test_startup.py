@@ -11,8 +11,8 @@ import pytest
 
 HEAVY = (
     "vaultbot.engine",
-    "vaultbot.rules.editorial",
-    "vaultbot.rules.links",
+    "vaultbot.rules.ed001_editorial_line",
+    "vaultbot.rules.lk001_link_target_missing",
     "vaultbot.output.text",
 )
 PROBE = """

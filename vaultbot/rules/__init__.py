@@ -1,4 +1,8 @@
-"""The rule registry: every rule class, in code order, from the rule modules' `RULES`.
+"""The rule registry: every rule class, in code order.
+
+One module per rule, named by its code (`ts002_timestamp_mismatch.py`); helpers several rules
+share live in private modules (`_editorial.py`, `_leaks.py`, …). Adding a rule means adding
+its module and one line below, nothing else.
 
 The rule modules are imported on first use of `ALL_RULES` or `lookup`, not when this package
 is: `vaultbot --version` and `--help` never load them.
@@ -12,27 +16,37 @@ from typing import Any
 
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
 
-#: The modules holding the rules. Each lists its own rules in `RULES`; adding a rule means
-#: adding it there (and a module here), nothing else.
-_MODULES = (
-    "editorial",
-    "frontmatter",
-    "links",
-    "markdown",
-    "ranges",
-    "timestamps",
-    "timestamp_hygiene",
+#: Every rule as (module, class), in code order.
+_RULES = (
+    ("ed001_editorial_line", "EditorialLine"),
+    ("ed002_editorial_fence", "EditorialFence"),
+    ("ed003_prompt_leak", "PromptLeak"),
+    ("fm001_frontmatter_invalid", "FrontmatterInvalid"),
+    ("fm002_frontmatter_schema", "FrontmatterSchema"),
+    ("lk001_link_target_missing", "LinkTargetMissing"),
+    ("lk002_link_malformed", "LinkMalformed"),
+    ("lk003_link_heading_missing", "LinkHeadingMissing"),
+    ("lk004_link_ambiguous", "LinkAmbiguous"),
+    ("md001_heading_stray_h1", "HeadingStrayH1"),
+    ("md002_callout_broken", "CalloutBroken"),
+    ("rg001_range_unclosed", "RangeUnclosed"),
+    ("rg002_range_reversed", "RangeReversed"),
+    ("ts001_timestamp_malformed", "TimestampMalformed"),
+    ("ts002_timestamp_mismatch", "TimestampMismatch"),
+    ("ts003_timestamp_unclosed", "TimestampUnclosed"),
+    ("ts004_timestamp_format", "TimestampFormat"),
+    ("ts005_timestamp_corrupt", "TimestampCorrupt"),
+    ("ts006_timestamp_bare", "TimestampBare"),
+    ("ts007_timestamp_out_of_range", "TimestampOutOfRange"),
 )
 
 
 @functools.cache
 def _all_rules() -> tuple[type[Rule], ...]:
-    rules = (
-        rule
-        for name in _MODULES
-        for rule in importlib.import_module(f"vaultbot.rules.{name}").RULES
+    return tuple(
+        getattr(importlib.import_module(f"vaultbot.rules.{module}"), name)
+        for module, name in _RULES
     )
-    return tuple(sorted(rules, key=lambda rule: rule.code))
 
 
 def __getattr__(name: str) -> Any:
