@@ -93,14 +93,14 @@ def test_permission_denied(
     vault = make_vault({"secret.md": "x\n", "good.md": DEFECT})
     (vault / "secret.md").chmod(0)
     if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
-        real = Path.read_bytes
+        real = os.open
 
-        def denied(path: Path) -> bytes:
-            if path.name == "secret.md":
+        def denied(path: Path, *args: int) -> int:
+            if Path(path).name == "secret.md":
                 raise PermissionError(13, "Permission denied", str(path))
-            return real(path)
+            return real(path, *args)
 
-        monkeypatch.setattr(Path, "read_bytes", denied)
+        monkeypatch.setattr(os, "open", denied)
     code, out, err = run(vault, capsys)
     assert code == 2 and "good.md:1:1: ED001" in out
     assert err.strip() == "vaultbot: error: secret.md: permission denied"

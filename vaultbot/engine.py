@@ -59,7 +59,11 @@ class Result:
     severity: str
     message: str
     fix: dict[str, Any] | None
-    source: str  # the text of the finding's first line, for display
+    #: For display: at most `SOURCE_WINDOW` characters of the finding's first line, from
+    #: column `source_start` (0-based); `source_cut` says the line goes on after them.
+    source: str
+    source_start: int = 0
+    source_cut: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _JSON_FIELDS}
@@ -152,7 +156,21 @@ def _check_fix(fix: Any) -> None:
                 raise ValueError("an edit's location is malformed")
 
 
-_JSON_FIELDS = [f.name for f in fields(Result) if f.name != "source"]
+_JSON_FIELDS = [f.name for f in fields(Result) if not f.name.startswith("source")]
+
+#: How much of a finding's line a result keeps for display: a finding costs O(1) memory
+#: however long its line is.
+SOURCE_WINDOW = 240
+#: Characters of the line kept before the finding when the window does not start the line.
+SOURCE_CONTEXT = 40
+
+
+def source_window(note: Note, line: int, column: int) -> tuple[str, int, bool]:
+    """(text, start column, cut) of the window of `line` shown for a finding at `column`."""
+    start, end = note.line_span(line)
+    first = 0 if column <= SOURCE_WINDOW - SOURCE_CONTEXT else column - 1 - SOURCE_CONTEXT
+    last = min(start + first + SOURCE_WINDOW, end)
+    return note.text[start + first : last], first, last < end
 
 
 @dataclass
@@ -221,6 +239,7 @@ def to_result(note: Note, finding: Finding, display: str) -> Result:
             "title": finding.fix.title,
             "edits": [_edit_json(note, e) for e in finding.fix.edits],
         }
+    source, source_start, source_cut = source_window(note, line, column)
     return Result(
         path=display,
         line=line,
@@ -232,7 +251,9 @@ def to_result(note: Note, finding: Finding, display: str) -> Result:
         severity=finding.severity or finding.rule.severity,
         message=finding.message,
         fix=fix,
-        source=note.line_text(line),
+        source=source,
+        source_start=source_start,
+        source_cut=source_cut,
     )
 
 
@@ -594,7 +615,7 @@ def select_notes(
                     skip(note) or any(matches_filter(note, f) for f in filters)
                 ):
                     chosen[note] = None
-        elif absolute.is_file() or absolute.is_symlink():
+        elif absolute.exists() or absolute.is_symlink():  # reading says what a non-file is
             if rel.lower().endswith(".md") and not is_hidden(rel):
                 chosen[rel] = None
         else:

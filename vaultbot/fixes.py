@@ -6,6 +6,7 @@ endings, the BOM is written back, and the file keeps its mode (DESIGN.md §6).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import difflib
 import os
@@ -56,14 +57,24 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 def select_fixes(fixes: Iterable[Fix]) -> tuple[list[Fix], list[Edit]]:
     """Every fix whose edits overlap no edit already taken (in text order), and their edits."""
     taken: list[Fix] = []
-    edits: list[Edit] = []
+    edits: list[Edit] = []  # sorted by (start, end); taken edits never overlap
+    keys: list[tuple[int, int]] = []
     for fix in sorted(fixes, key=lambda f: min((e.start for e in f.edits), default=0)):
-        if any(_overlaps(e, other) for e in fix.edits for other in edits):
+        if any(_overlaps_taken(e, edits, keys) for e in fix.edits):
             continue
         taken.append(fix)
-        edits.extend(fix.edits)
-    edits.sort(key=lambda e: (e.start, e.end))
+        for edit in fix.edits:
+            i = bisect.bisect_right(keys, (edit.start, edit.end))
+            keys.insert(i, (edit.start, edit.end))
+            edits.insert(i, edit)
     return taken, edits
+
+
+def _overlaps_taken(edit: Edit, edits: list[Edit], keys: list[tuple[int, int]]) -> bool:
+    """Whether `edit` overlaps one of the sorted, mutually non-overlapping `edits`: only the
+    neighbours of its place in that order can (the ones further away end or start beyond)."""
+    i = bisect.bisect_left(keys, (edit.start, edit.end))
+    return any(_overlaps(edit, edits[j]) for j in range(max(i - 1, 0), min(i + 2, len(edits))))
 
 
 def splice(text: str, edits: Sequence[Edit]) -> str:
@@ -125,8 +136,9 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
             return outcome
         fixed = Note(current.rel, text, bom=current.bom)
         guard(current, fixed, edits)
+        taken_set = set(taken)
         for finding in fixes:
-            if finding.fix in taken:
+            if finding.fix in taken_set:
                 outcome.fixed[finding.rule.code] += 1
                 if first_round:
                     outcome.applied.append((finding.rule.code, finding.start, finding.fix.title))

@@ -13,6 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class YamlResult:
     data: Any = None
     #: (message, line, column) of the YAML error, 0-based within the block, or None.
     error: tuple[str, int, int] | None = None
+    #: The block is valid YAML but was not read: it uses aliases (see `find_alias`).
+    refused: bool = False
 
 
 _yaml = YAML(typ="safe", pure=True)
@@ -27,11 +30,14 @@ _yaml = YAML(typ="safe", pure=True)
 # The common case, `key: plain words` and `key:` followed by `  - plain words` items, is read
 # without ruamel (whose pure-Python parser dominates a check run otherwise). A line outside
 # this subset sends the whole block to ruamel; tests compare both on every real block.
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")
-_ITEM = re.compile(r"([ ]*)-[ ]+(.*?)[ ]*")
-_PLAIN = re.compile(
-    r"[A-Za-z][A-Za-z0-9 _./()',&+?!-]*|\d[A-Za-z0-9 _./()',&+?!-]* [A-Za-z][A-Za-z0-9 _./()',&+?!-]*"
-)
+# (Values are stripped in code: `[ ]+(.*?)[ ]*` would rescan a run of spaces from each of them.)
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:([ ].*))?")
+_ITEM = re.compile(r"([ ]*)-([ ].*)")
+# A plain value: a letter then these characters, or a digit then these characters with a word
+# after a space somewhere (`2024 review`), checked in two linear steps.
+_PLAIN_TAIL = re.compile(r"[A-Za-z0-9 _./()',&+?!-]*")
+_WORD_AFTER_SPACE = re.compile(r" [A-Za-z]")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _NOT_STRINGS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
@@ -41,6 +47,14 @@ _ID = re.compile(r"[0-9_-][A-Za-z0-9_-]*")
 _NON_NUMERIC_LETTER = re.compile(r"[A-DF-Za-df-z]")
 
 
+def _plain_shape(value: str) -> bool:
+    if not value or _PLAIN_TAIL.fullmatch(value, 1) is None:
+        return False
+    if value[0] in _ASCII_LETTERS:
+        return True
+    return value[0].isdecimal() and _WORD_AFTER_SPACE.search(value) is not None
+
+
 def _plain(value: str) -> bool:
     if _ID.fullmatch(value):
         return (
@@ -48,11 +62,7 @@ def _plain(value: str) -> bool:
             and value[:2].lower() not in ("0x", "0o", "0b")
             and not value.startswith("-")
         )
-    return (
-        _PLAIN.fullmatch(value) is not None
-        and value.lower() not in _NOT_STRINGS
-        and not value.endswith(":")
-    )
+    return _plain_shape(value) and value.lower() not in _NOT_STRINGS and not value.endswith(":")
 
 
 def _load_simple(text: str) -> dict[str, Any] | None:
@@ -66,6 +76,7 @@ def _load_simple(text: str) -> dict[str, Any] | None:
         m = _KEY.fullmatch(line)
         if m is not None:
             key, value = m.group(1), m.group(2)
+            value = None if value is None else value.strip(" ")
             if (
                 key in data
                 or key.lower() in _NOT_STRINGS
@@ -75,7 +86,8 @@ def _load_simple(text: str) -> dict[str, Any] | None:
             data[key], indent = value, None
             continue
         m = _ITEM.fullmatch(line)
-        if m is None or key is None or not _plain(m.group(2)):
+        item = None if m is None else m.group(2).strip(" ")
+        if m is None or key is None or item is None or not _plain(item):
             return None
         items = data[key]
         if items is None:
@@ -83,7 +95,7 @@ def _load_simple(text: str) -> dict[str, Any] | None:
             indent = m.group(1)
         elif not isinstance(items, list) or m.group(1) != indent:
             return None
-        items.append(m.group(2))
+        items.append(item)
     return data
 
 
@@ -97,7 +109,32 @@ def load(text: str) -> YamlResult:
     return load_with_ruamel(text)
 
 
+def find_alias(text: str) -> tuple[str, int, int] | None:
+    """(message, line, column) of the first alias (`*name`) of a block, else None.
+
+    Obsidian properties never use anchors and aliases, and a few nested ones expand to
+    billions of values ("billion laughs"): such a block is refused, not expanded. The parser's
+    events are read without building anything, in time linear in the block."""
+    if "*" not in text:
+        return None
+    try:
+        for event in _yaml.parse(text):
+            if isinstance(event, AliasEvent):
+                mark = event.start_mark
+                message = (
+                    f"it uses the YAML alias '*{event.anchor}' (Obsidian properties have no "
+                    "anchors or aliases; vaultbot does not expand them)"
+                )
+                return message, mark.line, mark.column
+    except Exception:  # invalid YAML: `load_with_ruamel` reports it
+        return None
+    return None
+
+
 def load_with_ruamel(text: str) -> YamlResult:
+    alias = find_alias(text)
+    if alias is not None:
+        return YamlResult(error=alias, refused=True)
     try:
         return YamlResult(data=_yaml.load(text))
     except MarkedYAMLError as exc:

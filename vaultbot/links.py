@@ -107,6 +107,12 @@ def markdown_links(note: Note) -> Iterator[Link]:
         yield Link("markdown", normalise_target(dest), subpath, None, link.start, link.end, raw)
 
 
+#: Front-matter link values not found where expected, at most: each such search reads the
+#: whole block, so after this many the remaining values are not looked for (and are placed at
+#: the block's start).
+MAX_MISSES = 100
+
+
 def frontmatter_links(note: Note) -> Iterator[Link]:
     """String values of the front matter written as `[[…]]` (also inside lists)."""
     meta = note.meta
@@ -115,13 +121,15 @@ def frontmatter_links(note: Note) -> Iterator[Link]:
         return
     block = note.frontmatter_text
     search_from = 0
+    misses = MAX_MISSES  # values written with escapes are not found as they read
     for value in _strings(meta):
         value = value.strip()
         if not (value.startswith("[[") and value.endswith("]]")) or len(value) < 5:
             continue
         inner = value[2:-2]
-        found = block.find(inner, search_from)
-        if found == -1:
+        found = block.find(inner, search_from) if misses > 0 else -1
+        if found == -1 and misses > 0:
+            misses -= 1
             found = block.find(inner)
         start = fm.content_start + max(found - 2, 0)
         if found != -1:

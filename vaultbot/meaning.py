@@ -4,6 +4,7 @@ rendered HTML changes; this is vaultbot's version of that guard)."""
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
@@ -38,30 +39,41 @@ def items(note: Note) -> list[tuple[int, int, str]]:
 def changed(before: Note, after: Note, edits: Sequence[EditLike]) -> str | None:
     """What changed meaning outside the edited spans (`lost: …` / `gained: …`), or None."""
 
-    def touched(start: int, end: int) -> bool:
-        return any(e.start <= end and start <= e.end for e in edits)
+    # The edits do not overlap: sorted by start, their ends are sorted too, so each question
+    # below is a binary search (a note may have thousands of edits and of items).
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    old_spans = [(e.start, e.end) for e in ordered]
+    new_spans: list[tuple[int, int]] = []
+    deltas = [0]  # deltas[i]: how much the first i edits move the text after them
+    for edit in ordered:
+        start = edit.start + deltas[-1]
+        new_spans.append((start, start + len(edit.content)))
+        deltas.append(deltas[-1] + len(edit.content) - (edit.end - edit.start))
+    ends = [e.end for e in ordered]
 
     def shift(offset: int) -> int:
-        return offset + sum(len(e.content) - (e.end - e.start) for e in edits if e.end <= offset)
-
-    new_spans: list[tuple[int, int]] = []
-    delta = 0
-    for edit in sorted(edits, key=lambda e: e.start):
-        new_spans.append((edit.start + delta, edit.start + delta + len(edit.content)))
-        delta += len(edit.content) - (edit.end - edit.start)
+        return offset + deltas[bisect.bisect_right(ends, offset)]
 
     kept = Counter(
-        (shift(s), what) for s, e, what in items(before) if what[:3] == "key" or not touched(s, e)
+        (shift(s), what)
+        for s, e, what in items(before)
+        if what[:3] == "key" or not _touches(old_spans, s, e)
     )
     now = Counter(
         (s, what)
         for s, e, what in items(after)
-        if what[:3] == "key" or not any(a <= e and s <= b for a, b in new_spans)
+        if what[:3] == "key" or not _touches(new_spans, s, e)
     )
     if kept == now:
         return None
     lost = sorted(kept - now)
     return f"lost: {lost[0][1]}" if lost else f"gained: {sorted(now - kept)[0][1]}"
+
+
+def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether a span of the sorted, non-overlapping `spans` meets [start, end] (ends count)."""
+    i = bisect.bisect_right(spans, (end, float("inf")))  # the spans that start at or before end
+    return i > 0 and spans[i - 1][1] >= start
 
 
 def preserved(note: Note, edits: Sequence[EditLike]) -> bool:

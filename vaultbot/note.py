@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,12 +73,46 @@ def decode(data: bytes, display: str) -> tuple[str, bool]:
     return (text[1:] if bom else text), bom
 
 
+_KINDS = (
+    (stat.S_ISDIR, "directory"),
+    (stat.S_ISFIFO, "FIFO"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISSOCK, "socket"),
+)
+#: Open without blocking (a FIFO swapped in after `stat` must not hang the run) and without
+#: making a terminal the controlling one.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _check_regular(info: os.stat_result, display: str) -> None:
+    """Raise NoteError unless `info` is a regular file within the size limit."""
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "special file")
+        raise NoteError(f"{display}: not a regular file ({kind})")
+    if info.st_size > MAX_NOTE_BYTES:
+        raise NoteError(
+            f"{display}: file is too large ({info.st_size} bytes; limit {MAX_NOTE_BYTES})"
+        )
+
+
 def read_bytes(path: Path, display: str) -> bytes:
-    """Read a note from disk, turning every OS error into a one-line NoteError."""
+    """Read a note from disk, turning every OS error into a one-line NoteError.
+
+    Only regular files are read (a FIFO would block for ever, a device never ends); the size
+    comes from `stat` before reading, and no more than the limit plus one byte is read, so a
+    file that grows meanwhile is still refused."""
     try:
         if path.is_symlink() and not path.exists():
             raise NoteError(f"{display}: broken symbolic link")
-        return path.read_bytes()
+        _check_regular(os.stat(path), display)
+        fd = os.open(path, _OPEN_FLAGS)
+        with os.fdopen(fd, "rb") as handle:
+            _check_regular(os.fstat(handle.fileno()), display)  # the file that was opened
+            data = handle.read(MAX_NOTE_BYTES + 1)
+        if len(data) > MAX_NOTE_BYTES:
+            raise NoteError(f"{display}: file is too large (over {MAX_NOTE_BYTES} bytes)")
+        return data
     except PermissionError:
         raise NoteError(f"{display}: permission denied") from None
     except IsADirectoryError:
@@ -130,6 +166,11 @@ class Note:
         if end > start and self.text[end - 1] == "\r":
             end -= 1
         return start, end
+
+    def line_break(self, offset: int) -> int:
+        """Offset of the `\n` that ends the line holding `offset`, or the end of the text."""
+        line = self.line_of(offset)
+        return self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
 
     def line_text(self, line: int) -> str:
         start, end = self.line_span(line)

@@ -9,13 +9,14 @@ Rules are named by name or code; no brackets (or `all`) means every rule.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from vaultbot.note import Note
 from vaultbot.rules import Finding
 
-_DIRECTIVE = re.compile(r"%%\s*vaultbot:\s*(ignore|disable|enable)\s*(?:\[([^\]]*)\])?\s*%%")
+_DIRECTIVE = re.compile(r"%%\s*vaultbot:\s*(ignore|disable|enable)\s*(?:\[([^\]]*)\]\s*)?%%")
 ALL = "all"
 
 
@@ -23,7 +24,8 @@ ALL = "all"
 class Suppressions:
     note_wide: set[str] = field(default_factory=set)
     lines: dict[int, set[str]] = field(default_factory=dict)
-    regions: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, rule key
+    #: rule key -> its disabled regions (start, end): in text order, never overlapping
+    regions: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def suppresses(self, note: Note, finding: Finding) -> bool:
         keys = {finding.rule.name, finding.rule.code.lower(), ALL}
@@ -31,7 +33,12 @@ class Suppressions:
             return True
         if self.lines.get(note.line_of(finding.start), set()) & keys:
             return True
-        return any(s <= finding.start < e and key in keys for s, e, key in self.regions)
+        return any(_within(self.regions.get(key, []), finding.start) for key in keys)
+
+
+def _within(spans: list[tuple[int, int]], offset: int) -> bool:
+    i = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
 
 
 def _keys(raw: str | None) -> set[str]:
@@ -62,7 +69,7 @@ def collect(note: Note) -> Suppressions:
         else:
             for key in keys if keys != {ALL} else set(open_regions):
                 if key in open_regions:
-                    result.regions.append((open_regions.pop(key), end, key))
+                    result.regions.setdefault(key, []).append((open_regions.pop(key), end))
     for key, begin in open_regions.items():
-        result.regions.append((begin, len(note.text), key))
+        result.regions.setdefault(key, []).append((begin, len(note.text)))
     return result

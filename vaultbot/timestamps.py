@@ -33,7 +33,7 @@ _DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
 # Almost an anchor (TS005): an `<a` tag naming a timestamp class or a `data`/`data-t` time.
 _ANCHOR_LIKE = re.compile(
     r'<a(?!\s+class="yt-timestamp"\s+data-t="[^"<>\n]*"\s*>)'  # not the canonical tag
-    r'\b[^<>]*?(?:timestamp|\bdata(?:-t)?\s*=\s*"?\s*\d{1,3}:\d)[^<>]*>?'
+    r'\b[^<>]*?(?:timestamp|\bdata(?:-t)?\s*=\s*(?:"\s*)?\d{1,3}:\d)[^<>]*>?'
 )
 _TIME_IN = re.compile(r"(?<![\d:])\d{1,3}:\d{1,2}(?::\d{1,2})?(?![\d:])")
 # The label of a range's first anchor that ran into the second: `00:09:17>)-[00:09:21](`.
@@ -41,8 +41,12 @@ _RANGE_LABEL = re.compile(
     r"(\d{1,3}:\d{2}(?::\d{2})?)[>)\]\s]*[-–—]\s*\[?(\d{1,3}:\d{2}(?::\d{2})?)\]?\s*\(?\s*"
 )
 _WRAPPED_BEFORE = re.compile(r"\[(\d{1,3}:\d{2}(?::\d{2})?)\]\($")
-# A dash, then (past spaces and hidden `%% … %%` comments) the end of the line or punctuation.
-_DANGLING_DASH = re.compile(r"[ \t]*[-–—][ \t]*(?:%%.*?%%[ \t]*)?(?:\r?$|[.,;:!?)\]])", re.M)
+# A dash, then (past spaces and a hidden `%% … %%` comment) the end of the line or punctuation.
+# The comment ends at its first closing `%%` (as Obsidian reads it): a lazy `.*?` could go on
+# to later `%%` and rescan the rest of the line from every anchor.
+_DANGLING_DASH = re.compile(
+    r"[ \t]*[-–—][ \t]*(?:%%(?:[^%\n]|%(?!%))*%%[ \t]*)?(?:\r?$|[.,;:!?)\]])", re.M
+)
 
 
 class Time:
@@ -326,7 +330,7 @@ def _anchor_tags(note: Note) -> list[Anchor]:
                        True, m.start(1))
             )  # fmt: skip
         else:
-            found.append(_anchor_at(text, m))
+            found.append(_anchor_at(text, m, note.line_break(m.end())))
     _mark_outer_brackets(text, found)
     return found
 
@@ -359,9 +363,7 @@ def _mark_outer_brackets(text: str, found: list[Anchor]) -> None:
         i += 1
 
 
-def _anchor_at(text: str, m: re.Match[str]) -> Anchor:
-    line_end = text.find("\n", m.end())
-    line_end = len(text) if line_end == -1 else line_end
+def _anchor_at(text: str, m: re.Match[str], line_end: int) -> Anchor:
     next_open = text.find("<a", m.end(), line_end)
     limit = line_end if next_open == -1 else next_open
     close = text.find(_CLOSE, m.end(), limit)
@@ -418,10 +420,10 @@ def _find_corrupt(note: Note) -> list[Corrupt]:
         tag = m.group()
         end = m.end()
         label = ""
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end == -1 else line_end
-        close = text.find(_CLOSE, end, line_end)
-        if close != -1 and "<a" not in text[end:close]:
+        line_end = note.line_break(end)
+        next_open = text.find("<a", end, line_end)
+        close = text.find(_CLOSE, end, line_end if next_open == -1 else next_open)
+        if close != -1:  # a `</a>` before the next tag closes this one
             label = text[end:close]
             end = close + len(_CLOSE)
         found.append(Corrupt(m.start(), end, _corruption(tag), _recover(tag, label)))

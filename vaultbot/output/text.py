@@ -14,14 +14,16 @@ _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 def _caret(result: Result) -> str:
     source = visible(result.source)  # one character for one: the caret stays aligned
     width = max(len(str(result.line)), 2)
-    start = result.column - 1
-    end = result.end_column - 1 if result.end_line == result.line else len(source)
+    # Columns within the window of the line the result keeps (see engine.source_window).
+    start = result.column - 1 - result.source_start
+    multiline = result.end_line != result.line
+    end = len(source) + 1 if multiline else result.end_column - 1 - result.source_start
     end = max(end, start + 1)
     gutter = " " * width + " |"
-    marker = " " * start + "^" * min(end - start, max(len(source) - start, 1))
-    shown = source if len(source) <= 240 else source[:240] + "…"
-    if len(marker) > 241:
-        marker = marker[:241]
+    lead = "…" if result.source_start else ""
+    shown_width = len(source) + result.source_cut  # a caret may stand under the closing "…"
+    marker = " " * (len(lead) + start) + "^" * min(end - start, max(shown_width - start, 1))
+    shown = lead + source + ("…" if result.source_cut else "")
     return f"{gutter}\n{result.line:>{width}} | {shown}\n{gutter} {click.style(marker, fg='red')}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -563,7 +564,10 @@ def _orphan_topic_runs(note: Note, hits: dict[int, _Hit]) -> list[tuple[int, int
         if up is None or down is None:
             continue
         run = (up[0], down[1])
-        if sum(run[0] <= n <= run[1] for n in strict) >= spec.min_lines:
+        if (
+            bisect.bisect_right(strict, run[1]) - bisect.bisect_left(strict, run[0])
+            >= spec.min_lines
+        ):
             runs.append(run)
     return runs
 

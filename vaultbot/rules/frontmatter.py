@@ -24,6 +24,9 @@ class FrontmatterInvalid(Rule):
     Parses the block between the opening `---` on the first line and the next `---` line.
     Fires when the block is never closed, or when YAML rejects it: syntax errors, tabs used
     for indentation, duplicate keys. The finding points at the line and column YAML names.
+    A block that uses a YAML alias (`*name`) is refused too, and not expanded: Obsidian
+    properties have no anchors or aliases, and a few nested ones can expand to billions of
+    values.
 
     ## Why is this bad?
     Obsidian ignores the whole block: properties, tags, aliases and `videoId` are lost, and
@@ -51,14 +54,15 @@ class FrontmatterInvalid(Rule):
         fm = note.frontmatter
         if fm is None:
             return
-        error = frontmatter.load(note.frontmatter_text).error
-        if error is None:
+        loaded = frontmatter.load(note.frontmatter_text)
+        if loaded.error is None:
             return
-        message, line, column = error
+        message, line, column = loaded.error
         number = min(note.line_of(fm.content_start) + line, note.line_count)
         start, end = note.line_span(number)
         offset = min(start + column, end)
-        yield self.finding(offset, max(end, offset), f"Front matter is not valid YAML: {message}")
+        what = "is not read" if loaded.refused else "is not valid YAML"
+        yield self.finding(offset, max(end, offset), f"Front matter {what}: {message}")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from vaultbot import links
 from vaultbot.links import Link
+from vaultbot.markdown import MarkdownLink
 from vaultbot.note import Note, NoteError
 from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice, integer, text
 from vaultbot.vault import Vault, stays_inside
@@ -268,24 +269,43 @@ PLACEHOLDER_WORDS = PLACEHOLDER_SLOTS | frozenset({
 })  # fmt: skip
 _IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
 #: `{{title}}`, `{% … %}`, Templater's `<% … %>`, `${topic}`: template syntax, never a name.
-_TEMPLATE_SYNTAX = re.compile(r"\{\{.*\}\}|\{%.*%\}|<%.*%>|\$\{.+\}", re.S)
+#: (opening, closing, characters at least between them), looked up with `str.find`: a regular
+#: expression such as `\{\{.*\}\}` would rescan the rest of the target from every `{{`.
+_TEMPLATE_SYNTAX = (("{{", "}}", 0), ("{%", "%}", 0), ("<%", "%>", 0), ("${", "}", 1))
 #: `{topic}`, `<note name>`: a placeholder when the words inside are placeholder words.
-_WRAPPED = re.compile(r"\{\s*([\w -]+?)\s*\}|<\s*([\w -]+?)\s*>")
+_WRAPPERS = (("{", "}"), ("<", ">"))
+_WORDS = re.compile(r"[\w -]+")
 _TEMPLATE_FOLDER = re.compile(r"(?:^|/)[^/]*templates?(?:/|$)", re.I)
 #: An alias that is a video timestamp: `[00:05:19` (the `]` follows the link) or `00:05:19`.
-_TIMESTAMP_ALIAS = re.compile(r"(\[)?\s*(\d{1,2}(?::\d{2}){1,2})\s*(\])?\s*")
+_TIMESTAMP_ALIAS = re.compile(r"(\[)?\s*(\d{1,2}(?::\d{2}){1,2})\s*(?:(\])\s*)?")
 
 
 def is_placeholder(target: str) -> bool:
     """True when a link target is a template or prompt variable rather than a note name."""
-    if _TEMPLATE_SYNTAX.search(target):
+    if _template_syntax(target):
         return True
-    m = _WRAPPED.fullmatch(target)
-    if m is not None:
-        return _placeholder_words(re.split(r"[\s_-]+", (m.group(1) or m.group(2)).lower()))
+    words = _wrapped_words(target)
+    if words is not None:
+        return _placeholder_words(re.split(r"[\s_-]+", words.lower()))
     if not _IDENTIFIER.fullmatch(target) or not (target.islower() or target.isupper()):
         return False
     return _placeholder_words(target.lower().split("_"))
+
+
+def _template_syntax(target: str) -> bool:
+    for opening, closing, between in _TEMPLATE_SYNTAX:
+        start = target.find(opening)
+        if start != -1 and target.find(closing, start + len(opening) + between) != -1:
+            return True
+    return False
+
+
+def _wrapped_words(target: str) -> str | None:
+    """The words inside `{words}` or `<words>` (spaces around them dropped), else None."""
+    if len(target) < 3 or (target[0], target[-1]) not in _WRAPPERS:
+        return None
+    inner = target[1:-1].strip()
+    return inner if inner and _WORDS.fullmatch(inner) else None
 
 
 def _placeholder_words(words: list[str]) -> bool:
@@ -378,6 +398,7 @@ class LinkMalformed(Rule):
             return
         spans = [(link.start, link.end) for link in links.all_links(note)]
         starts = [s for s, _ in spans]
+        closes = [m.start() for m in _CLOSE.finditer(text, note.body_start)]
         while pos != -1:
             here = pos
             pos = text.find("[[", here + 2)
@@ -386,17 +407,17 @@ class LinkMalformed(Rule):
                 continue  # part of a link
             if (here and text[here - 1] == "\\") or not note.is_prose(here):
                 continue
-            line_end = text.find("\n", here)
-            line_end = len(text) if line_end == -1 else line_end
             start = here - 1 if here and text[here - 1] == "!" else here
             if text.startswith("]]", here + 2):
                 yield self.finding(start, here + 4, f"Empty link '{text[start : here + 4]}'")
             elif not (_bracketed_markdown_link(note, here) or _NESTED_LIST.match(text, here)):
-                rest = text[here : _prose_end(note, here, line_end)].rstrip()
-                close = rest.find("]]")
-                why = "another '[[' opens before its ']]'" if close != -1 else "no ']]' on its line"
-                snippet = rest if len(rest) <= 40 else rest[:39] + "…"
-                yield self.finding(start, here + 2, f"Unclosed wikilink '{snippet}': {why}")
+                end = _prose_end(note, here, note.line_span(note.line_of(here))[1])
+                i = bisect.bisect_left(closes, here)
+                closed = i < len(closes) and closes[i] + 2 <= end
+                why = "another '[[' opens before its ']]'" if closed else "no ']]' on its line"
+                yield self.finding(
+                    start, here + 2, f"Unclosed wikilink '{_snippet(text, here, end)}': {why}"
+                )
 
     def _links(self, note: Note, vault: Vault) -> Iterator[Finding]:
         check_placeholders = not _TEMPLATE_FOLDER.search(note.rel)
@@ -432,6 +453,19 @@ class LinkMalformed(Rule):
         yield self.finding(link.start, end, message, _split_timestamp(note, link, end, m.group(2)))
 
 
+_CLOSE = re.compile(r"\]\]")
+_NON_SPACE = re.compile(r"\S")
+SNIPPET = 40
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    """`text[start:end]` without trailing spaces, cut to SNIPPET characters (without copying
+    a long line once per unclosed link)."""
+    if _NON_SPACE.search(text, start + SNIPPET, end) is None:
+        return text[start : min(end, start + SNIPPET)].rstrip()
+    return text[start : start + SNIPPET - 1] + "…"
+
+
 #: `[[1, 2],` `[["a",`: a nested list or matrix written in prose, not a wikilink.
 _NESTED_LIST = re.compile(r"""\[\[\s*(?:-?\d+(?:\.\d+)?|"[^"\n]*"|'[^'\n]*')\s*,""")
 
@@ -445,10 +479,15 @@ def _prose_end(note: Note, pos: int, limit: int) -> int:
 
 def _bracketed_markdown_link(note: Note, pos: int) -> bool:
     """`[[1](url)]`: a bracket around a Markdown link, not a wikilink."""
+    md = note.memo(_markdown_links_by_start).get(pos + 1)
+    return md is not None and note.text.startswith("]", md.end)
+
+
+def _markdown_links_by_start(note: Note) -> dict[int, MarkdownLink]:
+    by_start: dict[int, MarkdownLink] = {}
     for md in note.parsed.links:
-        if md.start == pos + 1:
-            return note.text.startswith("]", md.end)
-    return False
+        by_start.setdefault(md.start, md)
+    return by_start
 
 
 def _drop_empty_alias(note: Note, link: Link) -> Fix | None:
@@ -545,6 +584,9 @@ class LinkHeadingMissing(Rule):
       `#Chapter#Section` the last heading must exist;
     - a block `#^id` needs a line (or paragraph) of the target ending in `^id`.
     Targets that cannot be read are skipped. A missing target note is `link-target-missing`.
+    The message names the closest heading for the first 50 missing headings of a
+    note, when the target has at most 1,000 headings (the search costs time that
+    grows with both).
 
     ## Why is this bad?
     Obsidian opens the note at its top instead of the section, and an embed of a missing
@@ -565,6 +607,7 @@ class LinkHeadingMissing(Rule):
     code, name, severity = "LK003", "link-heading-missing", "warning"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        budget = [SUGGESTIONS]  # closest-heading searches left for this note
         for link in links.all_links(note):
             parts = [p for p in link.subpath.split("#") if p.strip()]
             if not parts:
@@ -575,13 +618,19 @@ class LinkHeadingMissing(Rule):
             found = anchors(note) if rel == note.rel else vault.memo(_TargetAnchors).get(rel)
             if found is None:
                 continue
-            message = _missing_anchor(found, parts[-1].strip(), rel)
+            message = _missing_anchor(found, parts[-1].strip(), rel, budget)
             if message:
                 yield self.finding(link.start, link.end, message)
 
 
-def _missing_anchor(found: Anchors, part: str, rel: str) -> str | None:
-    """Why `part` (a heading, or `^block`) is not in the note `rel`, or None if it is."""
+#: How many closest-heading suggestions a note gets, and among how many headings at most.
+SUGGESTIONS = 50
+SUGGEST_AMONG = 1000
+
+
+def _missing_anchor(found: Anchors, part: str, rel: str, budget: list[int]) -> str | None:
+    """Why `part` (a heading, or `^block`) is not in the note `rel`, or None if it is.
+    `budget` holds how many closest-heading searches are left (one is used here, if any)."""
     if part.startswith("^"):
         block = part[1:].strip()
         if not block or block.lower() in found.blocks:
@@ -591,6 +640,9 @@ def _missing_anchor(found: Anchors, part: str, rel: str) -> str | None:
     if not key or key in found.headings:
         return None
     message = f"Heading '{part}' not found in '{rel}'"
+    if budget[0] <= 0 or len(found.headings) > SUGGEST_AMONG:
+        return message
+    budget[0] -= 1
     close = difflib.get_close_matches(key, list(found.headings), n=1, cutoff=0.75)
     if close:
         message += f" (closest: '{found.headings[close[0]]}')"

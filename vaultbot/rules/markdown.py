@@ -77,12 +77,10 @@ class HeadingStrayH1(Rule):
                 )
                 message = f"H1 heading repeats the front-matter title {title!r}"
             else:
-                section = [heading]
-                for other in headings[i + 1 :]:
-                    if other.level == 1:
-                        break
-                    section.append(other)
-                fix = _demote(note, section)
+                after = i + 1  # the section: up to the next H1 (no copy of the list's tail)
+                while after < len(headings) and headings[after].level != 1:
+                    after += 1
+                fix = _demote(note, headings[i:after])
                 message = f"H1 heading {heading.text!r} in a note titled in front matter; use '##'"
             yield self.finding(start, end, message, fix)
 
@@ -109,11 +107,22 @@ def _repeats_title(note: Note, heading: Heading, title: str) -> bool:
     line_start, line_end = note.line_span(note.line_of(heading.start))
     if _fold(heading.text) != _fold(title) or not _ATX.match(note.text, line_start, line_end):
         return False
+    return note.memo(_first_content) >= line_start
+
+
+def _first_content(note: Note) -> int:
+    """Offset of the body's first line that is neither blank nor a fixed header line (the
+    opening line of a fence around the whole note does not count), or the end of the text.
+    Computed once per note: every H1 compares its own line with it."""
     fence = note.wrapping_fence
-    before = note.text[note.body_start : line_start]
-    if fence is not None and fence[0][1] <= line_start:
-        before = note.text[note.body_start : fence[0][0]] + note.text[fence[0][1] : line_start]
-    return all(not line.strip() or HEADER_LINE.match(line) for line in before.splitlines())
+    offset = note.body_start
+    for line in note.text[note.body_start :].splitlines(keepends=True):
+        start, offset = offset, offset + len(line)
+        if fence is not None and fence[0][0] <= start < fence[0][1]:
+            line = note.text[start : fence[0][0]] + note.text[fence[0][1] : offset]
+        if line.strip() and not HEADER_LINE.match(line):
+            return start
+    return len(note.text)
 
 
 def _delete_leading_line(note: Note, number: int) -> Edit:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
@@ -9,7 +11,7 @@ from typing import ClassVar
 from vaultbot import timestamps
 from vaultbot.note import Note
 from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice
-from vaultbot.timestamps import Anchor, format_seconds, parse_lenient
+from vaultbot.timestamps import Anchor, Time, format_seconds, parse_lenient
 from vaultbot.vault import Vault
 
 
@@ -135,12 +137,13 @@ class TimestampMismatch(Rule):
         mismatched = [a for a in found if a.disagrees]
         if not mismatched:
             return
-        agreed = [a for a in found if not a.disagrees and a.instant is not None]
+        agreed = _Instants([a.instant for a in found if not a.disagrees and a.instant])
         partners = _range_partners(note, found)
+        runs = _shifted_runs(found)
         for anchor in mismatched:
             assert anchor.data_t is not None and anchor.label is not None
             message = f"Timestamp data-t {anchor.data_t} but label [{anchor.label}]"
-            run = _shifted_run(mismatched, found, anchor)
+            run = runs[anchor]
             if run > 1:
                 message += (
                     f"; one of {run} consecutive anchors off by the same amount: both readings "
@@ -196,8 +199,9 @@ def _range_partners(note: Note, found: list[Anchor]) -> dict[Anchor, tuple[Ancho
     return partners
 
 
-def _shifted_run(mismatched: list[Anchor], found: list[Anchor], anchor: Anchor) -> int:
-    """The length of the run of consecutive anchors off by the same amount as `anchor`."""
+def _shifted_runs(found: list[Anchor]) -> dict[Anchor, int]:
+    """For each mismatched anchor, the length of the run of consecutive anchors off by the
+    same amount as it (in one pass: a long run is not walked once per anchor)."""
 
     def offset(a: Anchor) -> int | None:
         if not a.disagrees:
@@ -205,19 +209,38 @@ def _shifted_run(mismatched: list[Anchor], found: list[Anchor], anchor: Anchor) 
         assert a.label is not None and a.data_t is not None
         return a.label.seconds - a.data_t.site_seconds
 
-    shift = offset(anchor)
-    index = found.index(anchor)
-    low = index
-    while low > 0 and offset(found[low - 1]) == shift:
-        low -= 1
-    high = index
-    while high + 1 < len(found) and offset(found[high + 1]) == shift:
-        high += 1
-    return high - low + 1
+    runs: dict[Anchor, int] = {}
+    for shift, group in itertools.groupby(found, key=offset):
+        members = list(group)
+        if shift is not None:
+            runs.update(dict.fromkeys(members, len(members)))
+    return runs
+
+
+class _Instants:
+    """The instants of the agreeing timestamps, for nearest-neighbour look-ups in log time.
+
+    For each distinct number of seconds the first such timestamp in the note stands for it, and
+    of two equally near ones the earlier in the note wins (as a scan in text order would)."""
+
+    def __init__(self, instants: list[Time]) -> None:
+        first: dict[int, tuple[int, Time]] = {}
+        for index, time in enumerate(instants):
+            first.setdefault(time.seconds, (index, time))
+        self.seconds = sorted(first)
+        self.first = first
+
+    def nearest(self, instant: int) -> Time | None:
+        i = bisect.bisect_left(self.seconds, instant)
+        near = [self.seconds[j] for j in (i - 1, i) if 0 <= j < len(self.seconds)]
+        if not near:
+            return None
+        best = min(near, key=lambda s: (abs(s - instant), self.first[s][0]))
+        return self.first[best][1]
 
 
 def _weigh(
-    instant: int, anchor: Anchor, agreed: list[Anchor], partner: tuple[Anchor, bool] | None
+    instant: int, anchor: Anchor, agreed: _Instants, partner: tuple[Anchor, bool] | None
 ) -> Evidence:
     """Evidence for reading `anchor` as `instant`, from the timestamps that agree."""
     if partner is not None and not partner[0].disagrees and partner[0].instant is not None:
@@ -230,10 +253,9 @@ def _weigh(
         return Evidence(
             refuted=f"{_duration(abs(span))} {'before' if span < 0 else 'from'} its {where}"
         )
-    others = [a.instant for a in agreed if a is not anchor and a.instant is not None]
-    if not others:
+    nearest = agreed.nearest(instant)  # `anchor` disagrees: it is not among them
+    if nearest is None:
         return Evidence()
-    nearest = min(others, key=lambda t: abs(t.seconds - instant))
     gap = abs(nearest.seconds - instant)
     if gap <= NEAR:
         return Evidence(supported=f"{_duration(gap)} from [{nearest}]")
