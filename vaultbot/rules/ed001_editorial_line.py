@@ -1,0 +1,73 @@
+"""ED001 editorial-line: a stray line written by the LLM to its requester."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vaultbot.note import Note
+from vaultbot.rules._editorial import LEAK, find_hits, keeps_meaning, line_deletion
+from vaultbot.rules._leaks import Leak, find_leaks
+from vaultbot.rules.base import Edit, Finding, Fix, Rule
+from vaultbot.vault import Vault
+
+
+class EditorialLine(Rule):
+    """A stray line written by the LLM to its requester, not for the reader.
+
+    ## What it does
+    Finds lines such as "Here is the modified article with inserted backlinks:" at the top of
+    a note (after a fixed header like `From: [[channel]]`), "Let me know if you need more
+    changes" or "I hope this helps" at the bottom, and leaked prompt or reasoning lines
+    ("Add backlinks using these topics:", "Mental Sandbox:") anywhere.
+
+    It weighs signals instead of matching fixed sentences: position in the note, an opener
+    that hands something over ("Here is", "Below is", "Certainly!"), the text talking about
+    itself ("the modified article", "this summary"), talk of edits and links, and first or
+    second person addressed to a requester. Lines in code, comments, block quotes or quotes
+    never fire, and nor do content lines such as "Here is the key idea:" or a sentence about an
+    article a guest cites. The phrase families live in `editorial.toml`.
+
+    ## Why is this bad?
+    The line is part of the generation chat, not of the note: readers see it, search finds
+    it, and it shows the vault was produced carelessly.
+
+    ## Example
+    ```markdown
+    From: [[dwarkesh | The Dwarkesh Podcast]]
+
+    Here is the modified article with inserted backlinks:
+
+    John Schulman discusses ...
+    ```
+
+    A leaked line that heads a block (the topic list below "Add backlinks using these
+    topics:", a checklist, reasoning) is reported here; the block below it is ED003's.
+
+    ## Fix safety
+    Deleting the line (and one blank line beside it) is safe: the line carries no content.
+    There is no fix when the line right below it would change meaning without it (an indented
+    continuation line would become a code block, a `---` underline a horizontal rule), nor
+    when the line heads leaked reasoning or a checklist (ED003): without the line, nothing
+    would tell that block from content, so ED003's fix deletes the two together. A topic
+    list of `Name – [[name | Name]]` lines is recognised on its own, so its header line
+    is still deleted here.
+    """
+
+    code, name, severity = "ED001", "editorial-line", "error"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        hits = note.memo(find_hits)
+        leaks = note.memo(find_leaks) if any(h.reason == LEAK for h in hits.values()) else []
+        for hit in hits.values():
+            edit = line_edit(note, hit.number, leaks)
+            fix = None if edit is None else Fix("safe", (edit,), "Delete the editorial line")
+            yield self.finding(hit.start, hit.end, f"Editorial line ({hit.reason})", fix)
+
+
+def line_edit(note: Note, number: int, leaks: list[Leak]) -> Edit | None:
+    """ED001's fix of editorial line `number`: delete it, unless the line below would change
+    meaning, or the line heads a leaked block that nothing would find without it."""
+    if any(leak.header == number and not leak.refindable for leak in leaks):
+        return None
+    edit = line_deletion(note, number)
+    return edit if edit is not None and keeps_meaning(note, [edit]) else None

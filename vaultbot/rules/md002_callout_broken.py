@@ -1,0 +1,81 @@
+"""MD002 callout-broken: a callout line `[!INFO] …` without the `>` that makes it a callout."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from vaultbot.note import Note
+from vaultbot.rules.base import Edit, Finding, Fix, Rule
+from vaultbot.vault import Vault
+
+_CALLOUT = re.compile(r"^([ \t]{0,3})\[![A-Za-z][\w-]*\][+-]?(?=[ \t]|\r?$)", re.M)
+_QUOTED = re.compile(r"^ {0,3}>")
+
+
+class CalloutBroken(Rule):
+    """A callout line `[!INFO] …` that lacks the `>` that makes it a callout.
+
+    ## What it does
+    Fires on a line that starts with a callout marker, `[!type]` with an optional fold
+    marker `+` or `-` (`[!INFO] Key point`, `[!tip]-`, `[!faq]+ Why?`), but is not in a block
+    quote. Markers in code, math, HTML and comments, and text such as `[!note](link)` are
+    left alone.
+
+    ## Why is this bad?
+    Obsidian makes a callout only of a block quote whose first line is the marker. Without
+    the `>` readers see the raw `[!INFO]` text and the body as a plain paragraph.
+
+    ## Example
+    ```markdown
+    [!INFO] Spaced repetition
+    > Reviews are scheduled just before an item would be forgotten.
+    ```
+
+    Use instead:
+
+    ```markdown
+    > [!INFO] Spaced repetition
+    > Reviews are scheduled just before an item would be forgotten.
+    ```
+
+    ## Fix safety
+    Safe: the fix inserts `> ` before the marker and changes nothing else on the line. When
+    the line above is itself quoted (or another broken callout), it would join that quote
+    instead of starting a callout, so a blank line is inserted above it as well.
+    """
+
+    code, name, severity = "MD002", "callout-broken", "error"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        if "[!" not in note.text:
+            return
+        for m in _CALLOUT.finditer(note.text, note.body_start):
+            marker = m.end(1)
+            if not note.is_prose(marker):
+                continue
+            number = note.line_of(marker)
+            start, end = note.line_span(number)
+            insert = "> "
+            if number > 1 and _quoted_above(note, number - 1):
+                above_end = note.line_starts[number - 1] - 1
+                crlf = above_end > 0 and note.text[above_end - 1] == "\r"
+                insert = ("\r\n" if crlf else "\n") + m.group(1) + insert
+                fix = Fix("safe", (Edit(start, marker, insert),), "Start the callout with '> '")
+            else:
+                fix = Fix("safe", (Edit(marker, marker, insert),), "Start the callout with '> '")
+            yield self.finding(
+                start, end, "Callout marker without '>': not rendered as a callout", fix
+            )
+
+
+def _quoted_above(note: Note, number: int) -> bool:
+    """Line `number` is (or, once fixed, will be) part of a block quote."""
+    start, end = note.line_span(number)
+    if start < note.body_start:
+        return False
+    text = note.text[start:end]
+    if _QUOTED.match(text):
+        return note.is_prose(start + len(text) - len(text.lstrip()))
+    m = _CALLOUT.match(text)
+    return m is not None and note.is_prose(start + m.end(1))

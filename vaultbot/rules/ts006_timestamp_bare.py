@@ -1,0 +1,46 @@
+"""TS006 timestamp-bare: a `[HH:MM:SS]` label with no anchor, in a note about a video."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vaultbot import timestamps
+from vaultbot.note import Note
+from vaultbot.rules._anchor_text import canonical_anchor
+from vaultbot.rules.base import Edit, Finding, Fix, Rule
+from vaultbot.vault import Vault
+
+
+class TimestampBare(Rule):
+    """A `[HH:MM:SS]` label with no anchor, in a note about a video.
+
+    ## What it does
+    In notes whose front matter has a `videoId`, finds timestamp labels written as plain text
+    (`[00:12:10]`), outside links, code and comments.
+
+    ## Why is this bad?
+    Readers cannot click them: the site only seeks for `yt-timestamp` anchors. A census found
+    59,371 bare labels in one generated vault.
+
+    ## Example
+    ```markdown
+    The guest returns to the point later [00:12:10].
+    ```
+
+    ## Fix safety
+    Safe: the label is wrapped in the canonical anchor, `data-t` taken from the label.
+    """
+
+    code, name, severity = "TS006", "timestamp-bare", "warning"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        if note.video_id is None:
+            return
+        for anchor in timestamps.anchors(note):
+            label = anchor.label
+            if not anchor.is_bare or label is None:
+                continue
+            edit = Edit(anchor.start, anchor.end, canonical_anchor(label.seconds))
+            fix = Fix("safe", (edit,), "Wrap the label in a timestamp anchor")
+            message = f"Timestamp label [{label}] has no anchor"
+            yield self.finding(anchor.start, anchor.end, message, fix)
