@@ -348,7 +348,7 @@ def _presents(line: str) -> bool:
     """Whether `line` is an editorial line handing over what follows ("Here is the article:").
     The phrase families live with the rule that reports such lines (imported here, when a
     note is looked at, since the rules import this module)."""
-    from vaultbot.rules.editorial import classify
+    from vaultbot.rules._editorial import classify
 
     return line.rstrip().endswith(":") and classify(line, edge=True) is not None
 

@@ -11,6 +11,7 @@ from vaultbot.rules.base import Edit, Finding, Fix, Rule
 from vaultbot.rules.ed001_editorial_line import EditorialLine
 from vaultbot.rules.ed002_editorial_fence import EditorialFence
 from vaultbot.rules.ed003_prompt_leak import PromptLeak
+from vaultbot.rules.ed004_declined_note import DeclinedNote
 from vaultbot.rules.fm001_frontmatter_invalid import FrontmatterInvalid
 from vaultbot.rules.fm002_frontmatter_schema import FrontmatterSchema
 from vaultbot.rules.lk001_link_target_missing import LinkTargetMissing
@@ -28,12 +29,15 @@ from vaultbot.rules.ts004_timestamp_format import TimestampFormat
 from vaultbot.rules.ts005_timestamp_corrupt import TimestampCorrupt
 from vaultbot.rules.ts006_timestamp_bare import TimestampBare
 from vaultbot.rules.ts007_timestamp_out_of_range import TimestampOutOfRange
+from vaultbot.rules.ts008_timestamp_label_brackets import TimestampLabelBrackets
+from vaultbot.rules.ts009_timestamp_fake_link import TimestampFakeLink
 
 #: Every rule, in code order.
 ALL_RULES: tuple[type[Rule], ...] = (
     EditorialLine,
     EditorialFence,
     PromptLeak,
+    DeclinedNote,
     FrontmatterInvalid,
     FrontmatterSchema,
     LinkTargetMissing,
@@ -51,6 +55,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     TimestampCorrupt,
     TimestampBare,
     TimestampOutOfRange,
+    TimestampLabelBrackets,
+    TimestampFakeLink,
 )
 
 

@@ -23,7 +23,9 @@ class TimestampOutOfRange(Rule):
     """A timestamp past the end of the video.
 
     ## What it does
-    Compares each instant (what `data-t` seeks to, or a bare label) with the video's length:
+    Compares each instant (what `data-t` seeks to, or a bare label; also the instant of a
+    broken tag, a fake timestamp link or a list of labels, which other rules fix into
+    anchors) with the video's length:
     front matter `duration` when present (seconds, `HH:MM:SS`, or ISO 8601 such as `PT1H2M`),
     else the option `max-duration` (default `04:00:00`: the generator capped videos at four
     hours). A note whose stamps look shifted by one field (`07:54:00 08:06:00 …`: five or more
@@ -58,19 +60,34 @@ class TimestampOutOfRange(Rule):
     }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        stamps = [(a, t) for a in timestamps.anchors(note) if (t := _seek(a)) is not None]
+        stamps = _stamps(note)
         if not stamps:
             return
         limit, source = _limit(note, self.options["max-duration"])
         shifted = _shifted(stamps, limit)
         if shifted:
-            first = stamps[0][0]
-            yield self.finding(first.start, first.end, shifted)
+            start, end, _ = stamps[0]
+            yield self.finding(start, end, shifted)
             return
-        for anchor, time in stamps:
+        for start, end, time in stamps:
             if time > limit:
                 message = f"Timestamp {format_seconds(time)} is past the video's end ({source})"
-                yield self.finding(anchor.start, anchor.end, message)
+                yield self.finding(start, end, message)
+
+
+def _stamps(note: Note) -> list[tuple[int, int, int]]:
+    """(start, end, instant) of every timestamp of the note, also those another rule's fix
+    turns into an anchor (a broken tag, a fake link, a list of bare labels): a stamp past the
+    end is reported whatever else is wrong with it, not only once that is fixed."""
+    stamps = [(a.start, a.end, t) for a in timestamps.anchors(note) if (t := _seek(a)) is not None]
+    for c in timestamps.corrupt_anchors(note):
+        stamps += [(c.start, c.end, s) for s in (c.seconds, c.range_end) if s is not None]
+    for link in timestamps.fake_links(note):
+        if link.label is not None:
+            stamps.append((link.start, link.end, link.label.seconds))
+    for bare in timestamps.bare_lists(note):
+        stamps += [(bare.start, bare.end, time.seconds) for time in bare.times]
+    return sorted(stamps)
 
 
 def _seek(anchor: Anchor) -> int | None:
@@ -112,9 +129,9 @@ def parse_duration(value: Any) -> int | None:
     return time.seconds if time is not None else None
 
 
-def _shifted(stamps: list[tuple[Anchor, int]], limit: int) -> str | None:
+def _shifted(stamps: list[tuple[int, int, int]], limit: int) -> str | None:
     """A message when the note's stamps past the end look shifted by one field, else None."""
-    over = [t for _, t in stamps if t > limit]
+    over = [t for *_, t in stamps if t > limit]
     zeros = [t for t in over if t % 60 == 0]
     if len(over) < SHIFT_MIN or len(zeros) < SHIFT_ZEROS * len(over):
         return None
