@@ -13,6 +13,15 @@ RUSAGE_CHILDREN ru_maxrss, exact) and the peak of the summed RSS and PSS of the 
 summed RSS counts pages shared after fork once per process and is an upper bound, summed PSS
 shares them out and is the best estimate of the memory the run really used.
 
+Like with like: rumdl runs twice. "rumdl (as a user runs it)" is `rumdl check --flavor obsidian`
+with its full default rule set; "rumdl (comparable rules)" leaves out the style rules that have
+no counterpart in vaultbot and dominate its work on these vaults (RUMDL_STYLE_ONLY: MD033 inline
+HTML fires once per timestamp anchor, MD013 line length, MD030 list marker spacing). The
+vaultbot/rumdl ratios and the "faster than rumdl" target are given against both, named.
+The hook is timed on a note edited before each run (a cache hit on an unedited note runs no
+rule); every edited note is restored after each run, so a kept `--generated` vault does not
+drift from one invocation to the next.
+
 Standard library only. Run from anywhere:
 
     python benchmarks/bench_check.py            # full run (about a few minutes)
@@ -155,7 +164,8 @@ class Tool:
     name: str
     command: Callable[[Path], list[str]]
     parse: Callable[[bytes], Parsed]
-    prepare: Callable[[Path], None] | None = None  # run before each timed run
+    #: run before each timed run; returns what undoes it, called after the run
+    prepare: Callable[[Path], Callable[[], None]] | None = None
     warm_up: bool = False  # one untimed run first (to fill the cache)
 
 
@@ -214,13 +224,18 @@ def vaultbot_command(jobs: int | None, cache: bool = False) -> Callable[[Path], 
     return command
 
 
+#: Which note (in name order) the cache run and the hook edit.
+EDITED_NOTE, HOOK_NOTE = 3, 7
+
+
+def nth_note(vault: Path, n: int) -> Path:
+    return sorted(p for p in vault.glob("*.md") if not p.name.startswith("."))[n]
+
+
 def hook_command(vault: Path) -> list[str]:
     """What the pre-commit hook runs for one staged note (entry of .pre-commit-hooks.yaml)."""
-    note = sorted(p for p in vault.glob("*.md") if not p.name.startswith("."))[len(HOOK_NOTE)]
+    note = nth_note(vault, HOOK_NOTE)
     return [*vaultbot_base(), "check", "--format", "concise", "--exit-zero", str(note)]
-
-
-HOOK_NOTE = "x" * 7  # the eighth note, whichever it is
 
 
 def parse_lines(out: bytes) -> Parsed:
@@ -228,11 +243,23 @@ def parse_lines(out: bytes) -> Parsed:
     return Parsed(max(len(lines) - 1, 0), 1 if len(lines) > 1 else 0)
 
 
-def edit_one_note(vault: Path) -> None:
-    """Touch one note's text, as a user editing it would (a new line at its end)."""
-    note = sorted(vault.glob("*.md"))[3]
-    with note.open("a", encoding="utf-8") as handle:
-        handle.write("\nAn edit made between two runs.\n")
+def editor(n: int) -> Callable[[Path], Callable[[], None]]:
+    """Edit note `n` as a user would (a new line at its end); the returned function restores
+    its bytes and times."""
+
+    def edit(vault: Path) -> Callable[[], None]:
+        note = nth_note(vault, n)
+        data, info = note.read_bytes(), note.stat()
+        with note.open("a", encoding="utf-8") as handle:
+            handle.write("\nAn edit made between two runs.\n")
+
+        def restore() -> None:
+            note.write_bytes(data)
+            os.utime(note, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+        return restore
+
+    return edit
 
 
 def parse_vaultbot(out: bytes) -> Parsed:
@@ -254,7 +281,14 @@ def find_rumdl(given: str | None) -> str | None:
     return str(beside) if beside.exists() else shutil.which("rumdl")
 
 
-def rumdl_command(rumdl: str) -> Callable[[Path], list[str]]:
+#: rumdl rules of a scope vaultbot does not have: presentation, not breakage.
+RUMDL_STYLE_ONLY = ("MD013", "MD030", "MD033")
+RUMDL_AS_RUN, RUMDL_COMPARABLE = "rumdl (as a user runs it)", "rumdl (comparable rules)"
+
+
+def rumdl_command(rumdl: str, disable: tuple[str, ...] = ()) -> Callable[[Path], list[str]]:
+    options = ["--disable", ",".join(disable)] if disable else []
+
     def command(vault: Path) -> list[str]:
         return [
             rumdl,
@@ -263,6 +297,7 @@ def rumdl_command(rumdl: str) -> Callable[[Path], list[str]]:
             "--no-config",
             "--flavor",
             "obsidian",
+            *options,
             "--output-format",
             "json",
             "--fail-on",
@@ -296,9 +331,12 @@ def run_tool(tool: Tool, corpus: Corpus, repeat: int, workdir: Path) -> Result:
     if tool.warm_up:
         measure(cmd, workdir)
     for _ in range(repeat):
-        if tool.prepare is not None:
-            tool.prepare(corpus.path)
-        stats, out, err = measure(cmd, workdir)
+        undo = tool.prepare(corpus.path) if tool.prepare is not None else None
+        try:
+            stats, out, err = measure(cmd, workdir)
+        finally:
+            if undo is not None:
+                undo()
         result.walls.append(float(stats["wall"] or 0))
         result.cpus.append(float(stats["cpu"] or 0))
         result.max_rss_kib = max(result.max_rss_kib, int(stats["max_rss_kib"] or 0))
@@ -414,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     tools = [vaultbot]
     rumdl = None if args.no_rumdl else find_rumdl(args.rumdl)
     if rumdl:
-        tools.append(Tool("rumdl", rumdl_command(rumdl), parse_rumdl))
+        tools.append(Tool(RUMDL_AS_RUN, rumdl_command(rumdl), parse_rumdl))
+        tools.append(Tool(RUMDL_COMPARABLE, rumdl_command(rumdl, RUMDL_STYLE_ONLY), parse_rumdl))
     elif not args.no_rumdl:
         print("rumdl not found: measuring vaultbot only (pip install rumdl)", file=sys.stderr)
 
@@ -462,8 +501,10 @@ def main(argv: list[str] | None = None) -> int:
         cached = vaultbot_command(args.jobs, cache=True)
         for tool in (
             Tool("vaultbot, cache, no change", cached, parse_vaultbot, warm_up=True),
-            Tool("vaultbot, cache, 1 note edited", cached, parse_vaultbot, edit_one_note, True),
-            Tool("hook on 1 note (cache)", hook_command, parse_lines, warm_up=True),
+            Tool(
+                "vaultbot, cache, 1 note edited", cached, parse_vaultbot, editor(EDITED_NOTE), True
+            ),
+            Tool("hook on 1 edited note", hook_command, parse_lines, editor(HOOK_NOTE), True),
         ):
             print(f"running {tool.name} on {gen.name} x{repeat} ...", flush=True)
             results.append(run_tool(tool, gen, repeat, workdir))
@@ -474,11 +515,14 @@ def main(argv: list[str] | None = None) -> int:
     if load_start is not None and load_end is not None:
         print(f"load average (1 min): {load_start:.2f} at start, {load_end:.2f} at end")
     print()
+    print(f"{RUMDL_AS_RUN}: every default rule; {RUMDL_COMPARABLE}: without "
+          f"{', '.join(RUMDL_STYLE_ONLY)} (style rules vaultbot has no counterpart for)")  # fmt: skip
     for corpus in corpora:
         walls = {r.tool: r.wall for r in results if r.corpus is corpus}
-        if "vaultbot" in walls and "rumdl" in walls:
-            ratio = walls["vaultbot"] / walls["rumdl"]
-            print(f"vaultbot/rumdl wall time on {corpus.name}: {ratio:.2f}x")
+        for name in (RUMDL_AS_RUN, RUMDL_COMPARABLE):
+            if "vaultbot" in walls and name in walls:
+                ratio = walls["vaultbot"] / walls[name]
+                print(f"vaultbot / {name} wall time on {corpus.name}: {ratio:.2f}x")
     for r in results:
         if r.parsed and r.parsed.detail:
             print(f"{r.tool} on {r.corpus.name}: {r.parsed.detail}")
@@ -490,20 +534,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"injected into {corpus.name}: {text}")
 
     by = {(r.tool, r.corpus.name): r for r in results}
-    gen_vb, gen_rumdl = by.get(("vaultbot", "generated")), by.get(("rumdl", "generated"))
+    gen_vb = by.get(("vaultbot", "generated"))
     if gen_vb is not None:
         rss = (gen_vb.tree_rss_kib or gen_vb.max_rss_kib) / 1024
-        faster = gen_rumdl is not None and gen_vb.wall < gen_rumdl.wall
         print(
-            f"target (generated, vaultbot): faster than rumdl: {gen_vb.wall:.2f} s vs "
-            f"{gen_rumdl.wall if gen_rumdl else float('nan'):.2f} s "
-            f"{'MET' if faster else 'NOT MET'}; RSS < 500 MB (tree sum): {rss:.0f} MB "
+            f"target (generated, vaultbot): RSS < 500 MB (tree sum): {rss:.0f} MB "
             f"{'MET' if rss < 500 else 'NOT MET'}"
         )
+        for name in (RUMDL_AS_RUN, RUMDL_COMPARABLE):
+            other = by.get((name, "generated"))
+            if other is not None:
+                faster = gen_vb.wall < other.wall
+                print(
+                    f"target (generated, vaultbot): faster than {name}: {gen_vb.wall:.2f} s vs "
+                    f"{other.wall:.2f} s {'MET' if faster else 'NOT MET'}"
+                )
     for name, limit in (
         ("vaultbot, cache, no change", 1.0),
         ("vaultbot, cache, 1 note edited", 1.5),
-        ("hook on 1 note (cache)", 1.0),
+        ("hook on 1 edited note", 1.0),
     ):
         r = by.get((name, "generated"))
         if r is not None:

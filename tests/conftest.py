@@ -15,6 +15,9 @@ import pytest
 
 from vaultbot.cli import main
 
+#: Session guards: no test may write into the corpora or the repository.
+pytest_plugins = ["_guards"]
+
 VaultFactory = Callable[[dict[str, str | bytes]], Path]
 
 

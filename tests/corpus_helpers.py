@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -18,17 +18,22 @@ from vaultbot.cli import main
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
 
+def unavailable(reason: str) -> NoReturn:
+    """Something a test needs is missing: fail in CI (`CI` set, as CI services do), where
+    nothing may be skipped, and skip elsewhere."""
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def corpus_vault(name: str) -> Path:
     """The `vault/` folder of corpus `name`; fail in CI and skip elsewhere when it is missing."""
     vault = CORPORA / name / "vault"
     if not vault.is_dir():
-        reason = (
+        unavailable(
             f"corpus '{name}' not found at {vault} "
             "(expected ../shared/corpora/ beside the repository)"
         )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
     return vault
 
 
@@ -36,8 +41,8 @@ def run_check(vault: Path, output: Path, *args: str) -> tuple[int, dict[str, Any
     """Run `vaultbot check --format json` over the whole of `vault` with the vault as current
     directory (so every finding's `path` is vault-relative) and return (exit code, report).
 
-    Checking without the cache only reads the notes, so `vault` may be a read-only corpus
-    (which running as root would not stop the cache from writing into).
+    With `--no-cache`, checking only reads the notes, so `vault` may be a read-only corpus
+    (the session guard of `tests/_guards.py` fails the run if a corpus changed).
     """
     argv: Sequence[str] = (
         "check",

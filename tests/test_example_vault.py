@@ -92,9 +92,11 @@ CLEAN = [
 
 
 def check_json(tmp_path: Path, *paths: str) -> tuple[int, dict[str, Any]]:
-    """Run `vaultbot check --format json` on `paths`; the exit code and the parsed report."""
+    """Run `vaultbot check --format json` on `paths`; the exit code and the parsed report.
+
+    With `--no-cache`: the example vault is part of the repository and must stay as it is."""
     out = tmp_path / "report.json"
-    code = main(["check", "--format", "json", "--output", str(out), *paths])
+    code = main(["check", "--no-cache", "--format", "json", "--output", str(out), *paths])
     return code, json.loads(out.read_text(encoding="utf-8"))
 
 

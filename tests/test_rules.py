@@ -3,7 +3,8 @@
 A fixture is `tests/fixtures/rules/<CODE>[_variant].md`, a real-looking note; each line that
 must fire ends with `%% expect: CODE %%` (in front matter: `# expect: CODE`), repeated codes
 for several findings on one line. Everything else, notably the `## OK` section of near
-misses, must not fire. The fixtures folder is the vault, so links resolve against it.
+misses, must not fire. The fixtures folder is the vault (`--vault-root`: else the
+repository would be, with whatever else lies in the checkout), so links resolve against it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def test_fixture(path: Path) -> None:
     code = path.stem.split("_")[0]
     found = Counter(
         (line, c)
-        for p, line, c in findings(FIXTURES, "--select", code, path.name)
+        for p, line, c in findings(
+            FIXTURES, "--vault-root", str(FIXTURES), "--select", code, path.name
+        )
         if p == path.name
     )
     assert found == expected(path)

@@ -202,7 +202,10 @@ def write_atomic(
         raise FixError(f"{name}: not written: links outside the vault")
     try:
         info = real.stat()
-        current = real.read_bytes()
+        # Only a regular file of the size read is compared (and so read) again: a note
+        # replaced meanwhile by a FIFO or a huge file must not hang or flood the run.
+        same = stat.S_ISREG(info.st_mode) and info.st_size == len(original)
+        current = real.read_bytes() if same else None
     except FileNotFoundError:
         raise FixError(f"{name}: removed while vaultbot was fixing it; not written") from None
     if current != original:

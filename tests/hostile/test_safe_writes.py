@@ -4,12 +4,17 @@ groups and concurrent edits; refused writes leave the note's findings counted.""
 from __future__ import annotations
 
 import os
+import signal
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import VaultFactory, check_json
 
+from vaultbot import fixes
 from vaultbot.cli import main
+from vaultbot.note import Note
 
 BAD = "Here is the modified article with inserted backlinks:\n\nBody text.\n"
 GOOD = "Body text.\n"
@@ -172,3 +177,33 @@ def test_a_refused_write_keeps_its_findings_in_the_summary(
     assert out.rstrip().endswith("Fixed 1 issue in 1 note; 1 remaining.")
     assert "n.md:1:1: ED001" in out
     assert [f["path"] for f in check_json(vault)[1]["findings"]] == ["n.md"]
+
+
+def test_a_note_replaced_by_a_fifo_during_a_fix_is_not_read_again(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Between reading a note and writing its fix, the note becomes a FIFO: the write's
+    "changed on disk" check must not open it (that would block for ever)."""
+    vault = make_vault({"n.md": "Here is the modified article:\n\nBody text.\n"})
+    real_fix_note = fixes.fix_note
+
+    def fix_then_swap(note: Note, *args: Any, **kwargs: Any) -> fixes.FixOutcome:
+        outcome = real_fix_note(note, *args, **kwargs)
+        (vault / note.rel).unlink()
+        os.mkfifo(vault / note.rel)
+        return outcome
+
+    monkeypatch.setattr(fixes, "fix_note", fix_then_swap)
+
+    def hang(signum: int, frame: Any) -> None:
+        raise TimeoutError("the write opened the FIFO")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(20)  # a hang guard: the old check blocked in open() on the FIFO
+    try:
+        assert main(["fix", str(vault)]) == 2
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert stat.S_ISFIFO((vault / "n.md").lstat().st_mode)
+    assert "n.md: changed on disk since it was read; not written" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Iterator
@@ -54,7 +55,9 @@ class TimestampOutOfRange(Rule):
             "04:00:00",
             'a duration ("HH:MM:SS", "PT4H" or seconds) longer than zero',
             lambda v: (
-                isinstance(v, (int, str)) and not isinstance(v, bool) and bool(parse_duration(v))
+                isinstance(v, (int, str, datetime.time))
+                and not isinstance(v, bool)
+                and bool(parse_duration(v))
             ),
         )
     }
@@ -114,6 +117,8 @@ def parse_duration(value: Any) -> int | None:
     """Seconds of a `duration`: a number of seconds, `HH:MM:SS`/`MM:SS`, or ISO `PT1H2M3S`."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, datetime.time):  # TOML's unquoted 01:00:00
+        return value.hour * 3600 + value.minute * 60 + value.second
     if isinstance(value, (int, float)):
         return int(value) if math.isfinite(value) else None
     if not isinstance(value, str):
