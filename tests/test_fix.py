@@ -168,7 +168,10 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
     [
         # ED001: the line and one blank line beside it go
         ("From: [[c]]\n\nHere is the revised article:\n\nBody.\n", "From: [[c]]\n\nBody.\n"),
-        ("Body.\n\nMore body.\n\nLet me know if you want more changes!\n", "Body.\n\nMore body.\n"),
+        (
+            "---\nvideoId: abcdefghijk\n---\nBody.\n\nMore body.\n\nLet me know if you want more changes!\n",
+            "---\nvideoId: abcdefghijk\n---\nBody.\n\nMore body.\n",
+        ),
         # TS001: a sloppy spelling of the same instant is rewritten
         (ANCHOR.format("00:5:52", "00:05:52"), ANCHOR.format("00:05:52", "00:05:52")),
         (ANCHOR.format("00:05:52", "0:5:52"), ANCHOR.format("00:05:52", "00:05:52")),

@@ -5,6 +5,7 @@ must fire ends with `%% expect: CODE %%` (in front matter: `# expect: CODE`), re
 for several findings on one line. Everything else, notably the `## OK` section of near
 misses, must not fire. The fixtures folder is the vault (`--vault-root`: else the
 repository would be, with whatever else lies in the checkout), so links resolve against it.
+The vault profile is "generated" unless the fixture says `%% profile: personal %%`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from conftest import VaultFactory, check_json, findings
 from vaultbot.rules import ALL_RULES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+_PROFILE = re.compile(r"%%\s*profile:\s*(generated|personal)\s*%%")
 _EXPECT = re.compile(r"(?:%%|#)\s*expect:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)")
 
 
@@ -35,12 +37,22 @@ FIXTURE_FILES = sorted(p for p in FIXTURES.glob("*.md"))
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.stem)
-def test_fixture(path: Path) -> None:
+def test_fixture(path: Path, tmp_path: Path) -> None:
     code = path.stem.split("_")[0]
+    profile = _PROFILE.search(path.read_text(encoding="utf-8"))
+    config = tmp_path / "vaultbot.toml"
+    config.write_text(f'profile = "{profile.group(1) if profile else "generated"}"\n')
     found = Counter(
         (line, c)
         for p, line, c in findings(
-            FIXTURES, "--vault-root", str(FIXTURES), "--select", code, path.name
+            FIXTURES,
+            "--vault-root",
+            str(FIXTURES),
+            "--config",
+            str(config),
+            "--select",
+            code,
+            path.name,
         )
         if p == path.name
     )

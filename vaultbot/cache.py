@@ -52,13 +52,14 @@ def fold_name(path: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFC", name).lower())
 
 
-def cache_key(rules: list[Rule]) -> str:
-    """Changes with vaultbot's code and version, and with the rules and their options."""
+def cache_key(rules: list[Rule], profile: str = "") -> str:
+    """Changes with vaultbot's code and version, the rules and their options, and the
+    vault profile."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
     for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.toml")):
         digest.update(source.read_bytes())
-    settings = [(r.code, r.options) for r in rules]
+    settings = [profile, *((r.code, r.options) for r in rules)]
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:20]
 

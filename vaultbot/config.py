@@ -20,7 +20,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KEYS = {"select", "ignore", "exclude", "respect-obsidian-ignore", "rules"}
+KEYS = {"select", "ignore", "exclude", "profile", "respect-obsidian-ignore", "rules"}
+PROFILES = ("auto", "generated", "personal")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     respect_obsidian_ignore: bool = True
+    profile: str = "auto"  # "generated" | "personal" | "auto" (detected; vaultbot.profile)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: Path | None = None
     found: bool = True  # False: a pyproject.toml without a [tool.vaultbot] table
@@ -77,6 +79,11 @@ def parse(data: dict[str, Any], source: Path | None = None) -> Config:
     if not isinstance(respect, bool):
         raise ConfigError(f"{where}: 'respect-obsidian-ignore' must be true or false")
     config.respect_obsidian_ignore = respect
+    profile = data.get("profile", "auto")
+    if profile not in PROFILES:
+        choices = ", ".join(f'"{p}"' for p in PROFILES)
+        raise ConfigError(f"{where}: 'profile' must be one of {choices}, not {profile!r}")
+    config.profile = profile
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
         raise ConfigError(f"{where}: 'rules' must be a table")

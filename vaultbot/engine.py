@@ -35,9 +35,11 @@ from vaultbot.vault import (
     Vault,
     find_root,
     git_ignored,
+    in_folders,
     is_hidden,
     matches_filter,
     matches_glob,
+    template_folders,
     user_ignore_filters,
 )
 
@@ -199,6 +201,7 @@ class Report:
     planned: int = 0  # how many notes the run set out to process
     interrupted: bool = False  # stopped by Ctrl-C: `notes` holds what was finished
     writes: bool = False  # the run writes fixed notes (not a check, not a dry run)
+    profile: str = ""  # the vault profile, described for the summary line (vaultbot.profile)
 
     @property
     def results(self) -> list[Result]:
@@ -381,6 +384,7 @@ def run(
     _display = displayer(job.vault.root, job.cwd)
     jobs = jobs or os.cpu_count() or 1
     report = Report(planned=len(rels), writes=job.fix and job.write)
+    report.profile = job.vault.profile.describe()
     if report.writes:
         fixes.remove_stale_temps(note_folders(job.vault))
     parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
@@ -483,7 +487,8 @@ def run_cached(
 ) -> Report:
     """`run` for a check, reusing the cache's results for notes that did not change."""
     vault = job.vault
-    store = cache.Cache.load(vault.root, cache.cache_key(list(job.rules)), Result.check_cached)
+    key = cache.cache_key(list(job.rules), vault.profile.name)
+    store = cache.Cache.load(vault.root, key, Result.check_cached)
     valid = store.valid_entries(vault, list(rels))
     todo = [rel for rel in rels if rel not in valid]
     report = run(replace(job, cache=True), todo, jobs, progress)
@@ -563,6 +568,7 @@ def plan(
         vault, chosen = staged_vault(root)
     else:
         vault = Vault.scan(root, unlisted.append)
+    vault.profile_setting = config.profile
     ignored = git_ignored(root) if respect_gitignore else None
     notes, errors = select_notes(vault, paths, config, ignored)
     if staged:
@@ -588,7 +594,8 @@ def select_notes(
     """The vault-relative notes named by `paths` (files or folders), and usage errors.
 
     Notes found in folders are skipped when Obsidian's filters or `ignored` (git) exclude them;
-    a note named explicitly is always taken."""
+    a note named explicitly is taken then. Templates (in the folders the vault's config
+    names as template folders) are never notes to check."""
     root = vault.root
     filters = user_ignore_filters(root) if config.respect_obsidian_ignore else []
     skip = ignored or (lambda rel: False)
@@ -620,7 +627,12 @@ def select_notes(
                 chosen[rel] = None
         else:
             errors.append(f"{path}: no such file or folder")
-    notes = [n for n in chosen if not any(matches_glob(n, g) for g in config.exclude)]
+    templates = template_folders(root)
+    notes = [
+        n
+        for n in chosen
+        if not (any(matches_glob(n, g) for g in config.exclude) or in_folders(n, templates))
+    ]
     return notes, errors
 
 

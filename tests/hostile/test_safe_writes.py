@@ -16,8 +16,9 @@ from vaultbot import fixes
 from vaultbot.cli import main
 from vaultbot.note import Note
 
-BAD = "Here is the modified article with inserted backlinks:\n\nBody text.\n"
-GOOD = "Body text.\n"
+# A generated note (a `videoId`): its editorial line has a safe fix.
+BAD = "---\nvideoId: abcdefghijk\n---\nHere is the modified article with inserted backlinks:\n\nBody text.\n"
+GOOD = "---\nvideoId: abcdefghijk\n---\nBody text.\n"
 
 
 def fix(vault: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -175,7 +176,7 @@ def test_a_refused_write_keeps_its_findings_in_the_summary(
     code, out, err = fix(vault, capsys)
     assert code == 2 and err == "vaultbot: error: n.md: file is read-only; not written\n"
     assert out.rstrip().endswith("Fixed 1 issue in 1 note; 1 remaining.")
-    assert "n.md:1:1: ED001" in out
+    assert "n.md:4:1: ED001" in out
     assert [f["path"] for f in check_json(vault)[1]["findings"]] == ["n.md"]
 
 

@@ -18,6 +18,7 @@ def render(report: Report) -> str:
         "by_severity": dict(sorted(Counter(r.severity for r in results).items())),
         "fixable": sum(1 for r in results if r.fix and r.fix["applicability"] == "safe"),
         "errors": report.all_errors,
+        "profile": report.profile.split(" ", 1)[0],
     }
     findings = ",\n    ".join(json.dumps(r.to_json(), ensure_ascii=False) for r in results)
     return (

@@ -13,6 +13,14 @@ def _plural(n: int, word: str) -> str:
 
 
 def check_line(report: Report) -> str:
+    return _check_line(report) + _profile_line(report)
+
+
+def _profile_line(report: Report) -> str:
+    return f"\nProfile: {report.profile}." if report.profile else ""
+
+
+def _check_line(report: Report) -> str:
     results = report.results
     checked = len(report.notes)
     if not results:

@@ -59,6 +59,11 @@ def _unquoted(line: str, m: re.Match[str] | None) -> bool:
     return m is not None and sum(line.count(q, 0, m.start()) for q in _QUOTES) % 2 == 0
 
 
+LEAK = "leaked prompt or model reasoning"
+EDIT_REPORT = "a note to the requester about the edit"
+EDITED_TEXT = "the model presenting its edited text"
+
+
 def classify(line: str, edge: bool) -> str | None:
     """Why `line` is editorial debris, or None. `edge`: it is among the first/last body lines."""
     p = phrase_patterns()
@@ -68,12 +73,12 @@ def classify(line: str, edge: bool) -> str | None:
     lowered = "\n" + text.lower()
     if p["triggers"].search(lowered):
         if _unquoted(text, p["prompt_leaks"].search(text)):
-            return "leaked prompt or model reasoning"
+            return LEAK
         if _unquoted(text, p["edit_reports"].search(text)):
-            return "a note to the requester about the edit"
+            return EDIT_REPORT
         if p["openers"].match(text) and p["self_references"].search(text):
             if p["edits"].search(text):
-                return "the model presenting its edited text"
+                return EDITED_TEXT
             ends_colon = text.rstrip("*_ ").endswith(":")
             if edge and ends_colon and not p["third_person"].search(text):
                 return "the model presenting its output"
@@ -94,18 +99,16 @@ _PLAIN_START = re.compile(r"[ \t]*$|[^\s<>=\-*+|`~$\d#]")
 def keeps_meaning(note: Note, edits: Sequence[Edit]) -> bool:
     """Whether deleting these lines leaves the text around them meaning what it meant. Only
     when a neighbouring line could change kind (an indented line becoming code, `<b>`
-    starting an HTML block, `---` a rule, a list swallowing a code block) is the note
-    re-parsed to find out."""
+    starting an HTML block, `---` a rule, a list swallowing a code block, a fence becoming
+    the one around the whole note) is the note re-parsed to find out."""
     for edit in edits:
         after = note.text[edit.end : note.text.find("\n", edit.end) + 1 or None]
         before_end = edit.start - 1 if edit.start else 0
         before = note.text[note.text.rfind("\n", 0, before_end) + 1 : edit.start]
-        if not (_PLAIN_START.match(after) and _PLAIN_START.match(before)):
+        fence_below = note.text[edit.end : edit.end + 80].lstrip().startswith(("```", "~~~"))
+        if fence_below or not (_PLAIN_START.match(after) and _PLAIN_START.match(before)):
             return meaning.preserved(note, edits)
     return True
-
-
-LEAK = "leaked prompt or model reasoning"
 
 
 @dataclass(frozen=True)

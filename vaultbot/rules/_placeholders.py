@@ -31,7 +31,7 @@ _WORDS = re.compile(r"[\w -]+")
 
 def is_placeholder(target: str) -> bool:
     """True when a link target is a template or prompt variable rather than a note name."""
-    if _template_syntax(target):
+    if has_template_syntax(target):
         return True
     words = _wrapped_words(target)
     if words is not None:
@@ -41,7 +41,8 @@ def is_placeholder(target: str) -> bool:
     return _placeholder_words(target.lower().split("_"))
 
 
-def _template_syntax(target: str) -> bool:
+def has_template_syntax(target: str) -> bool:
+    """`{{date}}`, `<% tp.date.now() %>`: template syntax, never a note's name."""
     for opening, closing, between in _TEMPLATE_SYNTAX:
         start = target.find(opening)
         if start != -1 and target.find(closing, start + len(opening) + between) != -1:

@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterator
 
 from vaultbot.note import Note
-from vaultbot.rules._editorial import LEAK, find_hits, keeps_meaning, line_deletion
+from vaultbot.profile import note_signals
+from vaultbot.rules._editorial import (
+    EDIT_REPORT,
+    EDITED_TEXT,
+    LEAK,
+    find_hits,
+    keeps_meaning,
+    line_deletion,
+)
 from vaultbot.rules._leaks import Leak, find_leaks
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
@@ -44,12 +52,21 @@ class EditorialLine(Rule):
     A leaked line that heads a block (the topic list below "Add backlinks using these
     topics:", a checklist, reasoning) is reported here; the block below it is ED003's.
 
+    A person writes such lines too ("Thanks for reading! I hope this helps."), so the rule
+    weighs the signals a pipeline leaves on the note: a fixed header line (`From: [[…]]`), a
+    `videoId` or generator key in front matter, yt-timestamp anchors. In a note without them
+    it fires only when the vault is generated (the vault profile, see `vaultbot explain
+    LK001`) or the line is about the text itself (the edit, the edited article, a leaked
+    prompt), and then as a warning.
+
     ## Fix safety
-    Deleting the line (and one blank line beside it) is safe: the line carries no content.
+    In a note bearing generator signals, deleting the line (and one blank line beside it)
+    is safe: the line carries no content. In a note without them the fix is unsafe: the
+    line may be a person's sentence, and a safe fix never deletes a person's text.
     When a heading is glued to the end of the line (`…as asked.## Heading`), only the text
     before the heading is deleted; there is no fix when that heading is an `# H1`, which
-    would become a second title of the note. There is no fix when the line right below it would change
-    meaning without it (an indented
+    would become a second title of the note.
+    There is no fix when the line right below it would change meaning without it (an indented
     continuation line would become a code block, a `---` underline a horizontal rule), nor
     when the line heads leaked reasoning or a checklist (ED003): without the line, nothing
     would tell that block from content, so ED003's fix deletes the two together. A topic
@@ -61,11 +78,27 @@ class EditorialLine(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         hits = note.memo(find_hits)
+        if not hits:
+            return
         leaks = note.memo(find_leaks) if any(h.reason == LEAK for h in hits.values()) else []
+        generated = note_signals(note)
         for hit in hits.values():
+            if not (generated or vault.profile.name == "generated" or hit.reason in ABOUT_TEXT):
+                continue  # "I hope this helps" in a person's note: their sentence
             edit = line_edit(note, hit.number, leaks)
-            fix = None if edit is None else Fix("safe", (edit,), "Delete the editorial line")
-            yield self.finding(hit.start, hit.end, f"Editorial line ({hit.reason})", fix)
+            safety = "safe" if generated else "unsafe"
+            fix = None if edit is None else Fix(safety, (edit,), "Delete the editorial line")
+            message = f"Editorial line ({hit.reason})"
+            if generated:
+                yield self.finding(hit.start, hit.end, message, fix)
+            else:
+                message += "; the note bears no generator signals, so it may be a person's text"
+                yield self.finding(hit.start, hit.end, message, fix, severity="warning")
+
+
+#: Reasons that are about the text, its links or its edit: such a line is the model's even in
+#: a note that bears no generator signals.
+ABOUT_TEXT = frozenset({LEAK, EDIT_REPORT, EDITED_TEXT})
 
 
 #: A heading glued to the end of an editorial line: `…markdown rules.## Heading`.

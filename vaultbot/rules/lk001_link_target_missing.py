@@ -14,7 +14,9 @@ from urllib.parse import quote
 from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.note import Note
-from vaultbot.rules._placeholders import is_placeholder
+from vaultbot.profile import note_signals
+from vaultbot.rules._near_miss import has_digits, near_miss, words
+from vaultbot.rules._placeholders import has_template_syntax, is_placeholder
 from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice, integer, text
 from vaultbot.vault import Vault, stays_inside
 
@@ -33,7 +35,20 @@ class LinkTargetMissing(Rule):
     exact match; a leading `/` means the vault root; a last segment with a `.` is tried as is,
     then with `.md`. Files in hidden folders (`.obsidian`, `.trash`) are never targets.
     `[[#Heading]]` points at the note itself. Missing headings and blocks do not count here.
-    Links in code, math, HTML and comments are not links.
+    Links in code, math, HTML and comments are not links, and nor is a target holding
+    template syntax (`[[{{date}}]]`, `[[<% tp.date.now() %>]]`; see `link-malformed`).
+
+    What is reported follows the vault profile (`profile = "generated" | "personal" |
+    "auto"` in the config; `auto`, the default, detects it from the share of notes bearing
+    a generator's signals: a `From: [[…]]` header, a `videoId` or generator key, yt-timestamp
+    anchors; the summary line names it):
+    - in a generated vault, and in any note bearing generator signals, every missing target,
+      at error;
+    - in a personal vault, a link is how a note is planned, so a link to a note not yet
+      written is not reported at all (not even as info: thousands of plans would bury the
+      slips). Only a target that looks like a slip is reported, at error, with "did you
+      mean": a case or separator variant of an existing note (`[[machine-learning]]` for
+      `Machine Learning.md`), a plural or singular, or a one-typo variant (see below).
 
     ## Why is this bad?
     Obsidian shows the link as unresolved; clicking it creates an empty note. In generated
@@ -51,7 +66,14 @@ class LinkTargetMissing(Rule):
       link at it, keeping the text the reader sees. Safe. Failing that, when the
       `fuzzy-threshold` option (0–100, default 90; 0 turns it off) is met by exactly one best
       match, relink to it: unsafe, since a close name may be another topic. This search is
-      costly, so only `vaultbot fix --unsafe-fixes` runs it.
+      costly, so only `vaultbot fix --unsafe-fixes` runs it. A character ratio is not
+      enough, so a fuzzy match (and a personal vault's one-typo suggestion) must also be a
+      near miss: the same words but one, and that one a plural or a typo (one letter added,
+      dropped, changed or two swapped, in a word of six letters or more, its first and last
+      two letters kept, and the word as written no word of the vault's note names);
+      never a whole other word (`Money`/`Monkey`, `Divergence`/`Convergence`), a negation
+      (`Non-classical Logic`/`Classical Logic`), a changed digit (`Lecture 3`/`Lecture 8`),
+      nor an embed of a dated or numbered file.
     - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
     - `stub`: create the missing note (with a `title` in front matter) in the folder named by
       `stub-folder`. Unsafe: it adds an empty note to the vault.
@@ -65,14 +87,32 @@ class LinkTargetMissing(Rule):
     }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        planned = vault.profile.name == "personal" and not note_signals(note)
         for link in links.all_links(note):
-            if link.target and vault.resolve(link.target, note.rel) is None:
-                message = f"Link target '{link.target}' does not exist"
-                fix = self._fix(note, vault, link)
-                if fix is None and self.options["strategy"] == "stub":
-                    refused = _stub_refused(_stub_path(link, str(self.options["stub-folder"])))
-                    message += f" (no stub: {refused})" if refused else ""
-                yield self.finding(link.start, link.end, message, fix)
+            target = link.target
+            if not target or has_template_syntax(target) or vault.resolve(target, note.rel):
+                continue
+            if planned:  # a note not yet written is a plan; report only what looks like a slip
+                yield from self._slip(note, vault, link)
+                continue
+            message = f"Link target '{link.target}' does not exist"
+            fix = self._fix(note, vault, link)
+            if fix is None and self.options["strategy"] == "stub":
+                refused = _stub_refused(_stub_path(link, str(self.options["stub-folder"])))
+                message += f" (no stub: {refused})" if refused else ""
+            yield self.finding(link.start, link.end, message, fix)
+
+    def _slip(self, note: Note, vault: Vault, link: Link) -> Iterator[Finding]:
+        """A finding when the target is a case, separator or one-typo variant of a note."""
+        hit = _suggestion(vault, link)
+        if hit is None:
+            return
+        rel, applicability = hit
+        new_target = _link_text_for(vault, rel, note.rel)
+        edit = _retarget(note, link, new_target)
+        fix = None if edit is None else Fix(applicability, (edit,), f"Relink to '{new_target}'")
+        message = f"Link target '{link.target}' does not exist; did you mean '{new_target}'?"
+        yield self.finding(link.start, link.end, message, fix)
 
     def _fix(self, note: Note, vault: Vault, link: Link) -> Fix | None:
         strategy = self.options["strategy"]
@@ -96,6 +136,8 @@ class _FoldedIndex:
     by_length: list[str] = field(default_factory=list)  # folded names, shortest first
     lengths: list[int] = field(default_factory=list)  # their lengths
     fuzzy_cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    typo_cache: dict[str, list[str]] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()  # the words of the note names
 
     def fuzzy(self, key: str, threshold: int) -> list[str]:
         """The files of the unique best fuzzy match of `key` scoring at least `threshold`."""
@@ -117,6 +159,22 @@ class _FoldedIndex:
             return []
         return self.files[best[0][0]]
 
+    def typos(self, key: str) -> list[str]:
+        """The files whose folded name is one edit (a letter added, dropped, changed, or two
+        swapped) from `key`."""
+        if key not in self.typo_cache:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+
+            choices = self.by_length[
+                bisect.bisect_left(self.lengths, len(key) - 1) : bisect.bisect_right(
+                    self.lengths, len(key) + 1
+                )
+            ]
+            found = process.extract(key, choices, scorer=OSA.distance, score_cutoff=1, limit=None)
+            self.typo_cache[key] = [rel for name, _, _ in found for rel in self.files[name]]
+        return self.typo_cache[key]
+
 
 def _folded_index(vault: Vault) -> _FoldedIndex:
     return vault.memo(_build_folded_index)
@@ -125,27 +183,52 @@ def _folded_index(vault: Vault) -> _FoldedIndex:
 def _build_folded_index(vault: Vault) -> _FoldedIndex:
     index = _FoldedIndex()
     for rel in vault.by_path.values():
-        name = rel.rsplit("/", 1)[-1]
-        if name.lower().endswith(".md"):
-            name = name[:-3]
-        index.files.setdefault(fold(name), []).append(rel)
+        index.files.setdefault(fold(_stem(rel)), []).append(rel)
+    index.vocabulary = frozenset(w for rel in vault.by_path.values() for w in words(_stem(rel)))
     index.by_length = sorted(index.files, key=len)
     index.lengths = [len(key) for key in index.by_length]
     return index
 
 
+def _stem(path: str) -> str:
+    """The name of a file or link target, without its folder and a `.md`."""
+    name = path.rsplit("/", 1)[-1]
+    return name[:-3] if name.lower().endswith(".md") else name
+
+
+def _guarded(vault: Vault, link: Link, hits: list[str]) -> list[str]:
+    """The fuzzy hits that are slips for the target, not another topic or another file."""
+    if link.kind == "embed" and has_digits(link.target):
+        return []  # dated drawings, numbered images: another date is another file
+    vocabulary = _folded_index(vault).vocabulary
+    return [rel for rel in hits if near_miss(_stem(link.target), _stem(rel), vocabulary)]
+
+
+def _suggestion(vault: Vault, link: Link) -> tuple[str, str] | None:
+    """The one note a target evidently meant, and how safe a relink to it is: a case or
+    separator variant (safe), or a one-typo variant (unsafe)."""
+    key = fold(_stem(link.target))
+    if not key:
+        return None
+    index = _folded_index(vault)
+    hits = index.files.get(key, [])
+    if len(hits) == 1:
+        return hits[0], "safe"
+    if hits:
+        return None
+    typos = _guarded(vault, link, index.typos(key))
+    return (typos[0], "unsafe") if len(typos) == 1 else None
+
+
 def _relink(note: Note, vault: Vault, link: Link, threshold: int) -> Fix | None:
-    name = link.target.rsplit("/", 1)[-1]
-    if name.lower().endswith(".md"):
-        name = name[:-3]
-    key = fold(name)
+    key = fold(_stem(link.target))
     if not key:
         return None
     index = _folded_index(vault)
     applicability = "safe"
     hits = index.files.get(key, [])
     if not hits and threshold > 0:
-        hits, applicability = index.fuzzy(key, threshold), "unsafe"
+        hits, applicability = _guarded(vault, link, index.fuzzy(key, threshold)), "unsafe"
     if len(hits) != 1:
         return None
     new_target = _link_text_for(vault, hits[0], note.rel)

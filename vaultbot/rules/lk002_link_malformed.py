@@ -85,7 +85,8 @@ class LinkMalformed(Rule):
       shows the target's name, as the writer evidently meant.
     - Timestamp alias: unsafe. The link keeps its target and the time follows it as a label:
       `[[topic]] [00:05:19]`, so the reader keeps both the link and the time (in a note with a
-      `videoId`, `timestamp-bare` then turns the label into an anchor).
+      `videoId`, `timestamp-bare` then turns the label into an anchor). No fix when `(`
+      follows the link: `[00:05:19](…)` would become a Markdown link.
     - Placeholder target with an alias: unsafe. The link is replaced by its alias text, which
       is what the reader saw; without an alias there is nothing to keep, so no fix.
     - Unclosed `[[` and empty links: no fix; what was meant is a human call.
@@ -188,8 +189,12 @@ def _prose_end(note: Note, pos: int, limit: int) -> int:
 
 
 def _bracketed_markdown_link(note: Note, pos: int) -> bool:
-    """`[[1](url)]`: a bracket around a Markdown link, not a wikilink."""
-    md = note.memo(_markdown_links_by_start).get(pos + 1)
+    """`[[1](url)]`: a bracket around a Markdown link; `[[BUG] fails](url)`: a Markdown link
+    whose text starts with a bracket. Neither is a wikilink."""
+    by_start = note.memo(_markdown_links_by_start)
+    if pos in by_start:
+        return True
+    md = by_start.get(pos + 1)
     return md is not None and note.text.startswith("]", md.end)
 
 
@@ -212,6 +217,8 @@ def _split_timestamp(note: Note, link: Link, end: int, time: str) -> Fix | None:
     parts = _wiki_parts(note, link)
     if link.kind == "frontmatter" or parts is None or parts.pipe == -1:
         return None
+    if note.text.startswith("(", end):
+        return None  # `[00:05:19](…)` would become a Markdown link: a new finding
     edit = Edit(link.start, end, f"{parts.opener}{parts.written}]] [{time}]")
     return Fix("unsafe", (edit,), "Move the timestamp out of the link")
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from vaultbot.markdown import Heading
 from vaultbot.note import HEADER_LINE, Note
+from vaultbot.profile import note_signals
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
 from vaultbot.vault import Vault
 
@@ -24,6 +25,15 @@ class HeadingStrayH1(Rule):
     whose front matter has a `title:`. Headings in code, comments, block quotes and list
     items, empty headings, and lines that are only tags (`#tag`) are left alone; a note
     without a front-matter title may use H1 as it likes.
+
+    Whether the title is rendered decides how much fires. It is where a publisher renders
+    it: in a generated vault (the vault profile, see `vaultbot explain LK001`), in a note
+    bearing generator signals, or where a Quartz config (`quartz.config.ts`, `.js`, `.mjs`)
+    sits at or above the vault root; there every H1 fires. Plain Obsidian does not render
+    `title`, so in a personal vault the house style of a `title` *and* an H1 is left alone,
+    and only a stray section heading fires: an H1 below a `##` (or deeper) heading, such as
+    a `# Conclusion` after the note's `##` sections. Set `profile = "generated"` in the
+    config to have every H1 reported.
 
     ## Why is this bad?
     The title is rendered from front matter as the page's only H1. A second H1 in the body
@@ -65,9 +75,12 @@ class HeadingStrayH1(Rule):
         if not isinstance(title, str) or not title.strip():
             return
         headings = [h for h in note.parsed.headings if _top_level(note, h)]
+        rendered = title_rendered(note, vault)
         for i, heading in enumerate(headings):
             if heading.level != 1 or not heading.text.strip() or _is_tag_line(heading.text):
                 continue
+            if not (rendered or any(h.level > 1 for h in headings[:i])):
+                continue  # the house style of title and H1: stray only below a section
             start, end = note.line_span(note.line_of(heading.start))
             if _repeats_title(note, heading, title):
                 fix = Fix(
@@ -83,6 +96,25 @@ class HeadingStrayH1(Rule):
                 fix = _demote(note, headings[i:after])
                 message = f"H1 heading {heading.text!r} in a note titled in front matter; use '##'"
             yield self.finding(start, end, message, fix)
+
+
+#: A Quartz site's config: the site renders front-matter `title` as the page's H1.
+QUARTZ_CONFIGS = ("quartz.config.ts", "quartz.config.js", "quartz.config.mjs")
+
+
+def title_rendered(note: Note, vault: Vault) -> bool:
+    """Whether the note's front-matter title is rendered as its H1: in a generated vault or
+    note, or where a Quartz config sits at or above the vault root. Plain Obsidian does not
+    render `title`."""
+    return vault.profile.name == "generated" or note_signals(note) or vault.memo(_published)
+
+
+def _published(vault: Vault) -> bool:
+    return any(
+        (folder / name).is_file()
+        for folder in (vault.root, *vault.root.parents)
+        for name in QUARTZ_CONFIGS
+    )
 
 
 def _top_level(note: Note, heading: Heading) -> bool:

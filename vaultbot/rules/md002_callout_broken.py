@@ -23,8 +23,10 @@ class CalloutBroken(Rule):
     ## What it does
     Fires on a line that starts with a callout marker, `[!type]` with an optional fold
     marker `+` or `-` (`[!INFO] Key point`, `[!tip]-`, `[!faq]+ Why?`), but is not in a block
-    quote. Markers in code, math, HTML and comments, and text such as `[!note](link)` are
-    left alone.
+    quote, where a callout was evidently meant: text follows the marker on its line, or the
+    next line would be its body. A lone `[!note]` above a list, a table or a blank line is
+    plugin syntax (the AnyBlock plugin's selector header), not a broken callout. Markers in
+    code, math, HTML and comments, and text such as `[!note](link)` are left alone.
 
     In a list item (`- [!NOTE] Title`) it fires only where a callout was evidently meant:
     the marker has a fold marker (`[!tip]-`), or the item goes on with an indented line
@@ -65,6 +67,8 @@ class CalloutBroken(Rule):
                 continue
             number = note.line_of(marker)
             start, end = note.line_span(number)
+            if not _meant(note, m.end(), end, number):
+                continue
             insert = "> "
             if number > 1 and _quoted_above(note, number - 1):
                 above_end = note.line_starts[number - 1] - 1
@@ -107,6 +111,23 @@ def _item_body(note: Note, number: int, indent: int) -> list[int]:
         body.append(n)
         n += 1
     return body
+
+
+_HIDDEN = re.compile(r"%%.*?(?:%%|$)")
+#: Lines that cannot be a callout's body: a list item, a table row, a heading, a fence.
+_NOT_BODY = re.compile(r"[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|\||#{1,6}(?:[ \t]|$)|```|~~~)")
+
+
+def _meant(note: Note, marker_end: int, line_end: int, number: int) -> bool:
+    """A callout was evidently meant: text follows the marker, or the next line would be
+    its body. A lone `[!note]` above a list or a blank line is plugin syntax (AnyBlock's
+    selector header), not a broken callout."""
+    if _HIDDEN.sub("", note.text[marker_end:line_end]).strip():
+        return True
+    if number >= note.line_count:
+        return False
+    below = note.line_text(number + 1)
+    return bool(below.strip()) and _NOT_BODY.match(below) is None
 
 
 def _quoted_above(note: Note, number: int) -> bool:

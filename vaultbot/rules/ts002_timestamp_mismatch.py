@@ -11,6 +11,7 @@ from typing import ClassVar
 from vaultbot import timestamps
 from vaultbot.note import Note
 from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice
+from vaultbot.rules.ts007_timestamp_out_of_range import video_end
 from vaultbot.timestamps import Anchor, Time, format_seconds
 from vaultbot.vault import Vault
 
@@ -66,7 +67,9 @@ class TimestampMismatch(Rule):
 
     ## Fix safety
     Safe only when one reading is clearly supported and the other clearly refuted: the wrong
-    side is set to the right one, as `HH:MM:SS`. Otherwise no safe fix; the option
+    side is set to the right one, as `HH:MM:SS`. A reading past the video's end (front
+    matter `duration`, else four hours) is refuted and never supported, so no safe fix moves
+    a time outside the video. Otherwise no safe fix; the option
     `prefer = "label"` or `prefer = "data-t"` offers an unsafe fix that trusts that side.
     """
 
@@ -81,6 +84,7 @@ class TimestampMismatch(Rule):
         agreed = _Instants([a.instant for a in found if not a.disagrees and a.instant])
         partners = _range_partners(note, found)
         runs = _shifted_runs(found)
+        end = video_end(note)
         for anchor in mismatched:
             assert anchor.data_t is not None and anchor.label is not None
             message = f"Timestamp data-t {anchor.data_t} but label [{anchor.label}]"
@@ -92,8 +96,8 @@ class TimestampMismatch(Rule):
                 )
                 yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
                 continue
-            label = _weigh(anchor.label.seconds, anchor, agreed, partners.get(anchor))
-            data_t = _weigh(anchor.data_t.site_seconds, anchor, agreed, partners.get(anchor))
+            label = _weigh(anchor.label.seconds, anchor, agreed, partners.get(anchor), end)
+            data_t = _weigh(anchor.data_t.site_seconds, anchor, agreed, partners.get(anchor), end)
             if label.beats(data_t):
                 message += (
                     f"; the label fits ({label.supported}), data-t does not ({data_t.refuted})"
@@ -105,7 +109,7 @@ class TimestampMismatch(Rule):
                 )
                 yield self.finding(anchor.start, anchor.end, message, _set_label(anchor))
             else:
-                message += "; the note does not show which is right"
+                message += "; the note does not show which is right" + _doubts(label, data_t)
                 yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
 
     def _preferred(self, anchor: Anchor) -> Fix | None:
@@ -181,9 +185,16 @@ class _Instants:
 
 
 def _weigh(
-    instant: int, anchor: Anchor, agreed: _Instants, partner: tuple[Anchor, bool] | None
+    instant: int,
+    anchor: Anchor,
+    agreed: _Instants,
+    partner: tuple[Anchor, bool] | None,
+    end: tuple[int, str],
 ) -> Evidence:
-    """Evidence for reading `anchor` as `instant`, from the timestamps that agree."""
+    """Evidence for reading `anchor` as `instant`, from the video's length and the
+    timestamps that agree."""
+    if instant > end[0]:
+        return Evidence(refuted=f"past the video's end, {end[1]}")
     if partner is not None and not partner[0].disagrees and partner[0].instant is not None:
         other, is_start = partner
         assert other.instant is not None
@@ -203,6 +214,16 @@ def _weigh(
     if gap >= FAR:
         return Evidence(refuted=f"{_duration(gap)} from any other timestamp")
     return Evidence()
+
+
+def _doubts(label: Evidence, data_t: Evidence) -> str:
+    """What speaks against each reading, when anything does."""
+    parts = [
+        f"{side} {evidence.refuted}"
+        for side, evidence in (("the label", label), ("data-t", data_t))
+        if evidence.refuted
+    ]
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _duration(seconds: int) -> str:

@@ -14,6 +14,8 @@ from vaultbot.rules.base import Finding, Option, Rule
 from vaultbot.timestamps import Anchor, Time, format_seconds, parse_time
 from vaultbot.vault import Vault
 
+#: The generator capped videos at four hours: the default `max-duration`.
+DEFAULT_END = "04:00:00"
 #: A note's stamps look shifted by one field when at least this many are past the end ...
 SHIFT_MIN = 5
 #: ... and at least this share of those end in `:00`.
@@ -24,9 +26,10 @@ class TimestampOutOfRange(Rule):
     """A timestamp past the end of the video.
 
     ## What it does
-    Compares each instant (what `data-t` seeks to, or a bare label; also the instant of a
-    broken tag, a fake timestamp link or a list of labels, which other rules fix into
-    anchors) with the video's length:
+    Compares each instant (what `data-t` seeks to, a bare label, or the time of a broken
+    tag, a fake timestamp link or a list of labels, which other rules fix into anchors) with
+    the video's length (an `MM:SS` data-t, which the site reads as hours, is
+    `timestamp-format`'s finding, not this rule's):
     front matter `duration` when present (seconds, `HH:MM:SS`, or ISO 8601 such as `PT1H2M`),
     else the option `max-duration` (default `04:00:00`: the generator capped videos at four
     hours). A note whose stamps look shifted by one field (`07:54:00 08:06:00 …`: five or more
@@ -52,7 +55,7 @@ class TimestampOutOfRange(Rule):
     code, name, severity = "TS007", "timestamp-out-of-range", "warning"
     spec: ClassVar[dict[str, Option]] = {
         "max-duration": Option(
-            "04:00:00",
+            DEFAULT_END,
             'a duration ("HH:MM:SS", "PT4H" or seconds) longer than zero',
             lambda v: (
                 isinstance(v, (int, str, datetime.time))
@@ -66,7 +69,7 @@ class TimestampOutOfRange(Rule):
         stamps = _stamps(note)
         if not stamps:
             return
-        limit, source = _limit(note, self.options["max-duration"])
+        limit, source = video_end(note, self.options["max-duration"])
         shifted = _shifted(stamps, limit)
         if shifted:
             start, end, _ = stamps[0]
@@ -79,27 +82,42 @@ class TimestampOutOfRange(Rule):
 
 
 def _stamps(note: Note) -> list[tuple[int, int, int]]:
-    """(start, end, instant) of every timestamp of the note, also those another rule's fix
-    turns into an anchor (a broken tag, a fake link, a list of bare labels): a stamp past the
-    end is reported whatever else is wrong with it, not only once that is fixed."""
-    stamps = [(a.start, a.end, t) for a in timestamps.anchors(note) if (t := _seek(a)) is not None]
+    """(start, end, instant) of every timestamp, also those another rule's fix turns into an
+    anchor (a broken tag, a fake link, a list of bare labels): once fixed they seek there, so
+    a fix must not be what reveals them."""
+    found = {
+        (a.start, t): (a.start, a.end, t)
+        for a in timestamps.anchors(note)
+        if (t := _seek(a)) is not None
+    }
     for c in timestamps.corrupt_anchors(note):
-        stamps += [(c.start, c.end, s) for s in (c.seconds, c.range_end) if s is not None]
+        for seconds in (c.seconds, c.range_end):
+            if seconds is not None:
+                found.setdefault((c.start, seconds), (c.start, c.end, seconds))
     for link in timestamps.fake_links(note):
         if link.label is not None:
-            stamps.append((link.start, link.end, link.label.seconds))
+            found.setdefault(
+                (link.start, link.label.seconds), (link.start, link.end, link.label.seconds)
+            )
     for bare in timestamps.bare_lists(note):
-        stamps += [(bare.start, bare.end, time.seconds) for time in bare.times]
-    return sorted(stamps)
+        for time in bare.times:
+            found.setdefault((bare.start, time.seconds), (bare.start, bare.end, time.seconds))
+    return sorted(found.values())
 
 
 def _seek(anchor: Anchor) -> int | None:
     if anchor.is_bare:
         return anchor.label.seconds if anchor.label is not None else None
-    return anchor.data_t.site_seconds if anchor.data_t is not None else None
+    if anchor.data_t is None or anchor.data_t.text.count(":") == 1:
+        # An `MM:SS` data-t the site reads as hours is timestamp-format's (or mismatch's)
+        # finding, and its fix brings it back inside the video: one defect, one finding.
+        return None
+    return anchor.data_t.site_seconds
 
 
-def _limit(note: Note, default: Any) -> tuple[int, str]:
+def video_end(note: Note, default: Any = DEFAULT_END) -> tuple[int, str]:
+    """The video's length in seconds (front matter `duration`, else `default`), and where it
+    comes from."""
     meta = note.meta
     duration = meta.get("duration") if isinstance(meta, dict) else None
     seconds = parse_duration(duration) if duration is not None else None
@@ -136,7 +154,7 @@ def parse_duration(value: Any) -> int | None:
 
 def _shifted(stamps: list[tuple[int, int, int]], limit: int) -> str | None:
     """A message when the note's stamps past the end look shifted by one field, else None."""
-    over = [t for *_, t in stamps if t > limit]
+    over = [t for _, _, t in stamps if t > limit]
     zeros = [t for t in over if t % 60 == 0]
     if len(over) < SHIFT_MIN or len(zeros) < SHIFT_ZEROS * len(over):
         return None

@@ -1,0 +1,67 @@
+"""Safe fixes never make a note worse (issue 9, §4; DESIGN.md §9)."""
+
+from __future__ import annotations
+
+from conftest import VaultFactory, check_json
+
+from vaultbot.cli import main
+
+
+def _anchor(data_t: str, label: str) -> str:
+    return f'<a class="yt-timestamp" data-t="{data_t}">[{label}]</a>'
+
+
+def _ts002(vault_note: str, make_vault: VaultFactory) -> list[tuple[str, str | None]]:
+    vault = make_vault({"n.md": vault_note})
+    _, document = check_json(vault, "--select", "TS002")
+    return [(f["message"], f["fix"] and f["fix"]["applicability"]) for f in document["findings"]]
+
+
+def test_ts002_never_moves_a_time_past_the_videos_end(make_vault: VaultFactory) -> None:
+    # An 11-minute video: the label [09:09:30] sits beside another stamp that says 09:09:00,
+    # but both are past the end; data-t 00:09:30 is the reading that fits the video.
+    note = (
+        "---\nvideoId: abcdefghijk\nduration: 00:11:00\n---\n\n"
+        f"Early {_anchor('00:01:00', '00:01:00')}, later {_anchor('09:09:00', '09:09:00')},\n"
+        f"then {_anchor('00:09:30', '09:09:30')}.\n"
+    )
+    [(message, fix)] = _ts002(note, make_vault)
+    assert fix is None and "past the video's end" in message
+
+
+def test_ts002_still_fixes_within_the_video(make_vault: VaultFactory) -> None:
+    note = (
+        "---\nvideoId: abcdefghijk\nduration: 02:00:00\n---\n\n"
+        f"Early {_anchor('01:35:00', '01:35:00')}, then {_anchor('00:35:45', '01:35:45')}.\n"
+    )
+    [(message, fix)] = _ts002(note, make_vault)
+    assert fix == "safe" and "the label fits" in message
+
+
+def test_timestamp_alias_split_never_makes_a_markdown_link(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {
+            "topic.md": "x\n",
+            "n.md": "A [[topic | [00:01:15]]](topic), and [[topic | [00:02:00]]] here.\n",
+        }
+    )
+    _, document = check_json(vault, "--select", "LK002")
+    fixes = [f["fix"] and f["fix"]["applicability"] for f in document["findings"]]
+    assert fixes == [None, "unsafe"]
+
+
+def test_ed001_offers_no_fix_that_would_make_a_fence_wrap_the_note(
+    make_vault: VaultFactory,
+) -> None:
+    # Deleting the line would make the fence below wrap the whole note, and what is inside
+    # would read as Markdown: the fixer's guard refused that with an internal error.
+    note = (
+        "---\ntitle: T\nvideoId: abcdefghijk\n---\n\nFrom: [[channel]] <br/> \n"
+        "Here is the article with the backlinks added:\n\n```markdown\n\nText.\n\n"
+        "## A heading\n\nMore text.\n```\n"
+    )
+    vault = make_vault({"n.md": note})
+    _, document = check_json(vault, "--select", "ED001")
+    assert [f["fix"] for f in document["findings"]] == [None]
+    assert main(["fix", "--select", "ED001", str(vault)]) == 1  # remaining, but no error
+    assert (vault / "n.md").read_text() == note
