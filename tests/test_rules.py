@@ -46,13 +46,8 @@ def test_fixture(path: Path, tmp_path: Path) -> None:
         (line, c)
         for p, line, c in findings(
             FIXTURES,
-            "--vault-root",
-            str(FIXTURES),
-            "--config",
-            str(config),
-            "--select",
-            code,
-            path.name,
+            *("--vault-root", str(FIXTURES), "--config", str(config)),
+            *("--select", code, path.name),
         )
         if p == path.name
     )
