@@ -5,16 +5,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from vaultbot import __version__, docs
-from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run, run_cached
+from vaultbot import __version__
 from vaultbot.errors import ConfigError, GitError
-from vaultbot.output import FORMATTERS, job_summary, safe, summary
-from vaultbot.rules import ALL_RULES, lookup
-from vaultbot.rules.base import SEVERITIES
+from vaultbot.output import FORMATTERS, safe
+from vaultbot.severity import SEVERITIES
+
+if TYPE_CHECKING:
+    from vaultbot.engine import Plan, Report
+
+# The engine, the rules and the formatters are imported by the commands that use them, so that
+# `vaultbot --version`, `--help` and the hook start fast.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl-C (128 + SIGINT)
@@ -102,6 +106,8 @@ def _plan(
     staged: bool = False,
     respect_gitignore: bool = True,
 ) -> Plan:
+    from vaultbot.engine import plan
+
     try:
         return plan(
             list(paths) or [Path(".")],
@@ -143,6 +149,8 @@ def _finish(report: Report, text: str, output: Path | None, failed: bool) -> Non
     for message in report.all_errors:
         _error(message)
     if report.interrupted:
+        from vaultbot.output import summary
+
         _error(summary.interrupted_line(report))
         sys.exit(EXIT_INTERRUPTED)
     if report.all_errors:
@@ -232,6 +240,9 @@ def check(
     counts_path: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
+    from vaultbot.engine import Job, run, run_cached
+    from vaultbot.output import job_summary, summary
+
     global _annotating
     _annotating = fmt == "github" and output is None
     p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
@@ -252,6 +263,8 @@ def check(
 
 
 def _changed(p: Plan, ref: str | None, lines: bool = True) -> Callable[[Report], None]:
+    from vaultbot.engine import restrict_to_changes
+
     if ref is None:
         return lambda report: None
     try:
@@ -300,6 +313,9 @@ def fix(
     counts_path: Path | None,
 ) -> None:
     """Apply the rules' fixes to notes in place (default: the current folder)."""
+    from vaultbot.engine import Job, run
+    from vaultbot.output import summary
+
     overrides: dict[str, dict[str, Any]] = {} if unsafe_fixes else dict(NO_FUZZY)
     if link_strategy:
         overrides["link-target-missing"] = {
@@ -336,6 +352,7 @@ def _commit(p: Plan, report: Report, name: str, email: str) -> str:
     try:
         from vaultbot import clean
         from vaultbot.git import commit_fixes, committable
+        from vaultbot.output import summary
 
         files = committable(root, clean.changed_files(report, root))
         kept = set(files)
@@ -384,6 +401,7 @@ def clean_command(
 ) -> None:
     """Check and fix a whole vault, with progress, a summary table and an optional report."""
     from vaultbot import clean  # rich and gitpython load only for the commands that use them
+    from vaultbot.engine import Job
     from vaultbot.git import start_branch
 
     target = vault or Path(".")
@@ -432,6 +450,8 @@ def install_hook_command(force: bool) -> None:
 @cli.command("rules")
 def list_rules() -> None:
     """List every rule: code, name, severity and summary."""
+    from vaultbot.rules import ALL_RULES
+
     for rule in ALL_RULES:
         click.echo(f"{rule.code}  {rule.name:<22} {rule.severity:<8} {rule.summary()}")
 
@@ -440,6 +460,9 @@ def list_rules() -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Show a rule's documentation."""
+    from vaultbot import docs
+    from vaultbot.rules import lookup
+
     found = lookup(rule)
     if found is None:
         _error(f"unknown rule '{rule}' (see `vaultbot rules`)")

@@ -10,9 +10,8 @@ from typing import Any, ClassVar
 
 from vaultbot.errors import ConfigError
 from vaultbot.note import Note
+from vaultbot.severity import SEVERITIES as SEVERITIES  # re-exported
 from vaultbot.vault import Vault
-
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
