@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import findings
+from conftest import VaultFactory, check_json, findings
 
 from vaultbot.rules import ALL_RULES
 
@@ -58,3 +58,25 @@ def test_every_rule_has_a_fixture() -> None:
     codes = {p.stem.split("_")[0] for p in FIXTURE_FILES}
     missing = {rule.code for rule in ALL_RULES} - codes - {"FM001"}  # FM001: test_frontmatter
     assert not missing
+
+
+def test_timestamp_format_says_which_spellings_seek_wrong() -> None:
+    """TS004: `MM:SS` in data-t seeks somewhere else (a warning); `H:MM:SS` data-t and
+    label-only spellings play right (info), and the message says so."""
+    _, report = check_json(FIXTURES, "--select", "TS004", "TS004_severity.md")
+    kinds = [
+        (f["line"], f["severity"], f["message"].rsplit("; ", 1)[1]) for f in report["findings"]
+    ]
+    assert kinds == [
+        (6, "warning", "it seeks to the wrong place"),
+        (7, "info", "it plays right"),
+        (8, "info", "it plays right"),
+    ]
+
+
+def test_label_brackets_is_its_own_low_severity_kind(make_vault: VaultFactory) -> None:
+    """A label without its brackets is TS008 (info), not a broken tag (TS005)."""
+    anchor = '<a class="yt-timestamp" data-t="00:06:02">00:06:02</a>'
+    vault = make_vault({"note.md": f"x {anchor} and [{anchor}].\n"})
+    _, report = check_json(vault, "--select", "TS005,TS008")
+    assert [(f["code"], f["severity"]) for f in report["findings"]] == [("TS008", "info")] * 2

@@ -50,18 +50,22 @@ def test_timestamp_alias_split_never_makes_a_markdown_link(make_vault: VaultFact
     assert fixes == [None, "unsafe"]
 
 
-def test_ed001_offers_no_fix_that_would_make_a_fence_wrap_the_note(
+def test_ed001_above_a_wrapping_fence_is_fixed_with_the_fence(
     make_vault: VaultFactory,
 ) -> None:
-    # Deleting the line would make the fence below wrap the whole note, and what is inside
-    # would read as Markdown: the fixer's guard refused that with an internal error.
+    # The fence below the editorial line wraps the whole note (ED002 looks through that
+    # line, issue 9): deleting the line changes no meaning, so the fixer's guard has nothing
+    # to refuse, and the two fixes together leave the unwrapped text.
+    head = "---\ntitle: T\nvideoId: abcdefghijk\n---\n\nFrom: [[channel]] <br/> \n"
+    body = "Text.\n\n## A heading\n\nMore text.\n"
     note = (
-        "---\ntitle: T\nvideoId: abcdefghijk\n---\n\nFrom: [[channel]] <br/> \n"
-        "Here is the article with the backlinks added:\n\n```markdown\n\nText.\n\n"
-        "## A heading\n\nMore text.\n```\n"
+        head + "Here is the article with the backlinks added:\n\n```markdown\n\n" + body + "```\n"
     )
     vault = make_vault({"n.md": note})
-    _, document = check_json(vault, "--select", "ED001")
-    assert [f["fix"] for f in document["findings"]] == [None]
-    assert main(["fix", "--select", "ED001", str(vault)]) == 1  # remaining, but no error
-    assert (vault / "n.md").read_text() == note
+    _, document = check_json(vault, "--select", "ED001,ED002")
+    assert [(f["code"], f["fix"]["applicability"]) for f in document["findings"]] == [
+        ("ED001", "safe"),
+        ("ED002", "safe"),
+    ]
+    assert main(["fix", "--select", "ED001,ED002", str(vault)]) == 1  # files were changed
+    assert (vault / "n.md").read_text() == head + "\n" + body

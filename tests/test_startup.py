@@ -11,6 +11,7 @@ import pytest
 
 HEAVY = (
     "vaultbot.engine",
+    "vaultbot.rules._editorial",
     "vaultbot.rules.ed001_editorial_line",
     "vaultbot.rules.lk001_link_target_missing",
     "vaultbot.output.text",

@@ -185,7 +185,7 @@ def test_a_note_replaced_by_a_fifo_during_a_fix_is_not_read_again(
 ) -> None:
     """Between reading a note and writing its fix, the note becomes a FIFO: the write's
     "changed on disk" check must not open it (that would block for ever)."""
-    vault = make_vault({"n.md": BAD})
+    vault = make_vault({"n.md": BAD})  # generator signals: a safe fix to write
     real_fix_note = fixes.fix_note
 
     def fix_then_swap(note: Note, *args: Any, **kwargs: Any) -> fixes.FixOutcome:

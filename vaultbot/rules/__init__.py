@@ -21,6 +21,7 @@ _RULES = (
     ("ed001_editorial_line", "EditorialLine"),
     ("ed002_editorial_fence", "EditorialFence"),
     ("ed003_prompt_leak", "PromptLeak"),
+    ("ed004_declined_note", "DeclinedNote"),
     ("fm001_frontmatter_invalid", "FrontmatterInvalid"),
     ("fm002_frontmatter_schema", "FrontmatterSchema"),
     ("lk001_link_target_missing", "LinkTargetMissing"),
@@ -38,6 +39,8 @@ _RULES = (
     ("ts005_timestamp_corrupt", "TimestampCorrupt"),
     ("ts006_timestamp_bare", "TimestampBare"),
     ("ts007_timestamp_out_of_range", "TimestampOutOfRange"),
+    ("ts008_timestamp_label_brackets", "TimestampLabelBrackets"),
+    ("ts009_timestamp_fake_link", "TimestampFakeLink"),
 )
 
 

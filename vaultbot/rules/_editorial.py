@@ -14,6 +14,7 @@ from typing import Any
 from vaultbot import meaning
 from vaultbot.note import HEADER_LINE, Note
 from vaultbot.rules.base import Edit, delete_lines
+from vaultbot.rules.ed004_declined_note import declined_lines
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -129,6 +130,8 @@ def _lowered(note: Note) -> str:
 
 def find_hits(note: Note) -> dict[int, Hit]:
     """Every editorial line of the note, by line number (once per note, via `note.memo`)."""
+    if declined_lines(note) is not None:
+        return {}  # the whole note is the model declining: declined-note's, one finding
     edges = _edge_lines(note)
     candidates = set(edges)
     for m in phrase_patterns()["triggers"].finditer(note.memo(_lowered), note.body_start):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from vaultbot.note import Note
@@ -62,6 +63,9 @@ class EditorialLine(Rule):
     In a note bearing generator signals, deleting the line (and one blank line beside it)
     is safe: the line carries no content. In a note without them the fix is unsafe: the
     line may be a person's sentence, and a safe fix never deletes a person's text.
+    When a heading is glued to the end of the line (`…as asked.## Heading`), only the text
+    before the heading is deleted; there is no fix when that heading is an `# H1`, which
+    would become a second title of the note.
     There is no fix when the line right below it would change meaning without it (an indented
     continuation line would become a code block, a `---` underline a horizontal rule), nor
     when the line heads leaked reasoning or a checklist (ED003): without the line, nothing
@@ -97,10 +101,19 @@ class EditorialLine(Rule):
 ABOUT_TEXT = frozenset({LEAK, EDIT_REPORT, EDITED_TEXT})
 
 
+#: A heading glued to the end of an editorial line: `…markdown rules.## Heading`.
+_GLUED_HEADING = re.compile(r"[.!?:][ \t]*((#{1,6})[ \t]+\S)")
+
+
 def line_edit(note: Note, number: int, leaks: list[Leak]) -> Edit | None:
     """ED001's fix of editorial line `number`: delete it, unless the line below would change
     meaning, or the line heads a leaked block that nothing would find without it."""
     if any(leak.header == number and not leak.refindable for leak in leaks):
         return None
+    start, end = note.line_span(number)
+    glued = _GLUED_HEADING.search(note.text, start, end)
+    if glued is not None:  # "… markdown rules.## Heading": the heading stays, on its own
+        # An `# H1` would become a second title of the note (heading-stray-h1): a human call.
+        return Edit(start, glued.start(1), "") if glued.group(2) != "#" else None
     edit = line_deletion(note, number)
     return edit if edit is not None and keeps_meaning(note, [edit]) else None

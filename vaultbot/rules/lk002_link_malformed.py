@@ -16,8 +16,9 @@ from vaultbot.rules.base import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
 
 _TEMPLATE_FOLDER = re.compile(r"(?:^|/)[^/]*templates?(?:/|$)", re.I)
-#: An alias that is a video timestamp: `[00:05:19` (the `]` follows the link) or `00:05:19`.
-_TIMESTAMP_ALIAS = re.compile(r"(\[)?\s*(\d{1,2}(?::\d{2}){1,2})\s*(?:(\])\s*)?")
+#: An alias that is a video timestamp: `[00:05:19` (the `]` follows the link), `00:05:19`,
+#: or `(00:05:19)`.
+_TIMESTAMP_ALIAS = re.compile(r"([\[(])?\s*(\d{1,2}(?::\d{2}){1,2})\s*(?:([\])])\s*)?")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class LinkMalformed(Rule):
       that is followed by another `[[` before its `]]`;
     - an empty link: `[[]]`, `[[ ]]`, `[[#]]`;
     - an empty alias: `[[topic | ]]`;
-    - a video timestamp used as the alias: `[[topic | [00:05:19]]]`, `[[topic | 00:05:19]]`;
+    - a video timestamp used as the alias: `[[topic | [00:05:19]]]`, `[[topic | 00:05:19]]`,
+      `[[topic | (00:02:33)]]`;
     - a template or prompt variable left as the target, such as `[[article_link | LLMs]]`,
       `[[other_topics_and_links]]`, `[[<topic>]]` or `[[{{title}}]]`. To spare real note
       names, the target must resolve to no file and be either template syntax (`{{…}}`,
@@ -153,8 +155,10 @@ class LinkMalformed(Rule):
         m = _TIMESTAMP_ALIAS.fullmatch(display)
         if m is None or (m.group(1) is None and m.group(2).count(":") < 2):
             return
+        if (m.group(1) == "(") != (m.group(3) == ")"):
+            return  # `(` pairs with `)` only
         end = link.end
-        if m.group(1) and not m.group(3) and note.text.startswith("]", end):
+        if m.group(1) == "[" and not m.group(3) and note.text.startswith("]", end):
             end += 1  # `[[topic | [00:05:19]]]`: the label's `]` follows the link
         message = f"Timestamp [{m.group(2)}] used as the alias of a link to '{link.target}'"
         yield self.finding(link.start, end, message, _split_timestamp(note, link, end, m.group(2)))

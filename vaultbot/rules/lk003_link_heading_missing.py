@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from vaultbot import links
+from vaultbot import links, timestamps
 from vaultbot.note import Note, NoteError
 from vaultbot.rules.base import Finding, Rule
 from vaultbot.vault import Vault
@@ -107,10 +107,11 @@ class LinkHeadingMissing(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         budget = [SUGGESTIONS]  # closest-heading searches left for this note
+        fake = {(f.start, f.end) for f in timestamps.fake_links(note)}
         for link in links.all_links(note):
             parts = [p for p in link.subpath.split("#") if p.strip()]
-            if not parts:
-                continue
+            if not parts or (link.start, link.end) in fake:
+                continue  # `[00:48:21](#t=00:48:21)` is timestamp-fake-link's
             rel = vault.resolve(link.target, note.rel)
             if rel is None or not rel.lower().endswith(".md"):
                 continue

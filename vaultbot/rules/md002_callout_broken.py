@@ -11,6 +11,10 @@ from vaultbot.vault import Vault
 
 _CALLOUT = re.compile(r"^([ \t]{0,3})\[![A-Za-z][\w-]*\][+-]?(?=[ \t]|\r?$)", re.M)
 _QUOTED = re.compile(r"^ {0,3}>")
+#: A callout marker opening a list item: `- [!NOTE] Title`, `1. [!tip]- Title`.
+_LIST_CALLOUT = re.compile(
+    r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[![A-Za-z][\w-]*\]([+-])?(?=[ \t]|\r?$)", re.M
+)
 
 
 class CalloutBroken(Rule):
@@ -23,6 +27,10 @@ class CalloutBroken(Rule):
     next line would be its body. A lone `[!note]` above a list, a table or a blank line is
     plugin syntax (the AnyBlock plugin's selector header), not a broken callout. Markers in
     code, math, HTML and comments, and text such as `[!note](link)` are left alone.
+
+    In a list item (`- [!NOTE] Title`) it fires only where a callout was evidently meant:
+    the marker has a fold marker (`[!tip]-`), or the item goes on with an indented line
+    that would be its body. A lone `- [!INFO] text` may be plugin syntax and is left alone.
 
     ## Why is this bad?
     Obsidian makes a callout only of a block quote whose first line is the marker. Without
@@ -44,7 +52,8 @@ class CalloutBroken(Rule):
     ## Fix safety
     Safe: the fix inserts `> ` before the marker and changes nothing else on the line. When
     the line above is itself quoted (or another broken callout), it would join that quote
-    instead of starting a callout, so a blank line is inserted above it as well.
+    instead of starting a callout, so a blank line is inserted above it as well. In a list
+    item, `> ` goes before the marker and before each indented body line of the item.
     """
 
     code, name, severity = "MD002", "callout-broken", "error"
@@ -71,6 +80,37 @@ class CalloutBroken(Rule):
             yield self.finding(
                 start, end, "Callout marker without '>': not rendered as a callout", fix
             )
+        yield from self._in_list_items(note)
+
+    def _in_list_items(self, note: Note) -> Iterator[Finding]:
+        for m in _LIST_CALLOUT.finditer(note.text, note.body_start):
+            marker = m.end(1)
+            if not note.is_prose(marker):
+                continue
+            number = note.line_of(marker)
+            body = _item_body(note, number, len(m.group(1)))
+            if m.group(2) is None and not body:
+                continue  # a lone `- [!INFO] text` may be plugin syntax
+            inserts = [marker] + [note.line_starts[n - 1] + len(m.group(1)) for n in body]
+            edits = tuple(Edit(at, at, "> ") for at in inserts)
+            fix = Fix("safe", edits, "Start the callout with '> '")
+            start, end = note.line_span(number)
+            message = "Callout marker in a list item without '>': not rendered as a callout"
+            yield self.finding(start, end, message, fix)
+
+
+def _item_body(note: Note, number: int, indent: int) -> list[int]:
+    """The lines right below list item `number` indented to its content (`indent` columns)."""
+    body: list[int] = []
+    n = number + 1
+    while n <= note.line_count:
+        text = note.line_text(n)
+        stripped = text.lstrip(" ")
+        if not stripped.strip() or len(text) - len(stripped) < indent or "\t" in text[:indent]:
+            break
+        body.append(n)
+        n += 1
+    return body
 
 
 _HIDDEN = re.compile(r"%%.*?(?:%%|$)")

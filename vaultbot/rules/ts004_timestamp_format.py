@@ -22,6 +22,11 @@ class TimestampFormat(Rule):
     `[0:11:00]` or `[39:49]`. Anchors whose two sides name different instants are
     `timestamp-mismatch`'s, not reported here.
 
+    The two kinds differ, and the severity and message say which is which:
+    - `MM:SS` in `data-t` is a real defect (`warning`): the button seeks somewhere else.
+    - `H:MM:SS` in `data-t`, or a label-only spelling (`[0:39:50]`, `[39:49]`), plays
+      correctly and is only not canonical (`info`).
+
     ## Why is this bad?
     The site splits `data-t` on `:` as H:M:S: `34:29` seeks to 34 h 29 min, not to 34 min 29 s
     (a census of a 21,000-note vault found 7,592 such anchors). `H:MM:SS` plays right but is
@@ -60,8 +65,11 @@ class TimestampFormat(Rule):
                 parts.append(f"data-t '{data_t.text}' (the site reads it as {read})")
             if not _CANONICAL.fullmatch(label.text):
                 edits.append(Edit(anchor.label_start, anchor.label_end, value))
-                parts.append(f"label '[{label.text}]'")
+                parts.append(f"label '{label.text}'")
             if edits:
+                seeks_wrong = data_t.site_seconds != seconds
                 message = f"Timestamp {' and '.join(parts)} not written HH:MM:SS; meant {value}"
+                message += "; it seeks to the wrong place" if seeks_wrong else "; it plays right"
                 fix = Fix("safe", tuple(edits), f"Write {value}")
-                yield self.finding(anchor.start, anchor.end, message, fix)
+                severity = None if seeks_wrong else "info"
+                yield self.finding(anchor.start, anchor.end, message, fix, severity=severity)

@@ -16,7 +16,9 @@ class TimestampBare(Rule):
 
     ## What it does
     In notes whose front matter has a `videoId`, finds timestamp labels written as plain text
-    (`[00:12:10]`), outside links, code and comments.
+    (`[00:12:10]`), outside links, code and comments; also short labels (`[07:25]`, minutes
+    and seconds) and several labels in one pair of brackets (`[00:00:33, 00:01:54]`), which
+    are reported once per pair of brackets.
 
     ## Why is this bad?
     Readers cannot click them: the site only seeks for `yt-timestamp` anchors. A census found
@@ -28,7 +30,9 @@ class TimestampBare(Rule):
     ```
 
     ## Fix safety
-    Safe: the label is wrapped in the canonical anchor, `data-t` taken from the label.
+    Safe: the label is wrapped in the canonical anchor, `data-t` taken from the label (a short
+    label read as minutes and seconds, as readers read it); a list of labels becomes a list of
+    anchors separated by commas.
     """
 
     code, name, severity = "TS006", "timestamp-bare", "warning"
@@ -44,3 +48,9 @@ class TimestampBare(Rule):
             fix = Fix("safe", (edit,), "Wrap the label in a timestamp anchor")
             message = f"Timestamp label [{label}] has no anchor"
             yield self.finding(anchor.start, anchor.end, message, fix)
+        for bare in timestamps.bare_lists(note):
+            anchors = ", ".join(canonical_anchor(t.seconds) for t in bare.times)
+            fix = Fix("safe", (Edit(bare.start, bare.end, anchors),), "Write one anchor each")
+            labels = ", ".join(map(str, bare.times))
+            message = f"Timestamp labels [{labels}] have no anchors"
+            yield self.finding(bare.start, bare.end, message, fix)

@@ -26,9 +26,10 @@ class TimestampOutOfRange(Rule):
     """A timestamp past the end of the video.
 
     ## What it does
-    Compares each instant (what `data-t` seeks to, a bare label, or the time of a broken tag
-    that `timestamp-corrupt` can rebuild) with the video's length (an `MM:SS` data-t, which
-    the site reads as hours, is `timestamp-format`'s finding, not this rule's):
+    Compares each instant (what `data-t` seeks to, a bare label, or the time of a broken
+    tag, a fake timestamp link or a list of labels, which other rules fix into anchors) with
+    the video's length (an `MM:SS` data-t, which the site reads as hours, is
+    `timestamp-format`'s finding, not this rule's):
     front matter `duration` when present (seconds, `HH:MM:SS`, or ISO 8601 such as `PT1H2M`),
     else the option `max-duration` (default `04:00:00`: the generator capped videos at four
     hours). A note whose stamps look shifted by one field (`07:54:00 08:06:00 …`: five or more
@@ -81,16 +82,26 @@ class TimestampOutOfRange(Rule):
 
 
 def _stamps(note: Note) -> list[tuple[int, int, int]]:
-    """(start, end, instant) of every timestamp, broken tags (TS005) included: once rebuilt
-    they seek there, so a fix must not be what reveals them."""
+    """(start, end, instant) of every timestamp, also those another rule's fix turns into an
+    anchor (a broken tag, a fake link, a list of bare labels): once fixed they seek there, so
+    a fix must not be what reveals them."""
     found = {
-        a.start: (a.start, a.end, t)
+        (a.start, t): (a.start, a.end, t)
         for a in timestamps.anchors(note)
         if (t := _seek(a)) is not None
     }
-    for corrupt in timestamps.corrupt_anchors(note):
-        if corrupt.seconds is not None:
-            found.setdefault(corrupt.start, (corrupt.start, corrupt.end, corrupt.seconds))
+    for c in timestamps.corrupt_anchors(note):
+        for seconds in (c.seconds, c.range_end):
+            if seconds is not None:
+                found.setdefault((c.start, seconds), (c.start, c.end, seconds))
+    for link in timestamps.fake_links(note):
+        if link.label is not None:
+            found.setdefault(
+                (link.start, link.label.seconds), (link.start, link.end, link.label.seconds)
+            )
+    for bare in timestamps.bare_lists(note):
+        for time in bare.times:
+            found.setdefault((bare.start, time.seconds), (bare.start, bare.end, time.seconds))
     return sorted(found.values())
 
 
