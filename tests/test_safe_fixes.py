@@ -69,3 +69,29 @@ def test_ed001_above_a_wrapping_fence_is_fixed_with_the_fence(
     ]
     assert main(["fix", "--select", "ED001,ED002", str(vault)]) == 1  # files were changed
     assert (vault / "n.md").read_text() == head + "\n" + body
+
+
+def test_bare_label_of_a_broken_anchor_inside_a_wikilink_is_not_wrapped(
+    make_vault: VaultFactory,
+) -> None:
+    """A wikilink whose alias swallowed a broken anchor (`[[t | [00:26:55]</a>, <a … ]]</a>`):
+    wrapping the label would nest an anchor in the alias and leave `</a></a>` behind."""
+    line = (
+        "Trade mattered [[energy | [00:26:55]</a>, "
+        '<a class="yt-timestamp" data-t="00:53:59]]</a>.\n'
+        "Seen again [00:27:10]</a> later.\n"
+    )
+    vault = make_vault({"n.md": "---\nvideoId: abcdefghijk\n---\n\n" + line})
+    _, document = check_json(vault, "--select", "TS006")
+    fixes = [f["fix"] for f in document["findings"] if f["code"] == "TS006"]
+    assert len(fixes) == 2 and fixes == [None, None]
+    assert main(["fix", str(vault)]) in (0, 1)
+    text = (vault / "n.md").read_text()
+    assert "</a></a>" not in text and "[[energy | <a" not in text
+
+
+def test_bare_label_is_still_wrapped_outside_links(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "---\nvideoId: abcdefghijk\n---\n\nAs said [00:27:10] here.\n"})
+    _, document = check_json(vault, "--select", "TS006")
+    [finding] = document["findings"]
+    assert finding["fix"]["applicability"] == "safe"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
-from vaultbot import timestamps
+from vaultbot import links, timestamps
 from vaultbot.note import Note
 from vaultbot.rules._anchor_text import canonical_anchor
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
+from vaultbot.timestamps import Anchor, BareList
 from vaultbot.vault import Vault
 
 
@@ -32,7 +34,9 @@ class TimestampBare(Rule):
     ## Fix safety
     Safe: the label is wrapped in the canonical anchor, `data-t` taken from the label (a short
     label read as minutes and seconds, as readers read it); a list of labels becomes a list of
-    anchors separated by commas.
+    anchors separated by commas. No fix for a label inside a wikilink (an anchor in an alias is
+    broken markup) or one followed by `</a>` (the remains of a broken anchor, which
+    timestamp-corrupt reports): wrapping it would leave `</a></a>`.
     """
 
     code, name, severity = "TS006", "timestamp-bare", "warning"
@@ -40,6 +44,7 @@ class TimestampBare(Rule):
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         if note.video_id is None:
             return
+        wrappable = _Wrappable(note)
         for anchor in timestamps.anchors(note):
             label = anchor.label
             if not anchor.is_bare or label is None:
@@ -47,10 +52,30 @@ class TimestampBare(Rule):
             edit = Edit(anchor.start, anchor.end, canonical_anchor(label.seconds))
             fix = Fix("safe", (edit,), "Wrap the label in a timestamp anchor")
             message = f"Timestamp label [{label}] has no anchor"
-            yield self.finding(anchor.start, anchor.end, message, fix)
+            yield self.finding(anchor.start, anchor.end, message, wrappable(anchor, fix))
         for bare in timestamps.bare_lists(note):
             anchors = ", ".join(canonical_anchor(t.seconds) for t in bare.times)
             fix = Fix("safe", (Edit(bare.start, bare.end, anchors),), "Write one anchor each")
+            fix = wrappable(bare, fix)
             labels = ", ".join(map(str, bare.times))
             message = f"Timestamp labels [{labels}] have no anchors"
             yield self.finding(bare.start, bare.end, message, fix)
+
+
+class _Wrappable:
+    """Whether a bare label can safely become an anchor: not inside a wikilink (an anchor in
+    an alias is broken markup) and not the remains of a broken anchor (`[00:26:55]</a>`:
+    wrapping it leaves `</a></a>`; timestamp-corrupt reports that tag)."""
+
+    def __init__(self, note: Note) -> None:
+        self.text = note.text
+        spans = sorted((link.start, link.end) for link in links.wikilinks(note))
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+
+    def __call__(self, span: Anchor | BareList, fix: Fix) -> Fix | None:
+        start, end = span.start, span.end
+        if self.text.startswith("</a>", end):
+            return None
+        i = bisect.bisect_right(self.starts, start) - 1
+        return None if i >= 0 and self.ends[i] > start else fix
