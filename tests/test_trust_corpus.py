@@ -11,6 +11,7 @@ Each test works on a writable copy of the read-only corpus.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -36,6 +37,20 @@ def per_note_rule(vault: Path, output: Path) -> tuple[Counter[tuple[str, str]], 
     _, report = run_check(vault, output, "--exit-zero")
     counts = Counter((f["path"], f["code"]) for f in report["findings"])
     return counts, report["summary"]["profile"]
+
+
+#: Broken markup a fix must never make: a doubled closing tag, an anchor inside a wikilink.
+BROKEN_MARKUP = re.compile(r"</a>\s*</a>|\[\[[^\]|\n]*\|[^\]\n]*<a\b")
+
+
+def broken_markup(vault: Path) -> Counter[str]:
+    return Counter(
+        {
+            path.relative_to(vault).as_posix(): n
+            for path in vault.rglob("*.md")
+            if (n := len(BROKEN_MARKUP.findall(path.read_text(errors="replace"))))
+        }
+    )
 
 
 def fix(vault: Path, *args: str) -> None:
@@ -73,10 +88,13 @@ def test_fix_creates_no_finding(name: str, tmp_path: Path) -> None:
     vault = writable_copy(name, tmp_path)
     report = tmp_path / "report.json"
     before, profile = per_note_rule(vault, report)
+    markup = broken_markup(vault)
     assert profile == ("personal" if name == "zettelkasten" else "generated")
     for args in ((), ("--unsafe-fixes",)):
         fix(vault, *args)
         after, _ = per_note_rule(vault, report)
         worse = {key: (before[key], n) for key, n in after.items() if n > before[key]}
         assert not worse, f"fix {' '.join(args)} made notes worse: {worse}"
+        broken = {rel: n for rel, n in broken_markup(vault).items() if n > markup[rel]}
+        assert not broken, f"fix {' '.join(args)} broke markup: {broken}"
         before = after
