@@ -439,6 +439,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--notes", type=int, help="generated notes (default 20000; 2000 quick)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument(
+        "--profile",
+        choices=sorted(generate_vault.PROFILES),
+        default="real",
+        help="shape of the generated notes (default real; rich: 4,000 docs notes)",
+    )
     parser.add_argument("--repeat", type=int, help="runs per command, best wall kept (default 3)")
     parser.add_argument("--quick", action="store_true", help="2,000 notes, one repeat (smoke test)")
     parser.add_argument("--jobs", "-j", type=int, help="pass --jobs to vaultbot")
@@ -446,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rumdl", action="store_true", help="measure vaultbot only")
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
-    n_notes = args.notes or (2000 if args.quick else 20000)
+    n_notes = args.notes or (2000 if args.quick else generate_vault.PROFILES[args.profile].notes)
 
     vaultbot = Tool("vaultbot", vaultbot_command(args.jobs), parse_vaultbot)
     tools = [vaultbot]
@@ -483,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         if generated is None or not generated.exists() or not any(generated.iterdir()):
             generated = generated or workdir / "generated-vault"
             start = time.perf_counter()
-            stats = generate_vault.generate(generated, n_notes, args.seed)
+            stats = generate_vault.generate(generated, n_notes, args.seed, profile=args.profile)
             print(
                 f"generated {stats.notes} notes + {stats.channel_notes} channel notes "
                 f"({stats.md_bytes / MIB:.1f} MB) in {time.perf_counter() - start:.1f} s"

@@ -7,9 +7,23 @@ paragraphs and bullet lists of prose dotted with YouTube timestamp anchors
 other generated notes. A small share of realistic defects is injected: editorial preamble lines,
 anchors whose ``data-t`` and label disagree, links to notes that do not exist and reversed ranges.
 
+Three profiles (``--profile``):
+
+* ``real`` (the default): the densities measured on the real public LLM-generated vault (21,273
+  notes): 7.9 KB per note, about 35 anchors per note of which about 10% are malformed or
+  mismatched in that vault's ways (labels without brackets or in short form, ``data-t`` in
+  short form, a ``Link`` label, a placeholder ``data-t``, an hour or a field off), 8.6 wikilinks
+  per note of which a third point at missing notes, so about 8 findings per note;
+* ``classic``: the earlier, sparser shape (about 0.4% mismatched anchors, 2% missing links);
+* ``rich``: a human documentation vault: 15-25 front-matter keys per note (nested lists and
+  mappings, dates, quoted strings, numbers, booleans), then headings, prose, lists, code blocks
+  and links, no timestamps; 4,000 notes by default.
+
+``--measure PATH...`` prints the same densities for any vault (the corpora, a generated one).
 Standard library only. The same arguments always produce byte-identical vaults.
 
     python benchmarks/generate_vault.py --notes 20000 --out /some/empty/dir
+    python benchmarks/generate_vault.py --measure ../shared/corpora/tubegraph-dwarkesh/vault
 """
 
 from __future__ import annotations
@@ -23,12 +37,39 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Defect rates, chosen near what the real tubegraph vault shows (251 notes: 70 preambles,
-# 27 mismatched anchors, 144 missing link targets).
-PREAMBLE_RATE = 0.25  # share of notes opening with an editorial line
-MISMATCH_RATE = 0.004  # per anchor: data-t and label disagree
-REVERSED_RATE = 0.002  # per range: end earlier than start
-MISSING_LINK_RATE = 0.02  # per wikilink: target note does not exist
+
+@dataclass(frozen=True)
+class Profile:
+    """The shape of the notes: sizes, densities and defect rates."""
+
+    name: str
+    note_kb: float  # mean note size in KiB
+    notes: int  # default number of notes
+    preamble_rate: float = 0.25  # share of notes opening with an editorial line
+    mismatch_rate: float = 0.004  # per anchor: data-t and label disagree
+    malformed_rate: float = 0.0  # per anchor: written in one of the real vault's wrong ways
+    reversed_rate: float = 0.002  # per range: end earlier than start
+    missing_link_rate: float = 0.02  # per wikilink: target note does not exist
+    link_rate: float = 0.3  # per sentence: a wikilink
+    range_rate: float = 0.45  # per sentence: a timestamp range (else maybe a single anchor)
+    single_rate: float = 0.40  # per sentence: a single timestamp anchor
+    rich: bool = False  # a documentation vault: rich front matter, no timestamps
+
+
+PROFILES = {
+    # Measured on the public LLM-generated vault (issue 13); tuned so that --measure prints
+    # those densities.
+    "real": Profile(
+        "real", note_kb=7.6, notes=20000, mismatch_rate=0.05, malformed_rate=0.10,
+        reversed_rate=0.01, missing_link_rate=0.37, link_rate=0.255, range_rate=0.35,
+        single_rate=0.45,
+    ),
+    # The earlier shape (251 notes of tubegraph-dwarkesh: 70 preambles, 27 mismatched anchors,
+    # 144 missing link targets).
+    "classic": Profile("classic", note_kb=8, notes=20000),
+    "rich": Profile("rich", note_kb=3, notes=4000, preamble_rate=0.0, missing_link_rate=0.05,
+                    link_rate=0.2, rich=True),
+}  # fmt: skip
 
 PREAMBLES = (
     "Here is the modified article with added backlinks:",
@@ -281,6 +322,7 @@ class Stats:
             "mismatch": 0,
             "reversed_range": 0,
             "missing_link": 0,
+            "malformed": 0,
         }
     )
 
@@ -318,8 +360,11 @@ def make_sentences(rng: random.Random, count: int) -> list[str]:
 class NoteWriter:
     """Builds one note's text; shares the pools and the statistics across notes."""
 
-    def __init__(self, rng: random.Random, titles: list[str], stats: Stats) -> None:
+    def __init__(
+        self, rng: random.Random, titles: list[str], stats: Stats, profile: Profile
+    ) -> None:
         self.rng = rng
+        self.profile = profile
         self.titles = titles
         self.slugs = [slugify(t) for t in titles]
         self.existing = set(self.slugs)
@@ -333,7 +378,7 @@ class NoteWriter:
     def _link(self) -> str:
         rng = self.rng
         self.stats.links += 1
-        if rng.random() < MISSING_LINK_RATE:
+        if rng.random() < self.profile.missing_link_rate:
             self.stats.defects["missing_link"] += 1
             t, u = rng.sample(TOPICS, 2)
             title = f"{t} Considerations for {u} Teams"
@@ -350,7 +395,10 @@ class NoteWriter:
         self.clock += rng.randint(4, 45)
         self.stats.anchors += 1
         t = hms(self.clock)
-        if rng.random() < MISMATCH_RATE:
+        if self.profile.malformed_rate and rng.random() < self.profile.malformed_rate:
+            self.stats.defects["malformed"] += 1
+            return self._malformed(t)
+        if rng.random() < self.profile.mismatch_rate:
             self.stats.defects["mismatch"] += 1
             kind = rng.randrange(3)
             if kind == 0:  # off by exactly one hour, in the label
@@ -360,6 +408,23 @@ class NoteWriter:
             _, m, s = t.split(":")  # fields shifted: data-t="01:15:11">[00:01:15]
             return anchor(f"{m}:{s}:{rng.randint(10, 59):02d}", t)
         return anchor(t, t)
+
+    def _malformed(self, t: str) -> str:
+        """An anchor written in one of the ways the real vault gets wrong (most often first)."""
+        h, m, sec = t.split(":")
+        short = f"{int(h)}:{m}:{sec}" if h != "00" else f"{m}:{sec}"
+        kind = self.rng.choices(range(6), weights=(60, 12, 10, 8, 5, 5))[0]
+        if kind == 0:  # no brackets around the label
+            return f'<a class="yt-timestamp" data-t="{t}">{t}</a>'
+        if kind == 1:  # the label in short form
+            return anchor(t, short)
+        if kind == 2:  # data-t in short form
+            return anchor(short, t)
+        if kind == 3:  # a word for a label
+            return f'<a class="yt-timestamp" data-t="{t}">Link</a>'
+        if kind == 4:  # a placeholder left in
+            return f'<a class="yt-timestamp" data-t="HH:MM:SS">{t}</a>'
+        return f'<a class="yt-timestamp" data-t="{t}</a>'  # the tag cut short
 
     def _range(self) -> str:
         rng = self.rng
@@ -372,7 +437,7 @@ class NoteWriter:
         dash = rng.choice(RANGE_DASHES)
         # Only reverse clean ranges, so that each injected defect is exactly one finding.
         clean = self.stats.defects["mismatch"] == mismatches
-        if clean and rng.random() < REVERSED_RATE:
+        if clean and rng.random() < self.profile.reversed_rate:
             self.stats.defects["reversed_range"] += 1
             return f"{second}{dash}{first}"
         return f"{first}{dash}{second}"
@@ -380,12 +445,15 @@ class NoteWriter:
     def _sentence(self) -> str:
         rng = self.rng
         text = rng.choice(self.sentences)
-        if rng.random() < 0.3:
+        profile = self.profile
+        if rng.random() < profile.link_rate:
             text += " " + self._link()
+        if profile.rich:
+            return text + "."
         r = rng.random()
-        if r < 0.45:
+        if r < profile.range_rate:
             text += " " + self._range()
-        elif r < 0.85:
+        elif r < profile.range_rate + profile.single_rate:
             text += " " + self._single()
         return text + "."
 
@@ -407,13 +475,80 @@ class NoteWriter:
         t, u = self.rng.sample(TOPICS, 2)
         return "#" * level + " " + self.rng.choice(HEADING_FORMS).format(t=t, u=u)
 
+    def _front_matter(self, title: str) -> str:
+        """15-25 keys as a documentation team writes them: nested lists and mappings, dates,
+        quoted strings, numbers and booleans."""
+        rng = self.rng
+        year, month, day = rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28)
+        tags = ", ".join(slugify(t) for t in rng.sample(TOPICS, rng.randint(2, 5)))
+        owner, reviewer = rng.sample(SPEAKERS[:8], 2)
+        lines = [
+            f'title: "{title}"',
+            f"aliases:\n  - '{title.split(' and ')[0]}'\n  - {slugify(title)[:24]}",
+            f"created: {year}-{month:02d}-{day:02d}",
+            f"updated: {year}-{month:02d}-{min(day + rng.randint(0, 3), 28):02d}",
+            f"tags: [{tags}]",
+            f"status: {rng.choice(('draft', 'review', 'published', 'archived'))}",
+            f"owner: {owner}",
+            f"reviewers:\n  - name: {reviewer}\n    approved: {rng.choice(('true', 'false'))}"
+            f"\n    date: {year}-{month:02d}-{day:02d}",
+            f"version: {rng.randint(1, 12)}",
+            f"weight: {rng.randint(1, 99) / 100}",
+            f"draft: {rng.choice(('true', 'false'))}",
+            'summary: "{}."'.format(rng.choice(self.sentences).replace('"', '\\"')),
+            f"category: {rng.choice(DOMAINS)}",
+            f"audience:\n  - {rng.choice(('engineers', 'operators', 'managers'))}"
+            f"\n  - {rng.choice(('new hires', 'reviewers', 'partners'))}",
+            f'related:\n  - "[[{rng.choice(self.slugs)}]]"\n  - "[[{rng.choice(self.slugs)}]]"',
+            f"source: 'https://docs.example.org/{slugify(title)}'",
+            f"permalink: /{slugify(title)}/",
+        ]
+        optional = [
+            f"priority: {rng.randint(1, 5)}",
+            f"license: {rng.choice(('CC-BY-4.0', 'MIT', 'internal'))}",
+            "toc: true",
+            f"estimated_minutes: {rng.randint(2, 40)}",
+            f"review_cycle: {rng.choice(('quarterly', 'yearly'))}",
+            f'sidebar:\n  order: {rng.randint(1, 50)}\n  label: "{title[:30]}"',
+            f"description: >\n  {rng.choice(self.sentences)}.\n  Read with care.",
+            "deprecated: null",
+        ]
+        lines += rng.sample(optional, rng.randint(0, 7))
+        return "\n".join(lines)
+
+    def _code(self) -> str:
+        t = slugify(self.rng.choice(TOPICS))
+        return f"```python\ndef {t}(vault):\n    return [note for note in vault if note.{t}]\n```"
+
+    def rich_note(self, title: str, target_bytes: int) -> str:
+        """A documentation note: rich front matter, then headings, prose, lists, code."""
+        rng = self.rng
+        parts = [f"---\n{self._front_matter(title)}\n---", f"# {title}", self._paragraph()]
+        size = sum(len(p) + 2 for p in parts)
+        while size < target_bytes:
+            r = rng.random()
+            block = (
+                self._heading(2)
+                if r < 0.2
+                else self._code()
+                if r < 0.3
+                else self._bullets()
+                if r < 0.5
+                else self._paragraph()
+            )
+            parts.append(block)
+            size += len(block) + 2
+        return "\n\n".join(parts) + "\n"
+
     def note(self, title: str, target_bytes: int) -> str:
+        if self.profile.rich:
+            return self.rich_note(title, target_bytes)
         rng = self.rng
         self.clock = rng.randint(0, 90)
         video_id = "".join(rng.choice(ID_ALPHABET) for _ in range(11))
         slug, name = rng.choice(CHANNELS)
         parts = [f"---\ntitle: {title}\nvideoId: {video_id}\n---", f"From: [[{slug} | {name}]]"]
-        if rng.random() < PREAMBLE_RATE:
+        if rng.random() < self.profile.preamble_rate:
             self.stats.defects["preamble"] += 1
             parts.append(rng.choice(PREAMBLES))
         parts.append(self._paragraph())
@@ -429,8 +564,18 @@ class NoteWriter:
         return "\n\n".join(parts) + "\n"
 
 
-def generate(out: Path, notes: int = 20000, seed: int = 0, note_kb: float = 8) -> Stats:
-    """Write `notes` topic notes (plus a few channel notes and `.obsidian/`) into `out`."""
+def generate(
+    out: Path,
+    notes: int | None = None,
+    seed: int = 0,
+    note_kb: float | None = None,
+    profile: str = "real",
+) -> Stats:
+    """Write `notes` topic notes (plus a few channel notes and `.obsidian/`) into `out`; the
+    profile gives the defaults of `notes` and `note_kb`."""
+    shape = PROFILES[profile]
+    notes = shape.notes if notes is None else notes
+    note_kb = shape.note_kb if note_kb is None else note_kb
     rng = random.Random(seed)
     stats = Stats()
     out.mkdir(parents=True, exist_ok=True)
@@ -448,7 +593,7 @@ def generate(out: Path, notes: int = 20000, seed: int = 0, note_kb: float = 8) -
         stats.channel_notes += 1
 
     titles = make_titles(rng, notes)
-    writer = NoteWriter(rng, titles, stats)
+    writer = NoteWriter(rng, titles, stats, shape)
     mean = note_kb * 1024
     for title in titles:
         # Sizes vary from half to one and a half times the mean, as real notes do.
@@ -457,26 +602,98 @@ def generate(out: Path, notes: int = 20000, seed: int = 0, note_kb: float = 8) -
     return stats
 
 
+_ANCHOR = re.compile(r'<a class="yt-timestamp"')
+_WELL_FORMED = re.compile(r'<a class="yt-timestamp" data-t="(\d\d:\d\d:\d\d)">\[(\1)\]</a>')
+_WIKILINK = re.compile(r"\[\[([^\]|#\n]*)")
+
+
+@dataclass
+class Densities:
+    notes: int = 0
+    md_bytes: int = 0
+    anchors: int = 0
+    bad_anchors: int = 0  # malformed or label and data-t disagree
+    links: int = 0
+    missing: int = 0  # links whose target names no note of the vault
+    front_matter_keys: int = 0
+
+    def line(self, name: str) -> str:
+        n = max(self.notes, 1)
+        return (
+            f"{name}: {self.notes} notes, {self.md_bytes / n / 1000:.1f} KB/note, "
+            f"{self.anchors / n:.1f} anchors/note ({self.bad_anchors / max(self.anchors, 1):.1%} "
+            f"malformed or mismatched), {self.links / n:.1f} wikilinks/note "
+            f"({self.missing / max(self.links, 1):.0%} to missing notes), "
+            f"{self.front_matter_keys / n:.1f} front-matter keys/note"
+        )
+
+
+def measure(vault: Path) -> Densities:
+    """The densities the profiles imitate, counted in any vault (dot folders skipped)."""
+    paths = [p for p in vault.rglob("*.md") if not any(x.startswith(".") for x in p.parts)]
+    names = {p.stem.lower() for p in paths}
+    found = Densities(notes=len(paths))
+    for path in paths:
+        data = path.read_bytes()
+        text = data.decode("utf-8", errors="replace")
+        found.md_bytes += len(data)
+        anchors = len(_ANCHOR.findall(text))
+        found.anchors += anchors
+        found.bad_anchors += anchors - len(_WELL_FORMED.findall(text))
+        for m in _WIKILINK.finditer(text):
+            found.links += 1
+            target = m.group(1).strip().rsplit("/", 1)[-1].lower()
+            found.missing += target.removesuffix(".md") not in names
+        if text.startswith("---\n") and "\n---" in text[3:]:
+            block = text[4 : text.index("\n---", 3)]
+            found.front_matter_keys += sum(
+                1 for line in block.split("\n") if line[:1].isalpha() and ":" in line
+            )
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notes", type=int, default=20000, help="topic notes (default 20000)")
-    parser.add_argument("--out", type=Path, required=True, help="output folder (new or empty)")
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="real",
+        help="the shape of the notes (default real)",
+    )
+    parser.add_argument(
+        "--notes", type=int, help="topic notes (default: the profile's, 20000 or 4000 for rich)"
+    )
+    parser.add_argument("--out", type=Path, help="output folder (new or empty)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
-        "--note-kb", type=float, default=8, help="mean note size in KiB (default 8)"
+        "--note-kb", type=float, help="mean note size in KiB (default: the profile's)"
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--measure",
+        type=Path,
+        nargs="+",
+        metavar="VAULT",
+        help="print the densities of these vaults and exit",
+    )
+    args = parser.parse_args(argv)  # fmt: skip
+    if args.measure:
+        for vault in args.measure:
+            print(measure(vault).line(str(vault)))
+        return 0
+    if args.out is None:
+        parser.error("--out is required")
     if args.out.exists() and any(args.out.iterdir()):
         parser.error(f"{args.out} exists and is not empty")
     start = time.perf_counter()
-    stats = generate(args.out, args.notes, args.seed, args.note_kb)
+    stats = generate(args.out, args.notes, args.seed, args.note_kb, args.profile)
     elapsed = time.perf_counter() - start
     defects = ", ".join(f"{k} {v}" for k, v in stats.defects.items())
     print(
-        f"wrote {stats.notes} notes + {stats.channel_notes} channel notes, "
+        f"wrote {stats.notes} notes + {stats.channel_notes} channel notes ({args.profile}), "
         f"{stats.md_bytes / 2**20:.1f} MiB, {stats.anchors} anchors, {stats.links} links "
         f"in {elapsed:.1f} s to {args.out}\ninjected defects: {defects}"
     )
+    print(measure(args.out).line("densities"))
     return 0
 
 

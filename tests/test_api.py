@@ -14,7 +14,10 @@ from vaultbot import Vault, check_text, fix_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: A pipeline's answer: its front matter names the generator (a signal that makes deleting the
+#: editorial line a safe fix, see vaultbot.profile), then the model's text.
 DEBRIS = (
+    "---\ngenerator: lighthouse-notes\n---\n"
     "Here is the modified article with inserted backlinks:\n\n"
     "# Lighthouse keepers\n\nKeepers tended the light, see [[lighthouses_and_the_economics_of"
     "_public_goods]] and [[Fresnel lenses]].\n"
@@ -50,9 +53,10 @@ def test_the_readme_example_runs_and_retries_until_the_note_is_clean(
 
     exec(compile(example, "README.md", "exec"), {"ask_model": ask_model})
     assert len(prompts) == 2
-    assert "Fix line 3: Link target 'Fresnel lenses' does not exist." in prompts[1]
+    assert "Fix line 6: Link target 'Fresnel lenses' does not exist." in prompts[1]
     written = (tmp_path / "vault" / "keepers.md").read_text(encoding="utf-8")
-    assert written.startswith("# Lighthouse keepers\n")  # the editorial line was fixed away
+    # the editorial line was fixed away
+    assert written.startswith("---\ngenerator: lighthouse-notes\n---\n# Lighthouse keepers\n")
 
 
 def test_check_text_resolves_links_against_a_folder(tmp_path: Path) -> None:
@@ -81,8 +85,10 @@ def test_the_vault_config_applies(tmp_path: Path) -> None:
 
 def test_fix_text_returns_the_text_and_the_fixes() -> None:
     fixed = fix_text(DEBRIS, path="n.md", vault=Vault.from_names([]))
-    assert fixed.text == DEBRIS.split("\n\n", 1)[1]
-    assert [(f.code, f.rule, f.line) for f in fixed.fixes] == [("ED001", "editorial-line", 1)]
+    assert fixed.text == DEBRIS.replace(
+        "Here is the modified article with inserted backlinks:\n\n", ""
+    )
+    assert [(f.code, f.rule, f.line) for f in fixed.fixes] == [("ED001", "editorial-line", 4)]
     assert fixed.fixes[0].title
     assert fixed.fixed == {"ED001": 1}
     assert {f.code for f in fixed.remaining} == {"LK001"}

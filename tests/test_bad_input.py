@@ -75,7 +75,8 @@ def test_edge_notes_give_no_finding(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], content: str
 ) -> None:
     vault = make_vault({"edge.md": content})
-    assert run(vault, capsys) == (0, "All checked: no findings in 1 note.\n", "")
+    code, out, err = run(vault, capsys)
+    assert (code, out.splitlines()[0], err) == (0, "All checked: no findings in 1 note.", "")
 
 
 def test_broken_symlink(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,13 @@ def check(vault: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[
     return code, out, err
 
 
+#: The summary's profile line for a vault of one note without generator signals.
+PROFILE = (
+    "Profile: generated vault (too few notes to tell, detected: 0 of 1 sampled notes bear "
+    "generator signals; set `profile` to choose)."
+)
+
+
 def test_a_baseline_accepts_what_it_holds_and_reports_what_is_new(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -35,7 +42,7 @@ def test_a_baseline_accepts_what_it_holds_and_reports_what_is_new(
     assert "line" not in json.dumps(entries)
 
     assert check(vault, capsys, "--baseline", str(base))[:2] == (
-        0, "All checked: no new findings in 1 note (3 more in the baseline).\n"
+        0, f"All checked: no new findings in 1 note (3 more in the baseline).\n{PROFILE}\n"
     )  # fmt: skip
     # Lines move, a new link goes missing, one of the two [[Gone]] is gone
     (vault / "n.md").write_text("# Title\n\nNew para.\n\n" + NOTE.replace(" and [[Gone]]", "") +
@@ -45,6 +52,7 @@ def test_a_baseline_accepts_what_it_holds_and_reports_what_is_new(
     assert out.splitlines() == [
         "n.md:11:7: LK001 [link-target-missing] error: Link target 'Nowhere' does not exist",
         "Found 1 finding (1 error) in 1 of 1 note (2 more in the baseline).",
+        PROFILE,
     ]
     # the same finding added a second time is new: counts are kept
     (vault / "n.md").write_text(NOTE + "\nAlso [[Lost]].\n")
@@ -92,7 +100,7 @@ def test_a_finding_far_along_a_long_line_keeps_its_key_when_it_moves_along(
     check(vault, capsys, "--baseline", str(base), "--write-baseline")
     (vault / "n.md").write_text("word " * 200 + "[[Gone]] and more.\n")  # column 101 -> 1001
     assert check(vault, capsys, "--baseline", str(base))[:2] == (
-        0, "All checked: no new findings in 1 note (1 more in the baseline).\n"
+        0, f"All checked: no new findings in 1 note (1 more in the baseline).\n{PROFILE}\n"
     )  # fmt: skip
     (vault / "n.md").write_text("word " * 200 + "[[Lost]] and more.\n")
     assert check(vault, capsys, "--baseline", str(base))[0] == 1

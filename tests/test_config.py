@@ -74,12 +74,13 @@ def test_per_file_ignores(make_vault: VaultFactory) -> None:
 def test_per_file_ignores_hold_for_fix_and_the_api(make_vault: VaultFactory) -> None:
     from vaultbot import Vault, check_text
 
-    vault = make_vault({"vaultbot.toml": PER_FILE, "inbox/b.md": BAD, "c.md": BAD})
+    generated = "---\ngenerator: pipeline\n---\n" + BAD  # its ED001 fix is safe (signals)
+    vault = make_vault({"vaultbot.toml": PER_FILE, "inbox/b.md": generated, "c.md": generated})
     with pytest.MonkeyPatch.context() as m:
         m.chdir(vault)
         assert main(["fix"]) == 1
-    assert (vault / "inbox/b.md").read_text() == BAD  # its ED001 is not vaultbot's business
-    assert (vault / "c.md").read_text() == "Text [[Missing]].\n"
+    assert (vault / "inbox/b.md").read_text() == generated  # its ED001 is not vaultbot's business
+    assert (vault / "c.md").read_text() == "---\ngenerator: pipeline\n---\nText [[Missing]].\n"
     api_vault = Vault.from_folder(vault)
     assert check_text(BAD, path="inbox/new.md", vault=api_vault) == []
     assert [f.code for f in check_text(BAD, path="new.md", vault=api_vault)] == ["ED001", "LK001"]

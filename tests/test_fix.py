@@ -168,7 +168,10 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
     [
         # ED001: the line and one blank line beside it go
         ("From: [[c]]\n\nHere is the revised article:\n\nBody.\n", "From: [[c]]\n\nBody.\n"),
-        ("Body.\n\nMore body.\n\nLet me know if you want more changes!\n", "Body.\n\nMore body.\n"),
+        (
+            "---\nvideoId: abcdefghijk\n---\nBody.\n\nMore body.\n\nLet me know if you want more changes!\n",
+            "---\nvideoId: abcdefghijk\n---\nBody.\n\nMore body.\n",
+        ),
         # TS001: a sloppy spelling of the same instant is rewritten
         (ANCHOR.format("00:5:52", "00:05:52"), ANCHOR.format("00:05:52", "00:05:52")),
         (ANCHOR.format("00:05:52", "0:5:52"), ANCHOR.format("00:05:52", "00:05:52")),
@@ -214,6 +217,72 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
             + ANCHOR.format("00:12:40", "00:12:40")
             + ".\n",
         ),
+        # TS005: an anchor wrapped in a Markdown link whose `(` never closes, in every item
+        (
+            '- a [00:22:40](<a class="yt-timestamp" data-t="00:22:40">[00:22:40]</a>, '
+            '[00:22:48](<a class="yt-timestamp" data-t="00:22:48">[00:22:48]</a>.\n'
+            '- b [00:23:45](<a class="yt-timestamp" data-t="00:23:45">[00:23:45]</a>.\n',
+            "- a "
+            + ANCHOR.format("00:22:40", "00:22:40")
+            + ", "
+            + ANCHOR.format("00:22:48", "00:22:48")
+            + ".\n- b "
+            + ANCHOR.format("00:23:45", "00:23:45")
+            + ".\n",
+        ),
+        # TS005: a range broken across its anchors is rebuilt as one range
+        (
+            'x [00:09:17](<a class="yt-timestamp" data-t="00:09:17">00:09:17>)-[00:09:21]('
+            '<a class="yt-timestamp" data-t="00:09:21">00:09:21</a>).\n',
+            "x "
+            + ANCHOR.format("00:09:17", "00:09:17")
+            + "-"
+            + ANCHOR.format("00:09:21", "00:09:21")
+            + ".\n",
+        ),
+        # TS008: the brackets go inside the anchor, never doubled
+        (
+            'x [<a class="yt-timestamp" data-t="00:34:54">00:34:54</a>].\n',
+            "x " + ANCHOR.format("00:34:54", "00:34:54") + ".\n",
+        ),
+        (
+            'x <a class="yt-timestamp" data-t="00:34:54">00:34:54</a>.\n',
+            "x " + ANCHOR.format("00:34:54", "00:34:54") + ".\n",
+        ),
+        (
+            'x [<a class="yt-timestamp" data-t="00:34:54">[00:34:54]</a>].\n',
+            "x " + ANCHOR.format("00:34:54", "00:34:54") + ".\n",
+        ),
+        (
+            'x [<a class="yt-timestamp" data-t="00:39:31">00:39:31</a>; '
+            '<a class="yt-timestamp" data-t="00:47:06">00:47:06</a>].\n',
+            "x "
+            + ANCHOR.format("00:39:31", "00:39:31")
+            + "; "
+            + ANCHOR.format("00:47:06", "00:47:06")
+            + ".\n",
+        ),
+        # TS008 with TS004: a short label gets its brackets and its canonical spelling
+        (
+            'x <a class="yt-timestamp" data-t="00:06:02">06:02</a>.\n',
+            "x " + ANCHOR.format("00:06:02", "00:06:02") + ".\n",
+        ),
+        # TS009: a fake timestamp link becomes an anchor in a note about a video
+        (
+            "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=00:48:21).\n",
+            "---\nvideoId: abcdefghijk\n---\nSee " + ANCHOR.format("00:48:21", "00:48:21") + ".\n",
+        ),
+        # TS006: a list of bare labels and a short bare label
+        (
+            "---\nvideoId: abcdefghijk\n---\nAt [00:00:33, 00:01:54] and [07:25].\n",
+            "---\nvideoId: abcdefghijk\n---\nAt "
+            + ANCHOR.format("00:00:33", "00:00:33")
+            + ", "
+            + ANCHOR.format("00:01:54", "00:01:54")
+            + " and "
+            + ANCHOR.format("00:07:25", "00:07:25")
+            + ".\n",
+        ),
         # LK001 relink: exactly one note matches after folding; the visible text stays
         (
             "See [[india_pakistan_relations]].\n",
@@ -246,6 +315,8 @@ def test_rule_fixes(make_vault: VaultFactory, before: str, after: str) -> None:
         "[[Nothing Like It]]\n",  # LK001: no note matches
         "[[india pakistan]]\n",  # two notes fold to the same name: ambiguous
         "[[C++ string]]\n",  # `+` is not folded away: C++ is not C
+        "See [00:48:21](#t=00:48:21).\n",  # TS009 without a video: nothing to seek in
+        "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=00:48:22).\n",  # which instant?
         # TS002: a run of anchors all off by one hour; both readings are self-consistent
         " ".join(ANCHOR.format(f"00:0{i}:00", f"01:0{i}:00") for i in range(1, 5)) + "\n",
     ],

@@ -149,8 +149,11 @@ def test_a_same_length_edit_during_a_fix_is_not_overwritten(
 ) -> None:
     """Planted: the guard compares sizes only. The user saves an edit of the same length
     between vaultbot reading the note and writing its fix."""
-    text = "Here is the modified article:\n\nBody text.\n"
-    edited = "Here is the modified article:\n\nBody TEXT.\n"
+    generated = (
+        "---\nvideoId: abcdefghijk\n---\n"  # a generated note: the editorial line's fix is safe
+    )
+    text = generated + "Here is the modified article:\n\nBody text.\n"
+    edited = generated + "Here is the modified article:\n\nBody TEXT.\n"
     assert len(edited) == len(text)
     vault = make_vault({"n.md": text})
     real_fix_note = fixes.fix_note
@@ -326,11 +329,14 @@ def test_clean_keeps_the_file_mode_of_a_symlinked_note(
     make_vault: VaultFactory, tmp_path: Path, mode: int
 ) -> None:
     """`clean` writes through a symlinked note: the link stays a link, the note its mode."""
-    vault = make_vault({"real.md": "Here is the modified article:\n\nBody.\n"})
+    generated = (
+        "---\nvideoId: abcdefghijk\n---\n"  # a generated note: the editorial line's fix is safe
+    )
+    vault = make_vault({"real.md": generated + "Here is the modified article:\n\nBody.\n"})
     (vault / "link.md").symlink_to("real.md")
     (vault / "real.md").chmod(mode)
     assert run_cli(vault, "clean", ".") == 1
-    assert (vault / "real.md").read_text() == "Body.\n"
+    assert (vault / "real.md").read_text() == generated + "Body.\n"
     assert (vault / "link.md").is_symlink()
     assert stat.S_IMODE((vault / "real.md").stat().st_mode) == mode
 

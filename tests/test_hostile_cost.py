@@ -119,8 +119,12 @@ def test_alias_bomb_in_front_matter_is_reported_not_expanded(tmp_path: Path) -> 
     ) in checked.stdout
 
 
+#: A generated note (a yt-timestamp anchor), so that its editorial line has a safe fix.
+_BODY = 'Body <a class="yt-timestamp" data-t="00:00:01">[00:00:01]</a>.\n'
+
+
 def _special_vault(root: Path) -> Path:
-    vault = scaling.write_vault(root, "Here is the modified article:\n\nBody.\n")
+    vault = scaling.write_vault(root, "Here is the modified article:\n\n" + _BODY)
     os.mkfifo(vault / "fifo.md")
     (vault / "zero.md").symlink_to("/dev/zero")
     with open(vault / "huge.md", "wb") as handle:  # sparse: 10 GB that take no disk space
@@ -142,7 +146,7 @@ def test_special_files_are_refused_and_the_rest_processed(tmp_path: Path, comman
     if command == "check":
         assert "note.md:1:1: ED001" in result.stdout
     else:
-        assert (vault / "note.md").read_text(encoding="utf-8") == "Body.\n"
+        assert (vault / "note.md").read_text(encoding="utf-8") == _BODY
 
 
 def test_a_fifo_named_on_the_command_line_is_refused(tmp_path: Path) -> None:

@@ -30,7 +30,9 @@ else:  # pragma: no cover
 Hook = Callable[..., subprocess.CompletedProcess[str]]
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFECT = "Here is the modified article with inserted backlinks:\n\nBody [[Target]].\n"
+# A generated note (a yt-timestamp anchor): its editorial line has a safe fix.
+FIXED = 'Body [[Target]] <a class="yt-timestamp" data-t="00:00:01">[00:00:01]</a>.\n'
+DEFECT = "Here is the modified article with inserted backlinks:\n\n" + FIXED
 
 pytestmark = pytest.mark.slow
 
@@ -151,7 +153,7 @@ def test_fix_hook_repairs_and_reports_modification(vault: Path, hook: Hook) -> N
     done = hook("vaultbot-fix", "bad.md")
     assert done.returncode == 1
     assert "files were modified by this hook" in done.stdout
-    assert (vault / "bad.md").read_text() == "Body [[Target]].\n"
+    assert (vault / "bad.md").read_text() == FIXED
     git(vault, "add", "-A")
     again = hook("vaultbot-fix", "bad.md")
     assert again.returncode == 0, again.stdout

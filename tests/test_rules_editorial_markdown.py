@@ -69,6 +69,35 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         FM + FROM + BODY,
         (),
     ),
+    # -- MD002 in a list item: `> ` before the marker and each body line of the item
+    (
+        "MD002-list-item",
+        FM + "- [!NOTE] Sleep pressure\n  Adenosine builds up.\n  Sleep clears it.\n- Next.\n",
+        FM
+        + "- > [!NOTE] Sleep pressure\n  > Adenosine builds up.\n  > Sleep clears it.\n- Next.\n",
+        (),
+    ),
+    # -- ED001 before a glued heading: the heading stays, on its own line
+    (
+        "ED001-glued-heading",
+        FM + FROM + BODY + "\nI will ensure to use Obsidian markdown and keep the timestamps."
+        "## Memory\n" + MORE,
+        FM + FROM + BODY + "\n## Memory\n" + MORE,
+        (),
+    ),
+    (
+        "ED001-glued-h1-no-fix",  # the H1 would become a second title: a human call
+        FM + FROM + BODY + "\nI will ensure to use Obsidian markdown.# Memory\n" + MORE,
+        FM + FROM + BODY + "\nI will ensure to use Obsidian markdown.# Memory\n" + MORE,
+        (),
+    ),
+    # -- ED002 below an ED001 line: both go
+    (
+        "ED002-below-an-editorial-line",
+        FM + FROM + "Here is the article:\n\n```markdown\n## Memory\n\n" + BODY + "```\n",
+        FM + FROM + "## Memory\n\n" + BODY,
+        (),
+    ),
     # -- ED001 + ED003: the header and its block go, no double blank line, in one run
     (
         "ED002-right-below-the-from-line",
@@ -295,3 +324,20 @@ def test_real_topic_lists(make_vault: VaultFactory, name: str) -> None:
     fix(vault, "--select", "ED001,ED003", "--unsafe-fixes")
     assert (vault / name).read_text(encoding="utf-8") == expected
     assert findings(vault, "--select", "ED001,ED003") == []
+
+
+DECLINE = (
+    "There is no information in the provided transcript about swag. "
+    "The transcript consists solely of music.\n"
+)
+
+
+def test_declined_note_is_one_finding_with_an_unsafe_fix(make_vault: VaultFactory) -> None:
+    """ED004 reports the note once (ED001 steps aside), and only `--unsafe-fixes` empties
+    it: the front matter and the header line stay."""
+    vault = make_vault({"note.md": FM + FROM + DECLINE})
+    assert _fixes(vault, "--select", "ED") == [(8, "ED004", "unsafe")]
+    fix(vault, "--select", "ED")
+    assert (vault / "note.md").read_text() == FM + FROM + DECLINE
+    fix(vault, "--select", "ED004", "--unsafe-fixes")
+    assert (vault / "note.md").read_text() == FM + FROM.rstrip("\n") + "\n"

@@ -13,8 +13,9 @@ from test_rules import FIXTURES, expected
 
 from vaultbot.cli import main
 from vaultbot.note import Note
-from vaultbot.rules.frontmatter import FrontmatterSchema
-from vaultbot.rules.links import LinkHeadingMissing, heading_key, is_placeholder
+from vaultbot.rules._placeholders import is_placeholder
+from vaultbot.rules.fm002_frontmatter_schema import FrontmatterSchema
+from vaultbot.rules.lk003_link_heading_missing import LinkHeadingMissing, heading_key
 from vaultbot.vault import Vault
 
 

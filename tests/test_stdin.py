@@ -48,14 +48,16 @@ def test_check_stdin_of_a_clean_note_exits_0(make_vault: VaultFactory) -> None:
 
 def test_fix_writes_the_fixed_text_to_stdout(make_vault: VaultFactory) -> None:
     vault = make_vault({"Topic A.md": "# A\n"})
-    done = vaultbot(vault, ANSWER, "fix", "--stdin-filename", "new.md", "-")
-    assert done.stdout == "[[Topic A]] and [[Nope]].\n"
+    generated = "---\ngenerator: pipeline\n---\n"  # a signal: deleting the editorial line is safe
+    done = vaultbot(vault, generated + ANSWER, "fix", "--stdin-filename", "new.md", "-")
+    assert done.stdout == generated + "[[Topic A]] and [[Nope]].\n"
     assert done.returncode == 1  # a finding remains, told on stderr
-    assert "new.md:1:17: LK001 [link-target-missing]" in done.stderr
+    assert "new.md:4:17: LK001 [link-target-missing]" in done.stderr
     assert not (vault / "new.md").exists()
-    kept = "\ufeffHere is the article:\r\n\r\n[[Topic A]]\r\n"
+    front = generated.replace("\n", "\r\n")
+    kept = f"\ufeff{front}Here is the article:\r\n\r\n[[Topic A]]\r\n"
     clean = vaultbot(vault, kept, "fix", "--stdin-filename", "new.md", "-")
-    assert (clean.returncode, clean.stdout) == (0, "\ufeff[[Topic A]]\r\n")  # BOM, CRLF kept
+    assert (clean.returncode, clean.stdout) == (0, f"\ufeff{front}[[Topic A]]\r\n")  # BOM, CRLF
 
 
 def test_dash_with_other_paths_is_a_usage_error(make_vault: VaultFactory) -> None:

@@ -32,6 +32,9 @@ class Vault:
     index: vaults.Vault
     config: Config
 
+    def __post_init__(self) -> None:
+        self.index.profile_setting = self.config.profile  # the config's `profile` applies
+
     @classmethod
     def from_folder(cls, folder: str | os.PathLike[str]) -> Vault:
         """Every file under `folder` (Obsidian's rules: hidden folders are skipped), with the

@@ -17,6 +17,8 @@ granularity of the moment the note was stat'ed, as with git's "racy" index entri
 
 Nothing in a cache is trusted: a file that does not validate is discarded with one warning,
 and a `.vaultbot_cache` that is a symbolic link is never followed (neither read nor written).
+Each note's entry is checked when a run first uses it, so that checking one note does not
+check the whole vault's entries.
 """
 
 from __future__ import annotations
@@ -52,14 +54,14 @@ def fold_name(path: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFC", name).lower())
 
 
-def cache_key(rules: list[Rule], per_file_ignores: object = ()) -> str:
-    """Changes with vaultbot's code and version, with the rules and their options, and with
-    the rules turned off per file."""
+def cache_key(rules: list[Rule], profile: str = "", per_file_ignores: object = ()) -> str:
+    """Changes with vaultbot's code and version, the rules and their options, the vault
+    profile, and the rules turned off per file."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
     for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.toml")):
         digest.update(source.read_bytes())
-    settings = [[(r.code, r.options) for r in rules], per_file_ignores]
+    settings = [profile, [(r.code, r.options) for r in rules], per_file_ignores]
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:20]
 
@@ -106,6 +108,10 @@ class Cache:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     warning: str | None = None  # why a cache found on disk was not used
     usable: bool = True  # False: never write (the cache folder is a symbolic link)
+    #: Raises ValueError for a malformed cached finding: entries are checked when first used
+    #: (a one-note check reads one entry, not the whole vault's).
+    check_result: Callable[[Any], None] | None = None
+    checked: set[str] = field(default_factory=set)  # entries found well formed
 
     @classmethod
     def load(cls, root: Path, key: str, check_result: Callable[[Any], None]) -> Cache:
@@ -124,11 +130,26 @@ class Cache:
         try:
             with os.fdopen(fd, "rb") as handle:
                 data = json.loads(handle.read())
-            files, entries = _validate(data, check_result)
+            files, entries = _validate(data)
         except (OSError, ValueError, RecursionError) as exc:
             reason = str(exc) if isinstance(exc, CacheError) else "not valid JSON"
-            return cls(path, warning=f"{CACHE_DIR}: ignoring a cache that {reason}")
-        return cls(path, files, entries)
+            return cls(path, warning=_ignoring(reason))
+        return cls(path, files, entries, check_result=check_result)
+
+    def _entry(self, rel: str) -> dict[str, Any] | None:
+        """The entry for `rel`, checked on first use; a malformed one discards the whole
+        cache (with the warning) and raises CacheError."""
+        entry = self.entries.get(rel)
+        if entry is None or rel in self.checked or self.check_result is None:
+            return entry
+        try:
+            _check_entry(entry, self.check_result)
+        except (ValueError, TypeError, KeyError) as exc:
+            self.warning = _ignoring(f"has a malformed entry for {rel!r} ({exc})")
+            self.files, self.entries = [], {}
+            raise CacheError(self.warning) from None
+        self.checked.add(rel)
+        return entry
 
     def valid_entries(self, vault: Vault, rels: list[str]) -> dict[str, dict[str, Any]]:
         """The cached entries still valid for these notes of the vault as it is now."""
@@ -143,7 +164,10 @@ class Cache:
             return stats[rel]
 
         for rel in rels:
-            entry = self.entries.get(rel)
+            try:
+                entry = self._entry(rel)
+            except CacheError:
+                return {}
             if entry is None or current(rel) != tuple(entry["s"]):
                 continue
             deps = entry["d"]
@@ -199,8 +223,13 @@ def _create(path: Path, data: bytes) -> None:
 # -- validation: a cache file from anywhere is untrusted input --------------------------------
 
 
-def _validate(data: Any, check_result: Callable[[Any], None]) -> tuple[list[str], dict[str, Any]]:
-    """(files, entries) of a cache document; raise CacheError saying what is wrong."""
+def _ignoring(reason: str) -> str:
+    return f"{CACHE_DIR}: ignoring a cache that {reason}"
+
+
+def _validate(data: Any) -> tuple[list[str], dict[str, Any]]:
+    """(files, entries) of a cache document; raise CacheError saying what is wrong. Each
+    entry is checked when it is used (`Cache._entry`)."""
     if not isinstance(data, dict):
         raise CacheError("is not a JSON object")
     if data.get("version") != __version__:
@@ -210,11 +239,6 @@ def _validate(data: Any, check_result: Callable[[Any], None]) -> tuple[list[str]
         raise CacheError("has no list of files")
     if not isinstance(entries, dict):
         raise CacheError("has no table of entries")
-    for rel, entry in entries.items():
-        try:
-            _check_entry(entry, check_result)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise CacheError(f"has a malformed entry for {rel!r} ({exc})") from None
     return files, entries
 
 

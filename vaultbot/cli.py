@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from vaultbot import __version__, docs
-from vaultbot.engine import Job, Plan, Report, plan, restrict_to_changes, run, run_cached
+from vaultbot import __version__
 from vaultbot.errors import ConfigError, GitError
-from vaultbot.output import FORMATTERS, colour, concise, job_summary, safe, summary
-from vaultbot.rules import ALL_RULES, lookup
-from vaultbot.rules.base import SEVERITIES
+from vaultbot.output import FORMATTERS, colour, safe
+from vaultbot.severity import SEVERITIES
 
 if TYPE_CHECKING:
     from vaultbot import api
+    from vaultbot.engine import Plan, Report
+
+# The engine, the rules and the formatters are imported by the commands that use them, so that
+# `vaultbot --version`, `--help` and the hook start fast.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl-C (128 + SIGINT)
@@ -127,6 +129,8 @@ def _plan(
     staged: bool = False,
     respect_gitignore: bool = True,
 ) -> Plan:
+    from vaultbot.engine import plan
+
     try:
         return plan(
             list(paths) or [Path(".")],
@@ -169,6 +173,8 @@ def _finish(report: Report, text: str, output: Path | None, failed: bool) -> Non
     for message in report.all_errors:
         _error(message)
     if report.interrupted:
+        from vaultbot.output import summary
+
         _error(summary.interrupted_line(report))
         sys.exit(EXIT_INTERRUPTED)
     if report.all_errors:
@@ -278,6 +284,9 @@ def check(
     counts_path: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
+    from vaultbot.engine import Job, run, run_cached
+    from vaultbot.output import job_summary, summary
+
     global _annotating
     _annotating = fmt == "github" and output is None
     if _reads_stdin(paths, stdin_filename):
@@ -324,6 +333,8 @@ def _baseline(report: Report, path: Path | None, write: bool) -> None:
 def _finish_check(
     report: Report, fmt: str, statistics: bool, output: Path | None, fail_on: str, exit_zero: bool
 ) -> None:
+    from vaultbot.output import summary
+
     worst = SEVERITIES.index(fail_on)
     failed = any(SEVERITIES.index(r.severity) <= worst for r in report.results)
     text = FORMATTERS[fmt](report)
@@ -369,6 +380,8 @@ def _read_stdin(name: Path) -> tuple[str, bool]:
 
 
 def _changed(p: Plan, ref: str | None, lines: bool = True) -> Callable[[Report], None]:
+    from vaultbot.engine import restrict_to_changes
+
     if ref is None:
         return lambda report: None
     try:
@@ -420,6 +433,9 @@ def fix(
     counts_path: Path | None,
 ) -> None:
     """Apply the rules' fixes to notes in place (default: the current folder)."""
+    from vaultbot.engine import Job, run
+    from vaultbot.output import summary
+
     overrides: dict[str, dict[str, Any]] = {} if unsafe_fixes else dict(NO_FUZZY)
     if link_strategy:
         overrides["link-target-missing"] = {
@@ -428,6 +444,7 @@ def fix(
         }
     if _reads_stdin(paths, stdin_filename):
         from vaultbot import stdin
+        from vaultbot.output import concise
 
         name, vault, rel = _stdin_vault(stdin_filename, vault_root, config_path, overrides)
         text, bom = _read_stdin(name)
@@ -476,6 +493,7 @@ def _commit(p: Plan, report: Report, name: str, email: str) -> str:
     try:
         from vaultbot import clean
         from vaultbot.git import commit_fixes, committable
+        from vaultbot.output import summary
 
         files = committable(root, clean.changed_files(report, root))
         kept = set(files)
@@ -525,6 +543,7 @@ def clean_command(
 ) -> None:
     """Check and fix a whole vault, with progress, a summary table and an optional report."""
     from vaultbot import clean  # rich and gitpython load only for the commands that use them
+    from vaultbot.engine import Job
     from vaultbot.git import start_branch
 
     target = vault or Path(".")
@@ -574,6 +593,8 @@ def install_hook_command(force: bool) -> None:
 @cli.command("rules")
 def list_rules() -> None:
     """List every rule: code, name, severity, fix and summary."""
+    from vaultbot.rules import ALL_RULES
+
     click.echo(f"{'code':<6} {'name':<22} {'severity':<8} {'fix':<7} summary")
     for rule in ALL_RULES:
         click.echo(
@@ -587,6 +608,9 @@ def list_rules() -> None:
 @_color_option
 def explain(rule: str) -> None:
     """Show a rule's documentation (rendered in a terminal, Markdown when piped)."""
+    from vaultbot import docs
+    from vaultbot.rules import lookup
+
     found = lookup(rule)
     if found is None:
         _error(f"unknown rule '{rule}' (see `vaultbot rules`)")

@@ -25,8 +25,9 @@ PerFileIgnores = tuple[tuple[str, tuple[str, ...]], ...]
 
 KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "exclude",
-    "respect-obsidian-ignore", "rules",
+    "profile", "respect-obsidian-ignore", "rules",
 }  # fmt: skip
+PROFILES = ("auto", "generated", "personal")
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Config:
     per_file_ignores: PerFileIgnores = ()
     exclude: list[str] = field(default_factory=list)
     respect_obsidian_ignore: bool = True
+    profile: str = "auto"  # "generated" | "personal" | "auto" (detected; vaultbot.profile)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: Path | None = None
     found: bool = True  # False: a pyproject.toml without a [tool.vaultbot] table
@@ -106,6 +108,11 @@ def parse(data: dict[str, Any], source: Path | None = None) -> Config:
     if not isinstance(respect, bool):
         raise ConfigError(f"{where}: 'respect-obsidian-ignore' must be true or false")
     config.respect_obsidian_ignore = respect
+    profile = data.get("profile", "auto")
+    if profile not in PROFILES:
+        choices = ", ".join(f'"{p}"' for p in PROFILES)
+        raise ConfigError(f"{where}: 'profile' must be one of {choices}, not {profile!r}")
+    config.profile = profile
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
         raise ConfigError(f"{where}: 'rules' must be a table")

@@ -6,14 +6,13 @@ per process.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from vaultbot import yaml_c
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,13 @@ class YamlResult:
     refused: bool = False
 
 
-_yaml = YAML(typ="safe", pure=True)
+@functools.cache
+def _ruamel() -> Any:
+    """ruamel's safe loader, imported on first use: most blocks never need it."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True)
+
 
 # The common case, `key: plain words` and `key:` followed by `  - plain words` items, is read
 # without ruamel (whose pure-Python parser dominates a check run otherwise). A line outside
@@ -106,6 +111,8 @@ def load(text: str) -> YamlResult:
         simple = _load_simple(text)
         if simple is not None:
             return YamlResult(data=simple)
+        with contextlib.suppress(yaml_c.Defer):
+            return YamlResult(data=yaml_c.load(text))
     return load_with_ruamel(text)
 
 
@@ -117,8 +124,10 @@ def find_alias(text: str) -> tuple[str, int, int] | None:
     events are read without building anything, in time linear in the block."""
     if "*" not in text:
         return None
+    from ruamel.yaml.events import AliasEvent
+
     try:
-        for event in _yaml.parse(text):
+        for event in _ruamel().parse(text):
             if isinstance(event, AliasEvent):
                 mark = event.start_mark
                 message = (
@@ -132,11 +141,13 @@ def find_alias(text: str) -> tuple[str, int, int] | None:
 
 
 def load_with_ruamel(text: str) -> YamlResult:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     alias = find_alias(text)
     if alias is not None:
         return YamlResult(error=alias, refused=True)
     try:
-        return YamlResult(data=_yaml.load(text))
+        return YamlResult(data=_ruamel().load(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

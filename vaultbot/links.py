@@ -34,6 +34,16 @@ class Link:
     raw: str  # the link as written
 
 
+#: Obsidian refuses `[` and `]` in note names: a target holding one is debris
+#: (`[[government_and_policy_co].]]`), never a note still to write.
+_BRACKET = re.compile(r"[\[\]]")
+
+
+def holds_bracket(target: str) -> bool:
+    """Whether `target` holds `[` or `]`, which no note name can hold."""
+    return _BRACKET.search(target) is not None
+
+
 def normalise_target(target: str) -> str:
     """NFC, U+00A0 as space, a trailing backslash (from `\\|` in tables) dropped, trimmed."""
     target = target.strip()
@@ -48,7 +58,9 @@ def split_wikilink(inner: str) -> tuple[str, str, str | None]:
     display = None
     if pipe != -1:
         display = inner[pipe + 1 :].strip()
-        inner = inner[:pipe]
+        inner = inner[:pipe].rstrip()
+        if inner.endswith("\\"):  # `[[t#^id\|a]]` in a table: Obsidian drops the escape
+            inner = inner[:-1]
     hash_ = inner.find("#")
     subpath = ""
     if hash_ != -1:
@@ -86,11 +98,26 @@ def wikilinks(note: Note) -> Iterator[Link]:
         start = m.start()
         embed = start > note.body_start and text[start - 1] == "!"
         start -= embed
-        if not note.span_is_prose(start, m.end()):
+        if not _is_prose_link(note, start, m):
             continue
         target, subpath, display = split_wikilink(m.group(1))
         kind = "embed" if embed else "wikilink"
         yield Link(kind, target, subpath, display, start, m.end(), text[start : m.end()])
+
+
+def _is_prose_link(note: Note, start: int, m: re.Match[str]) -> bool:
+    """The link is prose; its alias may hold code spans (`[[t|`ls` command]]` is a link
+    whose alias shows code, in Obsidian)."""
+    if note.span_is_prose(start, m.end()):
+        return True
+    pipe = m.group(1).find("|", 1)
+    if pipe == -1:
+        return False
+    alias_start = m.start(1) + pipe + 1
+    if not (note.span_is_prose(start, alias_start) and note.is_prose(m.end() - 2)):
+        return False
+    inside = [r for r in note.non_prose if r[0] < m.end() - 2 and r[1] > alias_start]
+    return all(alias_start <= a and b <= m.end() - 2 and note.text[a] == "`" for a, b in inside)
 
 
 def markdown_links(note: Note) -> Iterator[Link]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from vaultbot import suppression
 from vaultbot.note import Note
 from vaultbot.rules import Finding, Rule
-from vaultbot.rules.suppression_unused import SuppressionUnused
+from vaultbot.rules.sp001_suppression_unused import SuppressionUnused
 from vaultbot.vault import Vault
 
 

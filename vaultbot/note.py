@@ -238,6 +238,11 @@ class Note:
             first = self._next_nonblank_line(self.line_span(first)[1])
             if first is None:
                 return None
+        if _FENCE_OPEN.match(self.line_text(first)) is None and _presents(self.line_text(first)):
+            # "Here is the article:" above the fence: look through it (it is ED001's).
+            first = self._next_nonblank_line(self.line_span(first)[1])
+            if first is None:
+                return None
         m = _FENCE_OPEN.match(self.line_text(first))
         if m is None:
             return None
@@ -337,6 +342,15 @@ class Note:
     @property
     def stem(self) -> str:
         return unicodedata.normalize("NFC", self.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+
+
+def _presents(line: str) -> bool:
+    """Whether `line` is an editorial line handing over what follows ("Here is the article:").
+    The phrase families live with the rule that reports such lines (imported here, when a
+    note is looked at, since the rules import this module)."""
+    from vaultbot.rules._editorial import classify
+
+    return line.rstrip().endswith(":") and classify(line, edge=True) is not None
 
 
 def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:

@@ -9,18 +9,40 @@ added to it exists, whatever the work tree says.
 from __future__ import annotations
 
 import stat
+import subprocess
 from pathlib import Path
 
-import git
-
-from vaultbot.git import repo_at
+from vaultbot.errors import GitError
 from vaultbot.vault import Vault, walk
 
+# git is run directly, not through gitpython: the plain hook runs this on every commit, and
+# importing gitpython alone costs about a third of a second.
 
-def _names(repo: git.Repo, *args: str) -> list[str]:
+
+def _git(top: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """The output of a git command run in `top`; GitError if it fails."""
+    try:
+        done = subprocess.run(["git", *args], cwd=top, input=stdin, capture_output=True)
+    except OSError as exc:
+        raise GitError(f"{top}: cannot run git ({exc.strerror or exc})") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {args[0]} failed: {message}")
+    return done.stdout
+
+
+def _top(path: Path) -> Path:
+    """The top folder of the work tree holding `path`; GitError outside one."""
+    try:
+        out = _git(path, "rev-parse", "--show-toplevel")
+    except GitError:
+        raise GitError(f"{path}: not inside a git repository") from None
+    return Path(out.decode("utf-8", "surrogateescape").removesuffix("\n")).resolve()
+
+
+def _names(top: Path, *args: str) -> list[str]:
     """The NUL-separated paths a git command prints (never quoted, any character allowed)."""
-    out = repo.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False)
-    assert isinstance(out, bytes)
+    out = _git(top, *args)
     return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
 
 
@@ -34,10 +56,9 @@ def staged_root(start: Path) -> Path:
     the one folder below it with `.obsidian/` that holds every staged note; else `start`."""
     if (start / ".obsidian").is_dir():
         return start
-    repo = repo_at(start)
-    top = Path(repo.working_tree_dir or ".").resolve()
+    top = _top(start)
     roots: set[Path] = set()
-    for name in _names(repo, "diff", "-z", "--name-only", "--cached", "--diff-filter=ACMR"):
+    for name in _names(top, "diff", "-z", "--name-only", "--cached", "--diff-filter=ACMR"):
         note = top / name
         if not name.lower().endswith(".md") or start not in note.parents:
             continue
@@ -51,42 +72,63 @@ def staged_vault(root: Path) -> tuple[Vault, set[str]]:
 
     Raise GitError outside a git repository.
     """
-    repo = repo_at(root)
-    top = Path(repo.working_tree_dir or ".").resolve()
+    top = _top(root)
     prefix = "" if root == top else root.relative_to(top).as_posix() + "/"
-    index = _index(repo)
-    head = (
-        _names(repo, "ls-tree", "-r", "-z", "--name-only", "HEAD") if repo.head.is_valid() else []
-    )
+    index = _index(top)
+    head = _names(top, "ls-tree", "-r", "-z", "--name-only", "HEAD") if _has_head(top) else []
     diff = ["diff", "-z", "--name-only", "--no-ext-diff"]
     # Renames count (R): a renamed note is a new name whose content must be checked.
-    staged = _names(repo, *diff, "--cached", "--find-renames", "--diff-filter=ACMR")
-    unstaged = _names(repo, *diff, "--no-renames")  # the work tree differs from the index
+    staged = _names(top, *diff, "--cached", "--find-renames", "--diff-filter=ACMR")
+    unstaged = _names(top, *diff, "--no-renames")  # the work tree differs from the index
     committed = set(head)
     untracked = {rel for rel in walk(root) if prefix + rel not in committed}
     files = _relative(list(index), prefix) | untracked
-    contents = {
-        rel: blob
-        for rel in _relative(staged + unstaged, prefix)
-        if rel.lower().endswith(".md") and (blob := _blob(repo, index, prefix + rel)) is not None
-    }
+    wanted = [rel for rel in _relative(staged + unstaged, prefix) if rel.lower().endswith(".md")]
+    contents = _blobs(top, index, prefix, wanted)
     notes = {n for n in _relative(staged, prefix) if n.lower().endswith(".md")}
     return Vault(root, sorted(files), contents), notes
 
 
-def _index(repo: git.Repo) -> dict[str, tuple[int, str] | None]:
+def _has_head(top: Path) -> bool:
+    """The repository has a commit (not a fresh `git init`)."""
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return False
+    return True
+
+
+def _index(top: Path) -> dict[str, tuple[int, str] | None]:
     """Every index path -> (mode, object id) of its entry; None while it is unmerged."""
     entries: dict[str, tuple[int, str] | None] = {}
-    for record in _names(repo, "ls-files", "--stage", "-z"):
+    for record in _names(top, "ls-files", "--stage", "-z"):
         info, _, path = record.partition("\t")
         mode, sha, stage = info.split()
         entries[path] = (int(mode, 8), sha) if stage == "0" else None
     return entries
 
 
-def _blob(repo: git.Repo, index: dict[str, tuple[int, str] | None], path: str) -> bytes | None:
-    """The staged bytes of a regular file at repository path `path` (None: not staged as one)."""
-    entry = index.get(path)
-    if entry is None or not stat.S_ISREG(entry[0]):
-        return None
-    return repo.odb.stream(bytes.fromhex(entry[1])).read()
+def _blobs(
+    top: Path, index: dict[str, tuple[int, str] | None], prefix: str, rels: list[str]
+) -> dict[str, bytes]:
+    """The staged bytes of the notes `rels` that are staged as regular files, read with one
+    `git cat-file --batch`."""
+    wanted: list[tuple[str, str]] = []
+    for rel in rels:
+        entry = index.get(prefix + rel)
+        if entry is not None and stat.S_ISREG(entry[0]):
+            wanted.append((rel, entry[1]))
+    if not wanted:
+        return {}
+    out = _git(top, "cat-file", "--batch", stdin="".join(f"{sha}\n" for _, sha in wanted).encode())
+    blobs: dict[str, bytes] = {}
+    at = 0
+    for rel, _sha in wanted:  # each: "<sha> blob <size>\n<bytes>\n"
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise GitError(f"git cat-file: unexpected answer for {prefix + rel}")
+        size = int(header[2])
+        blobs[rel] = out[header_end + 1 : header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return blobs

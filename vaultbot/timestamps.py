@@ -20,7 +20,15 @@ _CLOSE = "</a>"
 _WHOLE = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>\[([^\]\[<>\n]*)\]</a>')
 # A bare label; the character before it is checked in code (a leading literal keeps the
 # search fast): not after `[` (a link alias), `>` (an anchor's label) or a word character.
-_BARE = re.compile(r"\[(\d{1,2}:\d{2}:\d{2})\](?![\](\w])")
+# `MM:SS` (`[07:25]`) only counts in a note about a video.
+_BARE = re.compile(r"\[(\d{1,2}:\d{2}(?::\d{2})?)\](?![\](\w])")
+# Several bare labels in one pair of brackets: `[00:00:33, 00:01:54, 00:02:10]`.
+_BARE_LIST = re.compile(
+    r"\[(\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*,[ \t]*\d{1,2}:\d{2}(?::\d{2})?)+)\](?![\](\w])"
+)
+# A Markdown link to a `#t=` fragment posing as a timestamp: `[00:48:21](#t=00:48:21)`, and
+# the same without `=` (`[01:38:43](#t1:38:43)`).
+_FAKE_LINK = re.compile(r"\[(\d{1,3}:\d{2}(?::\d{2})?)\]\(#t=?([^()\s]*)\)")
 _DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
 # Almost an anchor (TS005): an `<a` tag naming a timestamp class or a `data`/`data-t` time.
 _ANCHOR_LIKE = re.compile(
@@ -28,6 +36,10 @@ _ANCHOR_LIKE = re.compile(
     r'\b[^<>]*?(?:timestamp|\bdata(?:-t)?\s*=\s*(?:"\s*)?\d{1,3}:\d)[^<>]*>?'
 )
 _TIME_IN = re.compile(r"(?<![\d:])\d{1,3}:\d{1,2}(?::\d{1,2})?(?![\d:])")
+# The label of a range's first anchor that ran into the second: `00:09:17>)-[00:09:21](`.
+_RANGE_LABEL = re.compile(
+    r"(\d{1,3}:\d{2}(?::\d{2})?)[>)\]\s]*[-–—]\s*\[?(\d{1,3}:\d{2}(?::\d{2})?)\]?\s*\(?\s*"
+)
 _WRAPPED_BEFORE = re.compile(r"\[(\d{1,3}:\d{2}(?::\d{2})?)\]\($")
 # A dash, then (past spaces and a hidden `%% … %%` comment) the end of the line or punctuation.
 # The comment ends at its first closing `%%` (as Obsidian reads it): a lazy `.*?` could go on
@@ -142,7 +154,8 @@ class Anchor:
 
     __slots__ = (
         "bracket_closed", "closed", "data_t", "data_t_start", "data_t_text", "disagrees", "end",
-        "label", "label_start", "label_text", "start",
+        "label", "label_bracketed", "label_start", "label_text", "outer_close", "outer_open",
+        "start",
     )  # fmt: skip
 
     def __init__(
@@ -155,6 +168,7 @@ class Anchor:
         closed: bool,
         bracket_closed: bool,
         data_t_start: int = -1,
+        label_bracketed: bool = True,
     ) -> None:
         self.start = start
         self.end = end  # after `</a>`, or as far as could be read when unclosed
@@ -164,6 +178,12 @@ class Anchor:
         self.closed = closed  # `</a>` present (always for bare labels)
         self.bracket_closed = bracket_closed  # the label's `[` has its `]`
         self.data_t_start = data_t_start  # the `data-t` value, after its `"`
+        #: The label sits in its own brackets inside the tag: `<a …>[00:34:54]</a>`.
+        self.label_bracketed = label_bracketed
+        #: `[` right before the tag, `]` right after it: `[<a …>00:34:54</a>]`, or around a
+        #: group of anchors `[<a …>…</a>, <a …>…</a>]` (the first opens it, the last closes it).
+        self.outer_open = False
+        self.outer_close = False
         self.data_t = None if data_t_text is None else parse_time(data_t_text)
         self.label = None if label_text is None else parse_time(label_text)
         #: `data-t` and label are both times but name different instants (TS002).
@@ -213,17 +233,80 @@ def _find_anchors(note: Note) -> list[Anchor]:
     # An anchor that is part of a broken construct is timestamp-corrupt's, not a timestamp.
     found = [a for a in note.memo(_anchor_tags) if not _within(corrupt, a.start)]
     if note.video_id is not None or found:
-        covered = sorted([(a.start, a.end) for a in found] + corrupt)
+        others = [(b.start, b.end) for b in (*bare_lists(note), *fake_links(note))]
+        covered = sorted([(a.start, a.end) for a in found] + corrupt + others)
         text = note.text
         for m in _BARE.finditer(text, note.body_start):
-            before = text[m.start() - 1] if m.start() else " "
-            if before == "[" or before == ">" or before.isalnum() or before == "_":
+            if m.group(1).count(":") == 1 and note.video_id is None:
+                continue  # `[10:30]` is a time of day until the note has a video
+            if not _bare_start(text, m.start()):
                 continue
             if note.is_prose(m.start()) and not _within(covered, m.start()):
                 label_start = m.start() + 1
                 found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
     found.sort(key=lambda a: a.start)
     return found
+
+
+def _bare_start(text: str, start: int) -> bool:
+    """A bare label may start here: not after `[` (a link alias), `>` (an anchor's label) or
+    a word character."""
+    before = text[start - 1] if start else " "
+    return not (before == "[" or before == ">" or before.isalnum() or before == "_")
+
+
+@dataclass(frozen=True)
+class BareList:
+    """Several bare labels in one pair of brackets: `[00:00:33, 00:01:54]`."""
+
+    start: int
+    end: int
+    times: tuple[Time, ...]
+
+
+def bare_lists(note: Note) -> list[BareList]:
+    """Lists of bare labels in prose of a note about a video (computed once per note)."""
+    return note.memo(_find_bare_lists)
+
+
+def _find_bare_lists(note: Note) -> list[BareList]:
+    if note.video_id is None:
+        return []
+    text = note.text
+    found: list[BareList] = []
+    for m in _BARE_LIST.finditer(text, note.body_start):
+        if not (_bare_start(text, m.start()) and note.is_prose(m.start())):
+            continue
+        times = [parse_time(part) for part in m.group(1).split(",")]
+        if all(times):
+            found.append(BareList(m.start(), m.end(), tuple(t for t in times if t)))
+    return found
+
+
+@dataclass(frozen=True)
+class FakeLink:
+    """A Markdown link `[00:48:21](#t=00:48:21)` posing as a timestamp anchor."""
+
+    start: int
+    end: int
+    label: Time | None
+    target: str  # what follows `#t=`
+
+
+def fake_links(note: Note) -> list[FakeLink]:
+    """Markdown links to `#t=` fragments in prose, in text order (computed once per note)."""
+    return note.memo(_find_fake_links)
+
+
+def _find_fake_links(note: Note) -> list[FakeLink]:
+    text = note.text
+    if "](#t" not in text:
+        return []
+    return [
+        FakeLink(m.start(), m.end(), parse_time(m.group(1)), m.group(2))
+        for m in _FAKE_LINK.finditer(text, note.body_start)
+        if note.is_prose(m.start())
+    ]
 
 
 def _within(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -248,7 +331,36 @@ def _anchor_tags(note: Note) -> list[Anchor]:
             )  # fmt: skip
         else:
             found.append(_anchor_at(text, m, note.line_break(m.end())))
+    _mark_outer_brackets(text, found)
     return found
+
+
+_GROUP_SEPARATOR = re.compile(r"[ \t]*[,;][ \t]*")
+
+
+def _mark_outer_brackets(text: str, found: list[Anchor]) -> None:
+    """Mark brackets put around an anchor, or around a group of anchors joined by `,`/`;`."""
+    i = 0
+    while i < len(found):
+        first = last = found[i]
+        while (
+            last.closed
+            and i + 1 < len(found)
+            and found[i + 1].closed
+            and _GROUP_SEPARATOR.fullmatch(text, last.end, found[i + 1].start)
+        ):
+            i += 1
+            last = found[i]
+        if (
+            first.closed
+            and last.closed
+            and text.startswith("[", first.start - 1)
+            and not text.startswith("[[", first.start - 2)
+            and text.startswith("]", last.end)
+            and not text.startswith(("](", "]]"), last.end)
+        ):
+            first.outer_open = last.outer_close = True
+        i += 1
 
 
 def _anchor_at(text: str, m: re.Match[str], line_end: int) -> Anchor:
@@ -259,7 +371,8 @@ def _anchor_at(text: str, m: re.Match[str], line_end: int) -> Anchor:
     content = text[m.end() : content_end]
     stripped = content.strip()
     label_start = m.end() + (len(content) - len(content.lstrip()))
-    if stripped.startswith("["):
+    bracketed = stripped.startswith("[")
+    if bracketed:
         bracket = stripped.find("]")
         bracket_closed = bracket != -1
         label = stripped[1:bracket] if bracket_closed else stripped[1:].rstrip()
@@ -274,11 +387,11 @@ def _anchor_at(text: str, m: re.Match[str], line_end: int) -> Anchor:
         )
         return Anchor(
             m.start(), label_end, m.group(1), label or None, label_start, False, bracket_closed,
-            m.start(1),
+            m.start(1), bracketed,
         )  # fmt: skip
     return Anchor(
         m.start(), close + len(_CLOSE), m.group(1), label, label_start, True, bracket_closed,
-        m.start(1),
+        m.start(1), bracketed,
     )  # fmt: skip
 
 
@@ -290,6 +403,7 @@ class Corrupt:
     end: int
     reason: str
     seconds: int | None  # the recoverable instant, or None
+    range_end: int | None = None  # a broken range: the instant of its end
 
 
 def corrupt_anchors(note: Note) -> list[Corrupt]:
@@ -313,22 +427,48 @@ def _find_corrupt(note: Note) -> list[Corrupt]:
             label = text[end:close]
             end = close + len(_CLOSE)
         found.append(Corrupt(m.start(), end, _corruption(tag), _recover(tag, label)))
-    for anchor in note.memo(_anchor_tags):
-        if not anchor.closed:
+    tags = note.memo(_anchor_tags)
+    taken = -1  # the end of a broken range already reported
+    for i, anchor in enumerate(tags):
+        if anchor.start < taken:
             continue
-        wrapped = text.startswith("(", anchor.start - 1) and text.startswith(")", anchor.end)
-        before = wrapped and _WRAPPED_BEFORE.search(text, max(0, anchor.start - 16), anchor.start)
+        broken = _broken_range(text, anchor, tags[i + 1] if i + 1 < len(tags) else None)
+        if broken is not None:
+            found.append(broken)
+            taken = broken.end
+            continue
+        if not anchor.closed or not text.startswith("(", anchor.start - 1):
+            continue
+        before = _WRAPPED_BEFORE.search(text, max(0, anchor.start - 16), anchor.start)
         if before:
+            # `[00:16:01](<a …>[00:16:01]</a>)`, and as often with the `(` never closed.
+            closed = text.startswith(")", anchor.end)
             label = f"[{before.group(1)}]"
             seconds = _recover(f'data-t="{anchor.data_t_text}"', label)
-            found.append(
-                Corrupt(before.start(), anchor.end + 1, "wrapped in a Markdown link", seconds)
-            )
-        elif not text.startswith("[", anchor.label_start - 1) and anchor.label_text:
-            seconds = _recover(f'data-t="{anchor.data_t_text}"', anchor.label_text)
-            found.append(Corrupt(anchor.start, anchor.end, "label without its brackets", seconds))
+            reason = "wrapped in a Markdown link" + ("" if closed else " whose ( never closes")
+            found.append(Corrupt(before.start(), anchor.end + closed, reason, seconds))
     found.sort(key=lambda c: c.start)
     return found
+
+
+def _broken_range(text: str, anchor: Anchor, following: Anchor | None) -> Corrupt | None:
+    """A range whose first anchor runs into the second: `<a …>00:09:17>)-[00:09:21](<a …>`.
+    One finding for the range, not one per fragment."""
+    if anchor.closed or following is None or anchor.label_text is None:
+        return None
+    m = _RANGE_LABEL.fullmatch(anchor.label_text)
+    if m is None or text[anchor.end : following.start].strip():
+        return None
+    start = anchor.start
+    before = _WRAPPED_BEFORE.search(text, max(0, start - 16), start)
+    if before is not None and text.startswith("(", start - 1):
+        start = before.start()
+    end = following.end + (following.closed and text.startswith(")", following.end))
+    first = _recover(f'data-t="{anchor.data_t_text}"', m.group(1))
+    second = _recover(f'data-t="{following.data_t_text}"', following.label_text or "")
+    if first is None or second is None:
+        first = second = None
+    return Corrupt(start, end, "a time range broken across its two anchors", first, second)
 
 
 def _corruption(tag: str) -> str:

@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from vaultbot.profile import Profile
 
 T = TypeVar("T")
 
@@ -104,6 +107,33 @@ def user_ignore_filters(root: Path) -> list[str]:
     return [f for f in filters if isinstance(f, str)] if isinstance(filters, list) else []
 
 
+#: Where the vault's own configuration names its template folders: the core Templates
+#: plugin's `folder` and Templater's `templates_folder`.
+_TEMPLATE_SETTINGS = (
+    (".obsidian/templates.json", "folder"),
+    (".obsidian/plugins/templater-obsidian/data.json", "templates_folder"),
+)
+
+
+def template_folders(root: Path) -> list[str]:
+    """The template folders the vault's configuration names (vault-relative, no `/` at the
+    ends). Templates are not notes: their links and front matter hold template syntax."""
+    folders: list[str] = []
+    for rel, key in _TEMPLATE_SETTINGS:
+        try:
+            data = json.loads((root / rel).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        folder = data.get(key) if isinstance(data, dict) else None
+        if isinstance(folder, str) and folder.strip("/ "):
+            folders.append(folder.strip("/ "))
+    return folders
+
+
+def in_folders(rel: str, folders: list[str]) -> bool:
+    return any(rel == folder or rel.startswith(folder + "/") for folder in folders)
+
+
 def matches_filter(rel: str, pattern: str) -> bool:
     """Obsidian's excluded-files filter: a folder/path prefix, or a /regex/."""
     if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
@@ -131,6 +161,8 @@ class Vault:
     files: list[str]
     #: Notes whose bytes are not the file on disk: the staged blobs of `check --staged`.
     contents: dict[str, bytes] = field(default_factory=dict, repr=False)
+    #: The `profile` setting: "auto" (detected from the notes), "generated" or "personal".
+    profile_setting: str = "auto"
     _memo: dict[Callable[[Vault], Any], Any] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str, display: str) -> bytes:
@@ -162,9 +194,17 @@ class Vault:
             keys.sort(key=lambda k: (len(k), k))
         return index
 
+    @cached_property
+    def profile(self) -> Profile:
+        """Generated or personal (vaultbot.profile), chosen on first use."""
+        from vaultbot.profile import choose
+
+        return choose(self, self.profile_setting)
+
     def build_index(self) -> None:
-        """Build the name index now (before worker processes fork and share it)."""
-        _ = self.by_name
+        """Build the name index and choose the profile now (before worker processes fork
+        and share them)."""
+        _ = self.by_name, self.profile
 
     @classmethod
     def scan(cls, root: Path, onerror: Callable[[OSError], None] | None = None) -> Vault:

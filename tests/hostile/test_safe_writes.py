@@ -16,8 +16,9 @@ from vaultbot import fixes
 from vaultbot.cli import main
 from vaultbot.note import Note
 
-BAD = "Here is the modified article with inserted backlinks:\n\nBody text.\n"
-GOOD = "Body text.\n"
+# A generated note (a `videoId`): its editorial line has a safe fix.
+BAD = "---\nvideoId: abcdefghijk\n---\nHere is the modified article with inserted backlinks:\n\nBody text.\n"
+GOOD = "---\nvideoId: abcdefghijk\n---\nBody text.\n"
 
 
 def fix(vault: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -175,7 +176,7 @@ def test_a_refused_write_keeps_its_findings_in_the_summary(
     code, out, err = fix(vault, capsys)
     assert code == 2 and err == "vaultbot: error: n.md: file is read-only; not written\n"
     assert out.rstrip().endswith("Fixed 1 issue in 1 note; 1 remaining.")
-    assert "n.md:1:1: ED001" in out
+    assert "n.md:4:1: ED001" in out
     assert [f["path"] for f in check_json(vault)[1]["findings"]] == ["n.md"]
 
 
@@ -184,7 +185,7 @@ def test_a_note_replaced_by_a_fifo_during_a_fix_is_not_read_again(
 ) -> None:
     """Between reading a note and writing its fix, the note becomes a FIFO: the write's
     "changed on disk" check must not open it (that would block for ever)."""
-    vault = make_vault({"n.md": "Here is the modified article:\n\nBody text.\n"})
+    vault = make_vault({"n.md": BAD})  # generator signals: a safe fix to write
     real_fix_note = fixes.fix_note
 
     def fix_then_swap(note: Note, *args: Any, **kwargs: Any) -> fixes.FixOutcome:

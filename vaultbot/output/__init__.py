@@ -1,18 +1,43 @@
-"""Formatters: each turns a Report into the text a reader or a tool wants."""
+"""Formatters: each turns a Report into the text a reader or a tool wants.
+
+A formatter's module is imported when it is first used, so that starting vaultbot (and naming
+the formats in `--help`) does not import every formatter and the engine behind them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
-from vaultbot.engine import Report
-from vaultbot.output import concise, github, json_format, sarif, summary, text
+if TYPE_CHECKING:
+    from vaultbot.engine import Report
 
-FORMATTERS: dict[str, Callable[[Report], str]] = {
-    "text": text.render,
-    "concise": concise.render,
-    "json": json_format.render,
-    "github": github.render,
-    "sarif": sarif.render,
+#: Format name -> the module (in this package) whose `render` writes it.
+_MODULES = {
+    "text": "text",
+    "concise": "concise",
+    "json": "json_format",
+    "github": "github",
+    "sarif": "sarif",
 }
 
-__all__ = ["FORMATTERS", "summary"]
+
+class _Formatters(Mapping[str, "Callable[[Report], str]"]):
+    """Format name -> render function, importing the formatter on first use."""
+
+    def __getitem__(self, name: str) -> Callable[[Report], str]:
+        module = importlib.import_module(f"vaultbot.output.{_MODULES[name]}")
+        render: Callable[[Report], str] = module.render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+FORMATTERS: Mapping[str, Callable[[Report], str]] = _Formatters()
+
+__all__ = ["FORMATTERS"]

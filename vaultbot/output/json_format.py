@@ -20,6 +20,7 @@ def render(report: Report) -> str:
         "fixable": sum(1 for r in results if r.fix and r.fix["applicability"] == "safe"),
         "baselined": report.baselined,
         "errors": report.all_errors,
+        "profile": report.profile.split(" ", 1)[0],
     }
     findings = ",\n    ".join(
         json.dumps({**r.to_json(), "url": rule_url(r.rule)}, ensure_ascii=False) for r in results

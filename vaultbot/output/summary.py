@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from vaultbot.engine import NoteReport, Report, Result
 from vaultbot.output.safe import visible
-from vaultbot.rules.base import SEVERITIES
+from vaultbot.severity import SEVERITIES
 
 
 def _plural(n: int, word: str) -> str:
@@ -34,8 +34,16 @@ def fixability(results: Sequence[Result]) -> tuple[int, int]:
 
 
 def check_line(report: Report) -> str:
-    """What a check found, by severity, with what `fix` can do about it; a run that had
-    errors never claims that everything was checked."""
+    """What a check found, by severity, with what `fix` can do about it, and the vault's
+    profile; a run that had errors never claims that everything was checked."""
+    return _check_line(report) + _profile_line(report)
+
+
+def _profile_line(report: Report) -> str:
+    return f"\nProfile: {report.profile}." if report.profile else ""
+
+
+def _check_line(report: Report) -> str:
     results = report.results
     checked = _plural(len(report.notes), "note")
     errors = report.all_errors

@@ -10,9 +10,8 @@ from typing import Any, ClassVar
 
 from vaultbot.errors import ConfigError
 from vaultbot.note import Note
+from vaultbot.severity import SEVERITIES as SEVERITIES  # re-exported
 from vaultbot.vault import Vault
-
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -118,6 +117,8 @@ class Rule:
         first = re.split(r"(?<=[.:])\s", section, maxsplit=1)[0].lower()
         if first.startswith("none"):
             return "none"
+        if re.match(r"(?:in|when|if|where)\b", first):
+            return "varies"  # safe only under a condition ("In a note bearing …, … is safe:")
         if first.startswith("safe:") or re.search(r"\bis safe:", first):
             return "safe"
         if first.startswith("unsafe") or re.search(r"\bis unsafe:", first):

@@ -1,4 +1,4 @@
-"""Front matter: the YAML block between `---` lines at the top of a note."""
+"""FM002 frontmatter-schema: front matter that lacks a configured key or has a wrong shape."""
 
 from __future__ import annotations
 
@@ -15,54 +15,6 @@ from vaultbot.errors import ConfigError
 from vaultbot.note import Note
 from vaultbot.rules.base import Finding, Option, Rule
 from vaultbot.vault import Vault, matches_glob
-
-
-class FrontmatterInvalid(Rule):
-    """Front matter that does not parse as YAML.
-
-    ## What it does
-    Parses the block between the opening `---` on the first line and the next `---` line.
-    Fires when the block is never closed, or when YAML rejects it: syntax errors, tabs used
-    for indentation, duplicate keys. The finding points at the line and column YAML names.
-    A block that uses a YAML alias (`*name`) is refused too, and not expanded: Obsidian
-    properties have no anchors or aliases, and a few nested ones can expand to billions of
-    values.
-
-    ## Why is this bad?
-    Obsidian ignores the whole block: properties, tags, aliases and `videoId` are lost, and
-    the raw YAML shows up as text.
-
-    ## Example
-    ```markdown
-    ---
-    title: Progress towards AGI
-    title: Progress towards AGI (2)
-    ---
-    ```
-
-    ## Fix safety
-    None: which of two values is right, or where a block was meant to end, is a human call.
-    """
-
-    code, name, severity = "FM001", "frontmatter-invalid", "error"
-
-    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        if note.frontmatter_unclosed:
-            start, end = note.line_span(1)
-            yield self.finding(start, end, "Front matter is not closed (no closing '---' line)")
-            return
-        fm = note.frontmatter
-        if fm is None:
-            return
-        loaded = frontmatter.load(note.frontmatter_text)
-        if loaded.error is None:
-            return
-        message, line, column = loaded.error
-        number = min(note.line_of(fm.content_start) + line, note.line_count)
-        start, end = note.line_span(number)
-        offset = min(start + column, end)
-        what = "is not read" if loaded.refused else "is not valid YAML"
-        yield self.finding(offset, max(end, offset), f"Front matter {what}: {message}")
 
 
 @dataclass(frozen=True)
@@ -265,7 +217,3 @@ def _key_span(note: Note, key: str) -> tuple[int, int]:
         if m is not None:
             return note.line_span(note.line_of(fm.content_start + m.start()))
     return note.line_span(1)
-
-
-#: The rules this module defines, for the registry in `vaultbot.rules`.
-RULES: tuple[type[Rule], ...] = (FrontmatterInvalid, FrontmatterSchema)

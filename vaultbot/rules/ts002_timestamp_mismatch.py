@@ -1,4 +1,4 @@
-"""YouTube timestamp anchors: `<a class="yt-timestamp" data-t="T">[L]</a>` (DESIGN.md §5)."""
+"""TS002 timestamp-mismatch: `data-t` and the label of an anchor name different instants."""
 
 from __future__ import annotations
 
@@ -11,67 +11,9 @@ from typing import ClassVar
 from vaultbot import timestamps
 from vaultbot.note import Note
 from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice
-from vaultbot.timestamps import Anchor, Time, format_seconds, parse_lenient
+from vaultbot.rules.ts007_timestamp_out_of_range import video_end
+from vaultbot.timestamps import Anchor, Time, format_seconds
 from vaultbot.vault import Vault
-
-
-class TimestampMalformed(Rule):
-    """A timestamp anchor whose `data-t` or label is not a time.
-
-    ## What it does
-    Checks both sides of every `<a class="yt-timestamp" data-t="T">[L]</a>`: each must have two
-    or three numeric fields separated by `:`, with two-digit minutes and seconds below 60.
-    Fires on placeholder text (`HH:MM:SS`), empty values, one field or four and more
-    (`01:00:13:00`), minutes or seconds of 60 and more (`01:24:99`), one-digit minutes or
-    seconds (`00:5:52`) and wrong separators (`00.01.09`).
-
-    `MM:SS` and `H:MM:SS` are times, only not canonical: they are not reported here.
-
-    ## Why is this bad?
-    The site splits `data-t` on `:` as H:M:S without checks: a malformed value seeks to the
-    wrong place or to nowhere (NaN), and a malformed label misleads the reader.
-
-    ## Example
-    ```markdown
-    <a class="yt-timestamp" data-t="00:5:52">[00:05:52]</a>
-    ```
-
-    ## Fix safety
-    Safe where one side is a valid time and the other a malformed spelling of the same instant
-    (`00:5:52` beside `[00:05:52]`): the malformed side is rewritten as `HH:MM:SS`. Otherwise
-    there is no fix: which instant was meant cannot be known.
-    """
-
-    code, name, severity = "TS001", "timestamp-malformed", "error"
-
-    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        for anchor in timestamps.anchors(note):
-            if anchor.is_bare:
-                continue
-            assert anchor.data_t_text is not None
-            if anchor.data_t is not None and (
-                anchor.label is not None or not anchor.bracket_closed
-            ):
-                continue  # both sides are times (or the label is timestamp-unclosed's)
-            reason = timestamps.malformed_reason(anchor.data_t_text)
-            if reason is not None:
-                fix = _respell(anchor.data_t_text, anchor.label, anchor.data_t_start)
-                yield self.finding(anchor.start, anchor.end, f"Timestamp data-t {reason}", fix)
-            if anchor.label_text is not None and anchor.bracket_closed:
-                reason = timestamps.malformed_reason(anchor.label_text)
-                if reason is not None:
-                    fix = _respell(anchor.label_text, anchor.data_t, anchor.label_start)
-                    yield self.finding(anchor.start, anchor.end, f"Timestamp label {reason}", fix)
-
-
-def _respell(bad: str, other: timestamps.Time | None, start: int) -> Fix | None:
-    """Rewrite `bad` canonically when it is a sloppy spelling of the valid `other`."""
-    lenient = parse_lenient(bad)
-    if other is None or lenient is None or lenient not in other.readings():
-        return None
-    canonical = format_seconds(lenient)
-    edit = Edit(start, start + len(bad), canonical)
-    return Fix("safe", (edit,), f"Rewrite '{bad}' as {canonical}")
 
 
 @dataclass(frozen=True)
@@ -125,7 +67,9 @@ class TimestampMismatch(Rule):
 
     ## Fix safety
     Safe only when one reading is clearly supported and the other clearly refuted: the wrong
-    side is set to the right one, as `HH:MM:SS`. Otherwise no safe fix; the option
+    side is set to the right one, as `HH:MM:SS`. A reading past the video's end (front
+    matter `duration`, else four hours) is refuted and never supported, so no safe fix moves
+    a time outside the video. Otherwise no safe fix; the option
     `prefer = "label"` or `prefer = "data-t"` offers an unsafe fix that trusts that side.
     """
 
@@ -140,6 +84,7 @@ class TimestampMismatch(Rule):
         agreed = _Instants([a.instant for a in found if not a.disagrees and a.instant])
         partners = _range_partners(note, found)
         runs = _shifted_runs(found)
+        end = video_end(note)
         for anchor in mismatched:
             assert anchor.data_t is not None and anchor.label is not None
             message = f"Timestamp data-t {anchor.data_t} but label [{anchor.label}]"
@@ -151,8 +96,8 @@ class TimestampMismatch(Rule):
                 )
                 yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
                 continue
-            label = _weigh(anchor.label.seconds, anchor, agreed, partners.get(anchor))
-            data_t = _weigh(anchor.data_t.site_seconds, anchor, agreed, partners.get(anchor))
+            label = _weigh(anchor.label.seconds, anchor, agreed, partners.get(anchor), end)
+            data_t = _weigh(anchor.data_t.site_seconds, anchor, agreed, partners.get(anchor), end)
             if label.beats(data_t):
                 message += (
                     f"; the label fits ({label.supported}), data-t does not ({data_t.refuted})"
@@ -164,7 +109,7 @@ class TimestampMismatch(Rule):
                 )
                 yield self.finding(anchor.start, anchor.end, message, _set_label(anchor))
             else:
-                message += "; the note does not show which is right"
+                message += "; the note does not show which is right" + _doubts(label, data_t)
                 yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
 
     def _preferred(self, anchor: Anchor) -> Fix | None:
@@ -240,9 +185,16 @@ class _Instants:
 
 
 def _weigh(
-    instant: int, anchor: Anchor, agreed: _Instants, partner: tuple[Anchor, bool] | None
+    instant: int,
+    anchor: Anchor,
+    agreed: _Instants,
+    partner: tuple[Anchor, bool] | None,
+    end: tuple[int, str],
 ) -> Evidence:
-    """Evidence for reading `anchor` as `instant`, from the timestamps that agree."""
+    """Evidence for reading `anchor` as `instant`, from the video's length and the
+    timestamps that agree."""
+    if instant > end[0]:
+        return Evidence(refuted=f"past the video's end, {end[1]}")
     if partner is not None and not partner[0].disagrees and partner[0].instant is not None:
         other, is_start = partner
         assert other.instant is not None
@@ -264,56 +216,19 @@ def _weigh(
     return Evidence()
 
 
+def _doubts(label: Evidence, data_t: Evidence) -> str:
+    """What speaks against each reading, when anything does."""
+    parts = [
+        f"{side} {evidence.refuted}"
+        for side, evidence in (("the label", label), ("data-t", data_t))
+        if evidence.refuted
+    ]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _duration(seconds: int) -> str:
     if seconds < 120:
         return f"{seconds} s"
     if seconds < 7200:
         return f"{seconds // 60} min"
     return f"{seconds // 3600} h"
-
-
-class TimestampUnclosed(Rule):
-    """A timestamp anchor with no `</a>`, or a label bracket never closed.
-
-    ## What it does
-    Finds `<a class="yt-timestamp" …>` tags whose `</a>` is missing on the same line (before
-    the next anchor), and labels such as `[00:01:09</a>` whose `]` is missing.
-
-    ## Why is this bad?
-    An unclosed anchor turns the rest of the paragraph into one link; an unclosed bracket
-    shows stray markup to the reader.
-
-    ## Example
-    ```markdown
-    <a class="yt-timestamp" data-t="00:01:09">[00:01:09] and the text goes on
-    ```
-
-    ## Fix safety
-    Safe when the label is a valid time: the missing `</a>` (or `]`) is inserted right after
-    it. Otherwise there is no fix, since where the label ends is unclear.
-    """
-
-    code, name, severity = "TS003", "timestamp-unclosed", "error"
-
-    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        for anchor in timestamps.anchors(note):
-            valid = anchor.label is not None
-            if not anchor.closed:
-                fix = None
-                if valid and anchor.bracket_closed:
-                    at = anchor.label_end + 1
-                    fix = Fix("safe", (Edit(at, at, "</a>"),), "Insert </a>")
-                yield self.finding(
-                    anchor.start, anchor.end, "Timestamp anchor has no closing </a>", fix
-                )
-            elif not anchor.bracket_closed:
-                fix = None
-                if valid:
-                    fix = Fix("safe", (Edit(anchor.label_end, anchor.label_end, "]"),), "Insert ]")
-                yield self.finding(
-                    anchor.start, anchor.end, "Timestamp label bracket is not closed", fix
-                )
-
-
-#: The rules this module defines, for the registry in `vaultbot.rules`.
-RULES: tuple[type[Rule], ...] = (TimestampMalformed, TimestampMismatch, TimestampUnclosed)

@@ -117,6 +117,3 @@ def _frontmatter_span(note: Note, key: str) -> tuple[int, int]:
         at = note.text.find("vaultbot-ignore")
         return max(at, 0), max(at, 0) + len("vaultbot-ignore")
     return at, at + len(key)
-
-
-RULES: tuple[type[Rule], ...] = (SuppressionUnused,)

@@ -1,4 +1,4 @@
-"""Markdown structure that generated notes get wrong: stray H1 headings, broken callouts."""
+"""MD001 heading-stray-h1: an H1 heading in a note whose title lives in front matter."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from vaultbot.markdown import Heading
 from vaultbot.note import HEADER_LINE, Note
+from vaultbot.profile import note_signals
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
 from vaultbot.vault import Vault
 
@@ -24,6 +25,15 @@ class HeadingStrayH1(Rule):
     whose front matter has a `title:`. Headings in code, comments, block quotes and list
     items, empty headings, and lines that are only tags (`#tag`) are left alone; a note
     without a front-matter title may use H1 as it likes.
+
+    Whether the title is rendered decides how much fires. It is where a publisher renders
+    it: in a generated vault (the vault profile, see `vaultbot explain LK001`), in a note
+    bearing generator signals, or where a Quartz config (`quartz.config.ts`, `.js`, `.mjs`)
+    sits at or above the vault root; there every H1 fires. Plain Obsidian does not render
+    `title`, so in a personal vault the house style of a `title` *and* an H1 is left alone,
+    and only a stray section heading fires: an H1 below a `##` (or deeper) heading, such as
+    a `# Conclusion` after the note's `##` sections. Set `profile = "generated"` in the
+    config to have every H1 reported.
 
     ## Why is this bad?
     The title is rendered from front matter as the page's only H1. A second H1 in the body
@@ -65,9 +75,12 @@ class HeadingStrayH1(Rule):
         if not isinstance(title, str) or not title.strip():
             return
         headings = [h for h in note.parsed.headings if _top_level(note, h)]
+        rendered = title_rendered(note, vault)
         for i, heading in enumerate(headings):
             if heading.level != 1 or not heading.text.strip() or _is_tag_line(heading.text):
                 continue
+            if not (rendered or any(h.level > 1 for h in headings[:i])):
+                continue  # the house style of title and H1: stray only below a section
             start, end = note.line_span(note.line_of(heading.start))
             if _repeats_title(note, heading, title):
                 fix = Fix(
@@ -83,6 +96,25 @@ class HeadingStrayH1(Rule):
                 fix = _demote(note, headings[i:after])
                 message = f"H1 heading {heading.text!r} in a note titled in front matter; use '##'"
             yield self.finding(start, end, message, fix)
+
+
+#: A Quartz site's config: the site renders front-matter `title` as the page's H1.
+QUARTZ_CONFIGS = ("quartz.config.ts", "quartz.config.js", "quartz.config.mjs")
+
+
+def title_rendered(note: Note, vault: Vault) -> bool:
+    """Whether the note's front-matter title is rendered as its H1: in a generated vault or
+    note, or where a Quartz config sits at or above the vault root. Plain Obsidian does not
+    render `title`."""
+    return vault.profile.name == "generated" or note_signals(note) or vault.memo(_published)
+
+
+def _published(vault: Vault) -> bool:
+    return any(
+        (folder / name).is_file()
+        for folder in (vault.root, *vault.root.parents)
+        for name in QUARTZ_CONFIGS
+    )
 
 
 def _top_level(note: Note, heading: Heading) -> bool:
@@ -159,79 +191,3 @@ def _demote(note: Note, section: list[Heading]) -> Fix | None:
             return None
         edits.append(Edit(u.start(1), u.end(1), "-" * len(u.group(1))))
     return Fix("unsafe", tuple(edits), "Demote the heading and its section by one level")
-
-
-_CALLOUT = re.compile(r"^([ \t]{0,3})\[![A-Za-z][\w-]*\][+-]?(?=[ \t]|\r?$)", re.M)
-_QUOTED = re.compile(r"^ {0,3}>")
-
-
-class CalloutBroken(Rule):
-    """A callout line `[!INFO] …` that lacks the `>` that makes it a callout.
-
-    ## What it does
-    Fires on a line that starts with a callout marker, `[!type]` with an optional fold
-    marker `+` or `-` (`[!INFO] Key point`, `[!tip]-`, `[!faq]+ Why?`), but is not in a block
-    quote. Markers in code, math, HTML and comments, and text such as `[!note](link)` are
-    left alone.
-
-    ## Why is this bad?
-    Obsidian makes a callout only of a block quote whose first line is the marker. Without
-    the `>` readers see the raw `[!INFO]` text and the body as a plain paragraph.
-
-    ## Example
-    ```markdown
-    [!INFO] Spaced repetition
-    > Reviews are scheduled just before an item would be forgotten.
-    ```
-
-    Use instead:
-
-    ```markdown
-    > [!INFO] Spaced repetition
-    > Reviews are scheduled just before an item would be forgotten.
-    ```
-
-    ## Fix safety
-    Safe: the fix inserts `> ` before the marker and changes nothing else on the line. When
-    the line above is itself quoted (or another broken callout), it would join that quote
-    instead of starting a callout, so a blank line is inserted above it as well.
-    """
-
-    code, name, severity = "MD002", "callout-broken", "error"
-
-    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        if "[!" not in note.text:
-            return
-        for m in _CALLOUT.finditer(note.text, note.body_start):
-            marker = m.end(1)
-            if not note.is_prose(marker):
-                continue
-            number = note.line_of(marker)
-            start, end = note.line_span(number)
-            insert = "> "
-            if number > 1 and _quoted_above(note, number - 1):
-                above_end = note.line_starts[number - 1] - 1
-                crlf = above_end > 0 and note.text[above_end - 1] == "\r"
-                insert = ("\r\n" if crlf else "\n") + m.group(1) + insert
-                fix = Fix("safe", (Edit(start, marker, insert),), "Start the callout with '> '")
-            else:
-                fix = Fix("safe", (Edit(marker, marker, insert),), "Start the callout with '> '")
-            yield self.finding(
-                start, end, "Callout marker without '>': not rendered as a callout", fix
-            )
-
-
-def _quoted_above(note: Note, number: int) -> bool:
-    """Line `number` is (or, once fixed, will be) part of a block quote."""
-    start, end = note.line_span(number)
-    if start < note.body_start:
-        return False
-    text = note.text[start:end]
-    if _QUOTED.match(text):
-        return note.is_prose(start + len(text) - len(text.lstrip()))
-    m = _CALLOUT.match(text)
-    return m is not None and note.is_prose(start + m.end(1))
-
-
-#: The rules this module defines, for the registry in `vaultbot.rules`.
-RULES: tuple[type[Rule], ...] = (HeadingStrayH1, CalloutBroken)

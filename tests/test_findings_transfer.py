@@ -1,0 +1,70 @@
+"""Findings cross from the worker processes to the parent as plain values."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vaultbot.engine import _CACHED_FIELDS, Job, Result, plan, run
+
+NOTE = (
+    "---\ntitle: T\n---\n\nHere is the modified article:\n\nA claim "
+    '<a class="yt-timestamp" data-t="00:01:02">[00:01:03]</a> and [[missing note]].\n'
+)
+
+
+def test_results_pickle_as_values_and_round_trip(tmp_path: Path) -> None:
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / "a.md").write_text(NOTE, encoding="utf-8")
+    p = plan([tmp_path], None, None, [], [], {})
+    report = run(Job(p.vault, p.rules, tmp_path), p.notes, jobs=1)
+    results = report.results
+    assert len(results) >= 2
+    data = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    assert b"end_column" not in data and b"severity" not in data  # no field names per finding
+    assert pickle.loads(data) == results
+
+
+def _cached_with_fix(tmp_path: Path) -> list[Any]:
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / "a.md").write_text(NOTE, encoding="utf-8")
+    p = plan([tmp_path], None, None, [], [], {})
+    report = run(Job(p.vault, p.rules, tmp_path), p.notes, jobs=1)
+    return next(r.to_cache() for r in report.results if r.fix and r.fix["edits"])
+
+
+def _edit(values: list[Any], change: Callable[[dict[str, Any]], None]) -> list[Any]:
+    changed = copy.deepcopy(values)
+    change(changed[_FIX]["edits"][0])
+    return changed
+
+
+_FIX = _CACHED_FIELDS.index("fix")
+_LINE = _CACHED_FIELDS.index("line")
+
+
+def test_cached_findings_are_checked_field_by_field(tmp_path: Path) -> None:
+    good = _cached_with_fix(tmp_path)
+    Result.check_cached(json.loads(json.dumps(good)))  # what a cache file gives back
+    bad = [
+        _edit(good, lambda e: e["location"].__setitem__("line", "1")),
+        _edit(good, lambda e: e["location"].__setitem__("line", True)),
+        _edit(good, lambda e: e["end_location"].__setitem__("column", -1)),
+        _edit(good, lambda e: e["end_location"].__setitem__("column", 2**40)),
+        _edit(good, lambda e: e["location"].pop("column")),
+        _edit(good, lambda e: e.__setitem__("content", None)),
+        _edit(good, lambda e: e.__setitem__("extra", 1)),
+        [*good[:_LINE], True, *good[_LINE + 1 :]],  # a bool is not a line number
+        [*good[:_LINE], 2**40, *good[_LINE + 1 :]],
+        [*good[:_FIX], [], *good[_FIX + 1 :]],
+        good[:-1],
+    ]
+    for values in bad:
+        with pytest.raises(ValueError):
+            Result.check_cached(values)

@@ -1,0 +1,182 @@
+"""No false alarms on human-written notes (issue 9, §1), and the vault profile (DESIGN.md §9).
+
+Each shape comes in both directions: the human form that must not fire, and the broken or
+generated form that must.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import VaultFactory, check_json
+
+from vaultbot.cli import main
+
+GENERATED = "---\ntitle: {title}\nvideoId: abcdefghijk\n---\n\nFrom: [[channel | Channel]]\n\n"
+
+
+#: Enough notes of a person's vault for the profile to be detected (vaultbot.profile).
+PLAIN = {f"plain/p{i}.md": f"Note {i}, planning [[Not yet written {i}]].\n" for i in range(20)}
+
+
+def codes(vault: Path, *args: str) -> list[tuple[str, int, str]]:
+    _, document = check_json(vault, *args)
+    return [(f["path"], f["line"], f["code"]) for f in document["findings"]]
+
+
+# -- links --------------------------------------------------------------------------------------
+
+
+def test_alias_holding_inline_code_is_a_link(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {
+            "basic_linux_commands.md": "# Basics\n",
+            "n.md": "Use [[basic_linux_commands|`ls` command]] to list.\n"
+            "And [[missing_commands | the `rm` command]] to delete.\n"
+            "Unclosed [[basic_linux_commands|`ls` and more.\n",
+        }
+    )
+    found = codes(vault, "--select", "LK001,LK002", "--config", str(_generated(vault)))
+    # The first is a link that resolves; the second a link to a missing note (LK001, not an
+    # unclosed link); the third is unclosed.
+    assert found == [("n.md", 2, "LK001"), ("n.md", 3, "LK002")]
+
+
+def test_markdown_link_whose_text_starts_with_a_bracket(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {
+            "n.md": "See [[BUG: External] meta-bind fails](https://example.org/issues/1) here.\n"
+            "But [[BUG: External meta-bind fails and nothing closes.\n"
+        }
+    )
+    assert codes(vault, "--select", "LK002") == [("n.md", 2, "LK002")]
+
+
+def test_table_escaped_pipe_before_a_block_id(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {
+            "n.md": "| a | b |\n| - | - |\n| [[#^69fd60\\|label]] | [[#^nothere\\|x]] |\n\n"
+            "A paragraph with an id. ^69fd60\n"
+        }
+    )
+    _, document = check_json(vault, "--select", "LK003")
+    messages = [f["message"] for f in document["findings"]]
+    assert messages == ["Block '^nothere' not found in 'n.md'"]
+
+
+def test_templates_are_not_notes(make_vault: VaultFactory) -> None:
+    template = (
+        "---\ncreated: <% tp.file.creation_date() %>\ntags: [<% tp.file.title %>\n---\n"
+        "[[{{title}}]] [[<% tp.date.yesterday('YYYY-MM-DD') %>]] [[Missing]]\n"
+    )
+    vault = make_vault(
+        {
+            ".obsidian/templates.json": '{"folder": "Templates"}',
+            ".obsidian/plugins/templater-obsidian/data.json": '{"templates_folder": "Meta/Tpl"}',
+            "Templates/Daily.md": template,
+            "Meta/Tpl/Weekly.md": template,
+            "Notes/Templates.md": template,  # a note named so, outside the template folders
+            "Notes/n.md": "Yesterday: [[<% tp.date.yesterday('YYYY-MM-DD') %>]] [[{{date}}]].\n",
+        }
+    )
+    found = codes(vault, "--select", "FM001,LK001", "--config", str(_generated(vault)))
+    assert sorted({(p, c) for p, _, c in found}) == [
+        ("Notes/Templates.md", "FM001"),
+        ("Notes/Templates.md", "LK001"),
+    ]
+    # Template syntax is never a link target (LK001); outside templates it is debris (LK002).
+    assert ("Notes/Templates.md", 5, "LK001") in found and len(found) == 2
+    assert {c for p, _, c in codes(vault, "--select", "LK002") if p == "Notes/n.md"} == {"LK002"}
+
+
+def _generated(vault: Path) -> Path:
+    """A config file (outside the vault) that sets the generated profile."""
+    config = vault.parent / "generated.toml"
+    config.write_text('profile = "generated"\n')
+    return config
+
+
+# -- the profile ----------------------------------------------------------------------------------
+
+
+def test_profile_detected_and_named(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    few = make_vault({"a.md": "A plan: [[Not yet written]].\n", "b.md": "Text.\n"})
+    assert main(["check", "--no-cache", str(few)]) == 1  # too few notes to tell: generated
+    assert "Profile: generated vault (too few notes to tell" in capsys.readouterr().out
+    for rel, text in PLAIN.items():
+        (few / rel).parent.mkdir(exist_ok=True)
+        (few / rel).write_text(text)
+    assert main(["check", "--no-cache", str(few)]) == 0
+    assert "Profile: personal vault (detected: 0 of 22 sampled notes" in capsys.readouterr().out
+
+
+def test_profile_configured(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    vault = make_vault({"a.md": "A plan: [[Not yet written]].\n", "vaultbot.toml": ""})
+    (vault / "vaultbot.toml").write_text('profile = "generated"\n')
+    assert main(["check", "--no-cache", str(vault)]) == 1
+    out = capsys.readouterr().out
+    assert "LK001" in out and "Profile: generated vault (configured)." in out
+    (vault / "vaultbot.toml").write_text('profile = "human"\n')
+    assert main(["check", "--no-cache", str(vault)]) == 2
+    assert "'profile' must be one of" in capsys.readouterr().err
+
+
+def test_json_summary_names_the_profile(make_vault: VaultFactory) -> None:
+    vault = make_vault({"a.md": GENERATED.format(title="A") + "Text.\n"})
+    _, document = check_json(vault)
+    assert document["summary"]["profile"] == "generated"
+    assert json.dumps(document)
+
+
+# -- ED001 on human prose -------------------------------------------------------------------------
+
+HUMAN = (
+    "---\ntitle: Setting up a home server\n---\n\n"
+    "I've included instructions below for the three machines I tried.\n\n"
+    "Install the base system, then the services.\n\n"
+    "Thanks for reading! I hope this helps.\n"
+)
+
+
+def _ed001(vault: Path) -> list[tuple[str, int, str, str | None]]:
+    _, document = check_json(vault, "--select", "ED001")
+    return [
+        (f["path"], f["line"], f["severity"], f["fix"] and f["fix"]["applicability"])
+        for f in document["findings"]
+    ]
+
+
+def test_ed001_spares_human_prose(make_vault: VaultFactory) -> None:
+    vault = make_vault({"guide.md": HUMAN, **PLAIN})
+    assert _ed001(vault) == []
+    assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
+    assert (vault / "guide.md").read_text() == HUMAN
+
+
+def test_ed001_in_a_note_without_signals_is_a_warning_with_an_unsafe_fix(
+    make_vault: VaultFactory,
+) -> None:
+    # The line is about the edit: the model's, even in a note without signals; but only the
+    # user may delete it.
+    note = HUMAN.replace("Install", "I have added links to the relevant topics.\n\nInstall")
+    generated = GENERATED.format(title="G") + "Text.\n\nI hope this helps!\n"
+    vault = make_vault({"guide.md": note, "g.md": generated, **PLAIN})
+    assert _ed001(vault) == [("g.md", 10, "error", "safe"), ("guide.md", 7, "warning", "unsafe")]
+    assert main(["fix", str(vault)]) in (0, 1)
+    assert (vault / "guide.md").read_text() == note
+    assert "I hope this helps" not in (vault / "g.md").read_text()
+
+
+def test_ed001_in_a_generated_vault_still_spares_safe_fixes_of_unsigned_notes(
+    make_vault: VaultFactory,
+) -> None:
+    notes = {f"g{i}.md": GENERATED.format(title=i) + "Text.\n" for i in range(30)}
+    vault = make_vault({**notes, "guide.md": HUMAN})
+    found = [f for f in _ed001(vault) if f[0] == "guide.md"]
+    assert found and all(s == "warning" and a == "unsafe" for _, _, s, a in found)
+    assert main(["fix", str(vault)]) in (0, 1)
+    assert (vault / "guide.md").read_text() == HUMAN

@@ -1,0 +1,81 @@
+"""Near-miss link targets: which unresolved names are slips for an existing note (issue 9, §4).
+
+Each pair is (link target, existing note name, expected answer), in the shapes seen in real
+vaults: fuzzy relinks that were another topic must be refused, true slips accepted.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import VaultFactory, check_json
+
+from vaultbot.cli import main
+from vaultbot.rules._near_miss import near_miss
+
+PAIRS = [
+    # Another topic, one letter away: never a relink.
+    ("Money", "Monkey", False),
+    ("Liver", "Sliver", False),
+    ("Non-classical Logic", "Classical Logic", False),
+    ("Nonclassical Logic", "Classical Logic", False),
+    ("Improper Integral Divergence", "Improper Integral Convergence", False),
+    ("Atypical Antipsychotics", "Typical Antipsychotics", False),
+    ("Unsupervised Learning", "Supervised Learning", False),
+    ("Group Theory", "Ring Theory", False),
+    ("Bayes Theorem", "Bayes' Theorem Proof", False),
+    # A letter changed at a word's end makes another word, not a typo.
+    ("launched", "Launcher", False),
+    ("FastAI", "FastAPI", False),
+    ("Timelines", "TimelineJS", False),
+    ("finger", "fingerd", False),
+    ("Russian", "Russia", False),
+    # Dated and numbered files: a digit names another file.
+    ("Drawing 2023-01-05 10.42.31.excalidraw", "Drawing 2023-01-06 10.42.31.excalidraw", False),
+    ("Pasted image 20230105104231.png", "Pasted image 20230105104232.png", False),
+    ("2023-01-05", "2023-01-15", False),
+    ("Lecture 3", "Lecture 8", False),
+    ("Chapter 12 Summary", "Chapter 1 Summary", False),
+    # Slips for the existing note.
+    ("artifical general intelligence", "artificial general intelligence", True),
+    ("Large Language Model", "Large Language Models", True),
+    ("reinforcment_learning", "reinforcement_learning", True),
+    ("Transformer Architecure", "Transformer Architecture", True),
+    ("Lecture 3 Sumary", "Lecture 3 Summary", True),
+    ("neural netowrk", "neural network", True),
+]
+
+
+@pytest.mark.parametrize(("target", "candidate", "expected"), PAIRS)
+def test_near_miss_pairs(target: str, candidate: str, expected: bool) -> None:
+    assert near_miss(target, candidate) is expected
+
+
+def test_a_word_of_the_vaults_note_names_is_no_typo() -> None:
+    vocabulary = frozenset({"cryptographic", "silver", "bullet", "algorithm"})
+    assert not near_miss("Silver", "Sliver", vocabulary)
+    assert near_miss("Silver", "Sliver")  # one swap, were "silver" not a word of the vault
+    assert near_miss("Kuskal's Algorithm", "Kruskal's Algorithm", vocabulary)
+
+
+def test_fuzzy_relink_refuses_another_topic(make_vault: VaultFactory) -> None:
+    # A generated vault (the notes carry videoId), fixed with --unsafe-fixes: the slip is
+    # relinked, the other topics and the dated embed are left alone.
+    head = "---\nvideoId: abcdefghijk\n---\nFrom: [[channel | C]]\n\n"
+    vault = make_vault(
+        {
+            "Monkey.md": head + "x\n",
+            "Classical Logic.md": head + "x\n",
+            "reinforcement_learning.md": head + "x\n",
+            "Drawing 2023-01-06.png": "",
+            "n.md": head
+            + "[[Money]] and [[Non-classical Logic]] and [[reinforcment_learning]].\n\n"
+            + "![[Drawing 2023-01-05.png]]\n",
+        }
+    )
+    assert main(["fix", "--unsafe-fixes", str(vault)]) == 1
+    text = (vault / "n.md").read_text()
+    assert "[[Money]]" in text and "[[Non-classical Logic]]" in text
+    assert "[[reinforcement_learning|reinforcment_learning]]" in text
+    assert "![[Drawing 2023-01-05.png]]" in text
+    remaining = {f["message"] for f in check_json(vault)[1]["findings"]}
+    assert any("Money" in m for m in remaining)

@@ -1,0 +1,106 @@
+"""The vault profile (DESIGN.md §9): is the vault an LLM pipeline's output, or a person's notes?
+
+A *generated* vault's notes carry the signals a pipeline leaves: a fixed header line
+(`From: [[channel | Name]]`), a `videoId` or a generator's key in front matter, yt-timestamp
+anchors. A *personal* vault's do not, and there a link to a note not yet written is a plan,
+not a defect. The profile is configured (`profile = "generated" | "personal"`) or, with
+`"auto"` (the default), detected from the share of notes bearing signals. Rules whose truth
+differs between the two (LK001, ED001, MD001) read it from the vault, and weigh a note's own
+signals too (`note_signals`), since a personal vault may hold a folder of generated notes.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from dataclasses import dataclass
+
+from vaultbot.note import Note
+from vaultbot.vault import Vault
+
+PROFILES = ("auto", "generated", "personal")
+#: At most this many notes, spread evenly over the vault, are read to detect the profile ...
+SAMPLE = 200
+#: ... each only this far ...
+HEAD_BYTES = 4096
+#: ... and the vault is generated when at least this share of them bear generator signals.
+GENERATED_SHARE = 0.5
+#: A vault of fewer notes gives no evidence either way: it keeps the strict profile,
+#: generated (every missing link reported), until configured otherwise.
+MIN_NOTES = 20
+
+#: Front-matter keys a generator writes (`videoId: …`, `generator: …`).
+_GENERATOR_KEY = re.compile(r"^(?:videoId|generator|generated[-_]by)[ \t]*:", re.M | re.I)
+#: The fixed header line generated notes open with.
+_HEADER = re.compile(r"^From:[ \t]*\[\[", re.M)
+_ANCHOR = 'class="yt-timestamp"'
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The profile in force, and how it was chosen (for the summary line)."""
+
+    name: str  # "generated" | "personal"
+    how: str  # "configured" | "detected: 3 of 200 sampled notes bear generator signals"
+
+    def describe(self) -> str:
+        return f"{self.name} vault ({self.how})"
+
+
+def text_signals(text: str) -> bool:
+    """Whether the head of a note carries a generator's signals."""
+    head = text[:HEAD_BYTES]
+    body_from = 0
+    if head.startswith("---"):
+        close = head.find("\n---", 3)
+        front = head[: close if close != -1 else len(head)]
+        if _GENERATOR_KEY.search(front):
+            return True
+        body_from = close + 4 if close != -1 else len(head)
+    first = head[body_from:].lstrip()
+    return _HEADER.match(first) is not None or _ANCHOR in head
+
+
+def note_signals(note: Note) -> bool:
+    """Whether this note bears a generator's signals (once per note)."""
+    return note.memo(_note_signals)
+
+
+def _note_signals(note: Note) -> bool:
+    return text_signals(note.text) or _ANCHOR in note.text
+
+
+def detect(vault: Vault) -> Profile:
+    """The profile from the share of sampled notes that bear generator signals."""
+    notes = vault.notes
+    step = max(1, len(notes) // SAMPLE)
+    sample = notes[::step][:SAMPLE]
+    bearing = sum(text_signals(_head(vault, rel)) for rel in sample)
+    how = f"detected: {bearing} of {len(sample)} sampled notes bear generator signals"
+    if len(notes) < MIN_NOTES:
+        return Profile("generated", f"too few notes to tell, {how}; set `profile` to choose")
+    generated = bearing >= GENERATED_SHARE * len(sample)
+    return Profile("generated" if generated else "personal", how)
+
+
+def _head(vault: Vault, rel: str) -> str:
+    """The first HEAD_BYTES of a note as text ("" when it is not a regular file or cannot
+    be read: other rules report that)."""
+    data = vault.contents.get(rel)
+    if data is None:
+        path = vault.root / rel
+        try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                return ""  # a FIFO or a device would block or never end
+            with path.open("rb") as handle:
+                data = handle.read(HEAD_BYTES)
+        except OSError:
+            return ""
+    return data[:HEAD_BYTES].decode("utf-8", "replace").lstrip("\ufeff")
+
+
+def choose(vault: Vault, setting: str) -> Profile:
+    """The profile for `setting` ("auto" detects it)."""
+    if setting == "auto":
+        return detect(vault)
+    return Profile(setting, "configured")

@@ -1,0 +1,197 @@
+"""Editorial lines (ED001): the phrase families of `editorial.toml` and the lines they find,
+shared by the editorial rules."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from vaultbot import meaning
+from vaultbot.note import HEADER_LINE, Note
+from vaultbot.rules.base import Edit, delete_lines
+from vaultbot.rules.ed004_declined_note import declined_lines
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+_LEAD = r"^[ \t*_#]*"
+COMMENT = re.compile(r"%%.*?(?:%%|$)")  # Obsidian comments are hidden from readers
+_QUOTES = '"“”«»'
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+PREAMBLE_LINES = 2
+POSTAMBLE_LINES = 3
+
+
+@cache
+def phrase_config() -> dict[str, Any]:
+    text = resources.files("vaultbot.rules").joinpath("editorial.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def phrase_patterns() -> dict[str, re.Pattern[str]]:
+    """The phrase families of `editorial.toml`, one alternation per family."""
+    data = {k: v for k, v in phrase_config().items() if isinstance(v, list)}
+    starts = data.pop("line_start_triggers")
+    inline = data.pop("inline_triggers")
+    requester = data.pop("requester_triggers")
+    patterns = {key: "|".join(f"(?:{p})" for p in values) for key, values in data.items()}
+    compiled = {key: re.compile(p, re.I | re.M) for key, p in patterns.items()}
+    compiled["openers"] = re.compile(f"{_LEAD}(?:{patterns['openers']})", re.I)
+    # Literal triggers, matched on the lower-cased text: a fast first pass over the body.
+    compiled["triggers"] = re.compile(
+        "\n[ \t*_#>-]*(?:" + "|".join(map(re.escape, starts)) + ")"
+        "|" + "|".join(map(re.escape, inline))
+    )
+    compiled["requester_triggers"] = re.compile("|".join(map(re.escape, requester)))
+    return compiled
+
+
+def _unquoted(line: str, m: re.Match[str] | None) -> bool:
+    return m is not None and sum(line.count(q, 0, m.start()) for q in _QUOTES) % 2 == 0
+
+
+LEAK = "leaked prompt or model reasoning"
+EDIT_REPORT = "a note to the requester about the edit"
+EDITED_TEXT = "the model presenting its edited text"
+
+
+def classify(line: str, edge: bool) -> str | None:
+    """Why `line` is editorial debris, or None. `edge`: it is among the first/last body lines."""
+    p = phrase_patterns()
+    text = line.strip()
+    if not text or text.startswith(">") or text[0] in _QUOTES:
+        return None
+    lowered = "\n" + text.lower()
+    if p["triggers"].search(lowered):
+        if _unquoted(text, p["prompt_leaks"].search(text)):
+            return LEAK
+        if _unquoted(text, p["edit_reports"].search(text)):
+            return EDIT_REPORT
+        if p["openers"].match(text) and p["self_references"].search(text):
+            if p["edits"].search(text):
+                return EDITED_TEXT
+            ends_colon = text.rstrip("*_ ").endswith(":")
+            if edge and ends_colon and not p["third_person"].search(text):
+                return "the model presenting its output"
+    if (
+        edge
+        and p["requester_triggers"].search(lowered)
+        and _unquoted(text, p["requester"].search(text))
+        and p["deliverables"].search(text)
+        and not p["third_person"].search(text)
+    ):
+        return "a line addressed to the requester"
+    return None
+
+
+_PLAIN_START = re.compile(r"[ \t]*$|[^\s<>=\-*+|`~$\d#]")
+
+
+def keeps_meaning(note: Note, edits: Sequence[Edit]) -> bool:
+    """Whether deleting these lines leaves the text around them meaning what it meant. Only
+    when a neighbouring line could change kind (an indented line becoming code, `<b>`
+    starting an HTML block, `---` a rule, a list swallowing a code block, a fence becoming
+    the one around the whole note) is the note re-parsed to find out."""
+    for edit in edits:
+        after = note.text[edit.end : note.text.find("\n", edit.end) + 1 or None]
+        before_end = edit.start - 1 if edit.start else 0
+        before = note.text[note.text.rfind("\n", 0, before_end) + 1 : edit.start]
+        fence_below = note.text[edit.end : edit.end + 80].lstrip().startswith(("```", "~~~"))
+        if fence_below or not (_PLAIN_START.match(after) and _PLAIN_START.match(before)):
+            return meaning.preserved(note, edits)
+    return True
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An editorial line (ED001)."""
+
+    number: int
+    start: int
+    end: int
+    reason: str
+
+
+def _lowered(note: Note) -> str:
+    lowered = note.text.lower()
+    if len(lowered) != len(note.text):  # e.g. "İ" lower-cases to two characters
+        lowered = note.text.translate(_ASCII_LOWER)
+    return lowered
+
+
+def find_hits(note: Note) -> dict[int, Hit]:
+    """Every editorial line of the note, by line number (once per note, via `note.memo`)."""
+    if declined_lines(note) is not None:
+        return {}  # the whole note is the model declining: declined-note's, one finding
+    edges = _edge_lines(note)
+    candidates = set(edges)
+    for m in phrase_patterns()["triggers"].finditer(note.memo(_lowered), note.body_start):
+        candidates.add(note.line_of(m.end()))
+    hits: dict[int, Hit] = {}
+    for number in sorted(candidates):
+        start, end = note.line_span(number)
+        text = note.text[start:end]
+        if not note.is_prose(start + len(text) - len(text.lstrip())):
+            continue
+        if number > 1 and note.line_text(number - 1).lstrip().startswith(">"):
+            continue  # a lazy continuation line of a block quote: quoted, not said
+        reason = classify(COMMENT.sub("", text), number in edges)
+        if reason is not None:
+            hits[number] = Hit(number, start, end, reason)
+    return hits
+
+
+def _edge_lines(note: Note) -> set[int]:
+    """The first and last non-blank prose lines of the body, fixed header lines skipped."""
+    if note.body_start >= len(note.text):
+        return set()
+    first, last = note.line_of(note.body_start), note.line_count
+
+    def prose_lines(numbers: range, want: int, skip_header: bool) -> list[int]:
+        found: list[int] = []
+        it = iter(numbers)
+        for number in it:
+            start, end = note.line_span(number)
+            text = note.text[start:end]
+            if not text.strip() or (skip_header and not found and HEADER_LINE.match(text)):
+                continue
+            block = note.non_prose_range(start + len(text) - len(text.lstrip()))
+            if block is None:
+                found.append(number)
+                if len(found) == want:
+                    break
+            else:  # jump over the whole code block, comment or HTML block
+                target = note.line_of(block[1] - 1 if numbers.step > 0 else block[0])
+                while (number - target) * numbers.step < 0:
+                    number = next(it, target)
+        return found
+
+    head = prose_lines(range(first, last + 1), PREAMBLE_LINES, True)
+    tail = prose_lines(range(last, first - 1, -1), POSTAMBLE_LINES, False)
+    return set(head) | set(tail)
+
+
+def line_deletion(note: Note, number: int) -> Edit | None:
+    edit = delete_lines(note, number)
+    fence = note.wrapping_fence
+    if fence is None or not note.line_of(fence[0][0]) < number < note.line_of(fence[1][0]):
+        return edit
+    if edit != Edit(note.line_starts[number - 1], note.line_starts[number], ""):
+        return edit
+    # Right inside a fence around the whole note (ED002 deletes the fence line): take the
+    # blank line on the other side along, as if the fence line were blank already.
+    blank = lambda n: not note.line_text(n).strip()  # noqa: E731
+    if note.line_of(fence[0][0]) == number - 1 and blank(number + 1):
+        return Edit(edit.start, note.line_starts[number + 1], "")
+    if note.line_of(fence[1][0]) == number + 1 and number > 1 and blank(number - 1):
+        return Edit(note.line_starts[number - 2], edit.end, "")
+    return edit

@@ -1,0 +1,68 @@
+"""Whether a link target that resolves to nothing is a slip for an existing note's name.
+
+A character ratio is not enough: `Money` is one letter from `Monkey`, `Liver` from `Sliver`,
+`Divergence` shares most of its letters with `Convergence`, and `2023-01-05.png` with
+`2023-01-06.png`. A name is a near miss of another only when:
+
+- both have the same words (split at spaces, `_`, `-` and punctuation), all equal but one;
+- their digits are the same (a date or a number names another file);
+- the one word that differs is a plural or singular of the other (`model`/`models`), or a
+  typo of it: one letter added, dropped, changed or two swapped, in a word of at least
+  `TYPO_MIN_LENGTH` letters, keeping its first and its last two letters (`launched` is not
+  `launcher`), where the word written is no word of the vault's note names (`Silver` is a
+  word of `Cryptographic Silver Bullet`, so it is not a typo of `Sliver`);
+- neither word is the other with a negation prefix (`classical`/`nonclassical`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz.distance import OSA
+
+#: A typo needs words at least this long: one letter changes a short word into another word.
+TYPO_MIN_LENGTH = 6
+_WORD = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"\d+")
+_NEGATIONS = ("non", "un", "in", "im", "il", "ir", "dis", "anti", "a")
+
+
+def words(name: str) -> list[str]:
+    """The words of a note name, lower-cased and NFC-normalised."""
+    return _WORD.findall(unicodedata.normalize("NFC", name).lower())
+
+
+def has_digits(name: str) -> bool:
+    return _DIGITS.search(name) is not None
+
+
+def near_miss(target: str, candidate: str, vocabulary: frozenset[str] = frozenset()) -> bool:
+    """Whether `target` (a link's note name) is a slip for `candidate` (an existing name);
+    `vocabulary`: the words of the vault's note names, which are words, not typos."""
+    if _DIGITS.findall(target) != _DIGITS.findall(candidate):
+        return False
+    a, b = words(target), words(candidate)
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and _same_word(*differ[0], vocabulary)
+
+
+def _same_word(a: str, b: str, vocabulary: frozenset[str]) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    if _negated(short, long_):
+        return False
+    if long_ in (short + "s", short + "es"):
+        return True  # plural and singular name one topic
+    return (
+        len(short) >= TYPO_MIN_LENGTH
+        and a[0] == b[0]
+        and a[-2:] == b[-2:]
+        and a not in vocabulary
+        and OSA.distance(a, b) == 1
+    )
+
+
+def _negated(short: str, long_: str) -> bool:
+    return any(long_ == prefix + short for prefix in _NEGATIONS)

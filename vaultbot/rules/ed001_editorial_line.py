@@ -1,0 +1,119 @@
+"""ED001 editorial-line: a stray line written by the LLM to its requester."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from vaultbot.note import Note
+from vaultbot.profile import note_signals
+from vaultbot.rules._editorial import (
+    EDIT_REPORT,
+    EDITED_TEXT,
+    LEAK,
+    find_hits,
+    keeps_meaning,
+    line_deletion,
+)
+from vaultbot.rules._leaks import Leak, find_leaks
+from vaultbot.rules.base import Edit, Finding, Fix, Rule
+from vaultbot.vault import Vault
+
+
+class EditorialLine(Rule):
+    """A stray line written by the LLM to its requester, not for the reader.
+
+    ## What it does
+    Finds lines such as "Here is the modified article with inserted backlinks:" at the top of
+    a note (after a fixed header like `From: [[channel]]`), "Let me know if you need more
+    changes" or "I hope this helps" at the bottom, and leaked prompt or reasoning lines
+    ("Add backlinks using these topics:", "Mental Sandbox:") anywhere.
+
+    It weighs signals instead of matching fixed sentences: position in the note, an opener
+    that hands something over ("Here is", "Below is", "Certainly!"), the text talking about
+    itself ("the modified article", "this summary"), talk of edits and links, and first or
+    second person addressed to a requester. Lines in code, comments, block quotes or quotes
+    never fire, and nor do content lines such as "Here is the key idea:" or a sentence about an
+    article a guest cites. The phrase families live in `editorial.toml`.
+
+    ## Why is this bad?
+    The line is part of the generation chat, not of the note: readers see it, search finds
+    it, and it shows the vault was produced carelessly.
+
+    ## Example
+    ```markdown
+    From: [[dwarkesh | The Dwarkesh Podcast]]
+
+    Here is the modified article with inserted backlinks:
+
+    John Schulman discusses ...
+    ```
+
+    A leaked line that heads a block (the topic list below "Add backlinks using these
+    topics:", a checklist, reasoning) is reported here; the block below it is ED003's.
+
+    A person writes such lines too ("Thanks for reading! I hope this helps."), so the rule
+    weighs the signals a pipeline leaves on the note: a fixed header line (`From: [[…]]`), a
+    `videoId` or generator key in front matter, yt-timestamp anchors. In a note without them
+    it fires only when the vault is generated (the vault profile, see `vaultbot explain
+    LK001`) or the line is about the text itself (the edit, the edited article, a leaked
+    prompt), and then as a warning.
+
+    ## Fix safety
+    In a note bearing generator signals, deleting the line (and one blank line beside it)
+    is safe: the line carries no content. In a note without them the fix is unsafe: the
+    line may be a person's sentence, and a safe fix never deletes a person's text.
+    When a heading is glued to the end of the line (`…as asked.## Heading`), only the text
+    before the heading is deleted; there is no fix when that heading is an `# H1`, which
+    would become a second title of the note.
+    There is no fix when the line right below it would change meaning without it (an indented
+    continuation line would become a code block, a `---` underline a horizontal rule), nor
+    when the line heads leaked reasoning or a checklist (ED003): without the line, nothing
+    would tell that block from content, so ED003's fix deletes the two together. A topic
+    list of `Name – [[name | Name]]` lines is recognised on its own, so its header line
+    is still deleted here.
+    """
+
+    code, name, severity = "ED001", "editorial-line", "error"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        hits = note.memo(find_hits)
+        if not hits:
+            return
+        leaks = note.memo(find_leaks) if any(h.reason == LEAK for h in hits.values()) else []
+        generated = note_signals(note)
+        for hit in hits.values():
+            if not (generated or vault.profile.name == "generated" or hit.reason in ABOUT_TEXT):
+                continue  # "I hope this helps" in a person's note: their sentence
+            edit = line_edit(note, hit.number, leaks)
+            safety = "safe" if generated else "unsafe"
+            fix = None if edit is None else Fix(safety, (edit,), "Delete the editorial line")
+            message = f"Editorial line ({hit.reason})"
+            if generated:
+                yield self.finding(hit.start, hit.end, message, fix)
+            else:
+                message += "; the note bears no generator signals, so it may be a person's text"
+                yield self.finding(hit.start, hit.end, message, fix, severity="warning")
+
+
+#: Reasons that are about the text, its links or its edit: such a line is the model's even in
+#: a note that bears no generator signals.
+ABOUT_TEXT = frozenset({LEAK, EDIT_REPORT, EDITED_TEXT})
+
+
+#: A heading glued to the end of an editorial line: `…markdown rules.## Heading`.
+_GLUED_HEADING = re.compile(r"[.!?:][ \t]*((#{1,6})[ \t]+\S)")
+
+
+def line_edit(note: Note, number: int, leaks: list[Leak]) -> Edit | None:
+    """ED001's fix of editorial line `number`: delete it, unless the line below would change
+    meaning, or the line heads a leaked block that nothing would find without it."""
+    if any(leak.header == number and not leak.refindable for leak in leaks):
+        return None
+    start, end = note.line_span(number)
+    glued = _GLUED_HEADING.search(note.text, start, end)
+    if glued is not None:  # "… markdown rules.## Heading": the heading stays, on its own
+        # An `# H1` would become a second title of the note (heading-stray-h1): a human call.
+        return Edit(start, glued.start(1), "") if glued.group(2) != "#" else None
+    edit = line_deletion(note, number)
+    return edit if edit is not None and keeps_meaning(note, [edit]) else None

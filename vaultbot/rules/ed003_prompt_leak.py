@@ -1,0 +1,91 @@
+"""ED003 prompt-leak: leaked prompt material or model reasoning below a leaked line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vaultbot.note import Note
+from vaultbot.rules._editorial import keeps_meaning
+from vaultbot.rules._leaks import Leak, find_leaks
+from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
+from vaultbot.rules.ed001_editorial_line import line_edit
+from vaultbot.vault import Vault
+
+
+class PromptLeak(Rule):
+    """Leaked prompt material or model reasoning: a topic list, a checklist, a sandbox.
+
+    ## What it does
+    Finds the block of lines that belongs to a leaked prompt or reasoning line (the line
+    itself is ED001's): the topic list below "Add backlinks using these topics:" (lines such as
+    `Topic name – [[topic_name | Topic name]]`, blank lines between them or not, up to the
+    first line that is not one), the items and "Confidence Score: 5/5" below "Constraint
+    Checklist & Confidence Score:", the reasoning below "Mental Sandbox:", and reasoning
+    paragraphs that go on after "I need to make sure to link …" or a remark about "the
+    provided transcript". A topic list whose prompt line is already gone is still found
+    when at least two of its lines repeat their alias before the dash.
+
+    The block ends at a heading, another editorial line, code, or a paragraph that does not
+    read like the model planning its edit. A leak that is one self-contained line is ED001's
+    alone: this rule then does not fire. Shapes and phrases live in `editorial.toml`.
+
+    ## Why is this bad?
+    The block is the generation prompt or the model's scratch work. Readers see it, its
+    wikilinks create backlinks and graph edges to every topic of the prompt, and search
+    finds it.
+
+    ## Example
+    ```markdown
+    Slowing down AI development is seen as a crucial policy goal.
+
+    Add backlinks using these topics:
+    Llama 3 and AI advancements at Meta – [[llama_3_and_ai_advancements_at_meta | Llama 3 and AI advancements at Meta]]
+    Open source AI models and their implications – [[open_source_ai_models_and_their_implications | Open source AI models and their implications]]
+    ```
+
+    ## Fix safety
+    Deleting the block is unsafe: where the block ends is inferred from the shape of its
+    lines, and a line of real content written the same way would go with it. The fix
+    deletes the block and, together with ED001's fix of the line above it, leaves no double
+    blank line. When that line would leave nothing to find the block by (reasoning, a
+    checklist), ED001 offers no fix and this fix deletes the line with its block.
+    """
+
+    code, name, severity = "ED003", "prompt-leak", "error"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        leaks = note.memo(find_leaks)
+        for leak in leaks:
+            start, end = note.line_span(leak.first)[0], note.line_span(leak.last)[1]
+            lines = sum(1 for n in range(leak.first, leak.last + 1) if note.line_text(n).strip())
+            where = (
+                f"below the leaked line {leak.header}"
+                if leak.header is not None
+                else "whose prompt line is gone"
+            )
+            message = f"Leaked {leak.spec.label} ({lines} line{'s' * (lines != 1)}) {where}"
+            yield self.finding(start, end, message, _leak_fix(note, leak, leaks))
+
+
+def _leak_fix(note: Note, leak: Leak, leaks: list[Leak]) -> Fix | None:
+    """Delete the block; with its header line when ED001 does not delete that line itself,
+    and otherwise exactly what deleting both at once deletes beyond ED001's own edit."""
+    fix = _leak_deletion(note, leak, leaks)
+    return fix if fix is not None and keeps_meaning(note, fix.edits) else None
+
+
+def _leak_deletion(note: Note, leak: Leak, leaks: list[Leak]) -> Fix | None:
+    title = f"Delete the leaked {leak.spec.label}"
+    if leak.header is None:
+        block = delete_lines(note, leak.first, leak.last)
+        return Fix("unsafe", (block,), title)
+    both = delete_lines(note, leak.header, leak.last)
+    header = line_edit(note, leak.header, leaks)
+    if header is None or not (both.start <= header.start and header.end <= both.end):
+        return Fix("unsafe", (both,), title + " and the line above it")
+    edits = tuple(
+        Edit(start, end, "")
+        for start, end in ((both.start, header.start), (header.end, both.end))
+        if start < end
+    )
+    return Fix("unsafe", edits, title)

@@ -1,0 +1,334 @@
+"""LK001 link-target-missing: a link whose target resolves to no file of the vault."""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+from urllib.parse import quote
+
+from vaultbot import links
+from vaultbot.links import Link
+from vaultbot.note import Note
+from vaultbot.profile import note_signals
+from vaultbot.rules._near_miss import has_digits, near_miss, words
+from vaultbot.rules._placeholders import has_template_syntax, is_placeholder
+from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice, integer, text
+from vaultbot.vault import Vault, stays_inside
+
+STRATEGIES = ("relink", "unlink", "stub")
+_NOT_WORD = re.compile(r"(?:[^\w+]|_)+")  # `+` stays: C++ is not C
+
+
+class LinkTargetMissing(Rule):
+    """A link whose target resolves to no file of the vault, by Obsidian's rules.
+
+    ## What it does
+    Resolves every wikilink `[[t]]`, embed `![[t]]`, Markdown link `[x](t)` without a URL
+    scheme, and front-matter value written as `"[[t]]"` exactly as Obsidian does: case-
+    insensitive and NFC-normalised; a bare name matches any file of that name; a path matches
+    the vault-root path or a path suffix; `./` and `../` are relative to the note and need an
+    exact match; a leading `/` means the vault root; a last segment with a `.` is tried as is,
+    then with `.md`. Files in hidden folders (`.obsidian`, `.trash`) are never targets.
+    `[[#Heading]]` points at the note itself. Missing headings and blocks do not count here.
+    Links in code, math, HTML and comments are not links, and nor is a target holding
+    template syntax (`[[{{date}}]]`, `[[<% tp.date.now() %>]]`; see `link-malformed`).
+
+    What is reported follows the vault profile (`profile = "generated" | "personal" |
+    "auto"` in the config; `auto`, the default, detects it from the share of notes bearing
+    a generator's signals: a `From: [[…]]` header, a `videoId` or generator key, yt-timestamp
+    anchors; the summary line names it):
+    - in a generated vault, and in any note bearing generator signals, every missing target,
+      at error;
+    - in a personal vault, a link is how a note is planned, so a link to a note not yet
+      written is not reported at all (not even as info: thousands of plans would bury the
+      slips). Only a target that looks like a slip is reported, at error, with "did you
+      mean": a case or separator variant of an existing note (`[[machine-learning]]` for
+      `Machine Learning.md`), a plural or singular, or a one-typo variant (see below).
+
+    ## Why is this bad?
+    Obsidian shows the link as unresolved; clicking it creates an empty note. In generated
+    vaults these are usually misspelt or hallucinated topics.
+
+    ## Example
+    ```markdown
+    See [[artifical_general_intelligence]] for more.
+    ```
+
+    ## Fix safety
+    The option `strategy` (or `vaultbot fix --link-strategy`) chooses the fix:
+    - `relink` (default): when exactly one note matches the target after folding case, `_`,
+      `-`, spaces and punctuation (`meta's_advancements` → `metas_advancements`), point the
+      link at it, keeping the text the reader sees. Safe. Failing that, when the
+      `fuzzy-threshold` option (0–100, default 90; 0 turns it off) is met by exactly one best
+      match, relink to it: unsafe, since a close name may be another topic. This search is
+      costly, so only `vaultbot fix --unsafe-fixes` runs it. A character ratio is not
+      enough, so a fuzzy match (and a personal vault's one-typo suggestion) must also be a
+      near miss: the same words but one, and that one a plural or a typo (one letter added,
+      dropped, changed or two swapped, in a word of six letters or more, its first and last
+      two letters kept, and the word as written no word of the vault's note names);
+      never a whole other word (`Money`/`Monkey`, `Divergence`/`Convergence`), a negation
+      (`Non-classical Logic`/`Classical Logic`), a changed digit (`Lecture 3`/`Lecture 8`),
+      nor an embed of a dated or numbered file.
+    - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
+    - `stub`: create the missing note (with a `title` in front matter) in the folder named by
+      `stub-folder`. Unsafe: it adds an empty note to the vault.
+    """
+
+    code, name, severity = "LK001", "link-target-missing", "error"
+    spec: ClassVar[dict[str, Option]] = {
+        "strategy": choice("relink", "relink", "unlink", "stub"),
+        "fuzzy-threshold": integer(90, 0, 100),
+        "stub-folder": text("", "a folder inside the vault", lambda v: not v or stays_inside(v)),
+    }
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        planned = vault.profile.name == "personal" and not note_signals(note)
+        for link in links.all_links(note):
+            target = link.target
+            if not target or has_template_syntax(target) or vault.resolve(target, note.rel):
+                continue
+            if links.holds_bracket(target):  # malformed, not missing: LK002
+                continue
+            if planned:  # a note not yet written is a plan; report only what looks like a slip
+                yield from self._slip(note, vault, link)
+                continue
+            message = f"Link target '{link.target}' does not exist"
+            fix = self._fix(note, vault, link)
+            if fix is None and self.options["strategy"] == "stub":
+                refused = _stub_refused(_stub_path(link, str(self.options["stub-folder"])))
+                message += f" (no stub: {refused})" if refused else ""
+            yield self.finding(link.start, link.end, message, fix)
+
+    def _slip(self, note: Note, vault: Vault, link: Link) -> Iterator[Finding]:
+        """A finding when the target is a case, separator or one-typo variant of a note."""
+        hit = _suggestion(vault, link)
+        if hit is None:
+            return
+        rel, applicability = hit
+        new_target = _link_text_for(vault, rel, note.rel)
+        edit = _retarget(note, link, new_target)
+        fix = None if edit is None else Fix(applicability, (edit,), f"Relink to '{new_target}'")
+        message = f"Link target '{link.target}' does not exist; did you mean '{new_target}'?"
+        yield self.finding(link.start, link.end, message, fix)
+
+    def _fix(self, note: Note, vault: Vault, link: Link) -> Fix | None:
+        strategy = self.options["strategy"]
+        if strategy == "unlink":
+            return _unlink(note, link)
+        if strategy == "stub":
+            return _stub(link, str(self.options["stub-folder"]))
+        return _relink(note, vault, link, int(self.options["fuzzy-threshold"]))
+
+
+def fold(name: str) -> str:
+    """A file name with case, `_`, `-`, spaces and punctuation (but `+`) folded away."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFC", name).lower())
+
+
+@dataclass
+class _FoldedIndex:
+    """File names folded for relinking, built once per vault."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)  # folded name -> files
+    by_length: list[str] = field(default_factory=list)  # folded names, shortest first
+    lengths: list[int] = field(default_factory=list)  # their lengths
+    fuzzy_cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    typo_cache: dict[str, list[str]] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()  # the words of the note names
+
+    def fuzzy(self, key: str, threshold: int) -> list[str]:
+        """The files of the unique best fuzzy match of `key` scoring at least `threshold`."""
+        if (key, threshold) not in self.fuzzy_cache:
+            self.fuzzy_cache[key, threshold] = self._fuzzy(key, threshold)
+        return self.fuzzy_cache[key, threshold]
+
+    def _fuzzy(self, key: str, threshold: int) -> list[str]:
+        from rapidfuzz import fuzz, process
+
+        # ratio = 2·matches / (len(a) + len(b)): only names of a close length can reach it.
+        low = int(len(key) * threshold / (200 - threshold))
+        high = int(len(key) * (200 - threshold) / threshold) + 1
+        choices = self.by_length[
+            bisect.bisect_left(self.lengths, low) : bisect.bisect_right(self.lengths, high)
+        ]
+        best = process.extract(key, choices, scorer=fuzz.ratio, limit=2, score_cutoff=threshold)
+        if not best or (len(best) > 1 and best[1][1] == best[0][1]):
+            return []
+        return self.files[best[0][0]]
+
+    def typos(self, key: str) -> list[str]:
+        """The files whose folded name is one edit (a letter added, dropped, changed, or two
+        swapped) from `key`."""
+        if key not in self.typo_cache:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+
+            choices = self.by_length[
+                bisect.bisect_left(self.lengths, len(key) - 1) : bisect.bisect_right(
+                    self.lengths, len(key) + 1
+                )
+            ]
+            found = process.extract(key, choices, scorer=OSA.distance, score_cutoff=1, limit=None)
+            self.typo_cache[key] = [rel for name, _, _ in found for rel in self.files[name]]
+        return self.typo_cache[key]
+
+
+def _folded_index(vault: Vault) -> _FoldedIndex:
+    return vault.memo(_build_folded_index)
+
+
+def _build_folded_index(vault: Vault) -> _FoldedIndex:
+    index = _FoldedIndex()
+    for rel in vault.by_path.values():
+        index.files.setdefault(fold(_stem(rel)), []).append(rel)
+    index.vocabulary = frozenset(w for rel in vault.by_path.values() for w in words(_stem(rel)))
+    index.by_length = sorted(index.files, key=len)
+    index.lengths = [len(key) for key in index.by_length]
+    return index
+
+
+def _stem(path: str) -> str:
+    """The name of a file or link target, without its folder and a `.md`."""
+    name = path.rsplit("/", 1)[-1]
+    return name[:-3] if name.lower().endswith(".md") else name
+
+
+def _guarded(vault: Vault, link: Link, hits: list[str]) -> list[str]:
+    """The fuzzy hits that are slips for the target, not another topic or another file."""
+    if link.kind == "embed" and has_digits(link.target):
+        return []  # dated drawings, numbered images: another date is another file
+    vocabulary = _folded_index(vault).vocabulary
+    return [rel for rel in hits if near_miss(_stem(link.target), _stem(rel), vocabulary)]
+
+
+def _suggestion(vault: Vault, link: Link) -> tuple[str, str] | None:
+    """The one note a target evidently meant, and how safe a relink to it is: a case or
+    separator variant (safe), or a one-typo variant (unsafe)."""
+    key = fold(_stem(link.target))
+    if not key:
+        return None
+    index = _folded_index(vault)
+    hits = index.files.get(key, [])
+    if len(hits) == 1:
+        return hits[0], "safe"
+    if hits:
+        return None
+    typos = _guarded(vault, link, index.typos(key))
+    return (typos[0], "unsafe") if len(typos) == 1 else None
+
+
+def _relink(note: Note, vault: Vault, link: Link, threshold: int) -> Fix | None:
+    key = fold(_stem(link.target))
+    if not key:
+        return None
+    index = _folded_index(vault)
+    applicability = "safe"
+    hits = index.files.get(key, [])
+    if not hits and threshold > 0:
+        hits, applicability = _guarded(vault, link, index.fuzzy(key, threshold)), "unsafe"
+    if len(hits) != 1:
+        return None
+    new_target = _link_text_for(vault, hits[0], note.rel)
+    edit = _retarget(note, link, new_target)
+    if edit is None:
+        return None
+    return Fix(applicability, (edit,), f"Relink to '{new_target}'")
+
+
+def _link_text_for(vault: Vault, rel: str, source: str) -> str:
+    """The shortest way to write a link to `rel` from `source` that resolves to it."""
+    stem = rel[:-3] if rel.lower().endswith(".md") else rel
+    short = stem.rsplit("/", 1)[-1]
+    return short if vault.resolve(short, source) == rel else stem
+
+
+def _retarget(note: Note, link: Link, new_target: str) -> Edit | None:
+    """An edit pointing `link` at `new_target`, keeping subpath and visible text."""
+    raw = note.text[link.start : link.end]
+    if link.kind == "markdown":
+        dest = quote(new_target + ".md" if "." not in new_target.rsplit("/", 1)[-1] else new_target)
+        close = raw.rfind(")")
+        open_ = raw.rfind("](", 0, close)
+        if open_ == -1 or close == -1:
+            return None
+        old = raw[open_ + 2 : close].strip()
+        hash_ = old.find("#")
+        subpath = old[hash_:] if hash_ != -1 else ""
+        return Edit(link.start + open_ + 2, link.start + close, dest + subpath)
+    if "[[" not in raw or not raw.endswith("]]"):
+        return None
+    bang = raw.startswith("!")
+    inner_start = raw.index("[[") + 2
+    inner = raw[inner_start:-2]
+    cut = min((i for i in (inner.find("#"), inner.find("|", 1)) if i != -1), default=len(inner))
+    written = inner[:cut]
+    rest = inner[cut:]
+    if written.endswith("\\"):  # `[[t\|alias]]` inside a table: keep the escape
+        rest = "\\" + rest
+    if "|" not in inner[1:] and not bang and link.kind != "frontmatter":
+        rest = f"{rest}|{written.strip()}"  # keep the text the reader sees
+    lead = written[: len(written) - len(written.lstrip())]
+    trail = written[len(written.rstrip()) :] if not rest.startswith("\\") else ""
+    new_inner = f"{lead}{new_target}{trail}{rest}"
+    return Edit(link.start, link.end, f"{raw[:inner_start]}{new_inner}]]")
+
+
+def _unlink(note: Note, link: Link) -> Fix | None:
+    if link.kind in ("embed", "frontmatter"):
+        return None
+    raw = note.text[link.start : link.end]
+    if link.kind == "markdown":
+        close = raw.rfind("](")
+        visible = raw[1:close] if raw.startswith("[") and close != -1 else None
+    else:
+        visible = link.display or raw[2:-2].split("|", 1)[0].split("#", 1)[0].strip()
+    if not visible:
+        return None
+    return Fix("unsafe", (Edit(link.start, link.end, visible),), "Replace the link by its text")
+
+
+def _stub(link: Link, folder: str) -> Fix | None:
+    if link.target.startswith(("./", "../", "/")) or not link.target.strip("/ "):
+        return None
+    if is_placeholder(link.target):
+        return None  # a prompt variable (link-malformed) is no topic to create
+    rel = _stub_path(link, folder)
+    if not rel.lower().endswith(".md"):
+        return None  # attachments cannot be stubbed
+    if _stub_refused(rel):
+        return None
+    title = link.target.rsplit("/", 1)[-1]
+    text = f"---\ntitle: {_yaml_string(title)}\n---\n"
+    return Fix("unsafe", (), f"Create the note '{rel}'", creates=((rel, text),))
+
+
+def _stub_path(link: Link, folder: str) -> str:
+    name = link.target if "." in link.target.rsplit("/", 1)[-1] else link.target + ".md"
+    return posixpath.normpath(posixpath.join(folder, name)) if folder else name
+
+
+#: Characters no file name may hold: NUL (refused by every file system) and those Obsidian
+#: refuses in note names (and Windows in file names).
+_BAD_NAME = re.compile(r'[\x00-\x1f*"\\<>:|?]')
+_MAX_NAME_BYTES = 255
+
+
+def _stub_refused(rel: str) -> str | None:
+    """Why a stub may not be created at `rel`, or None."""
+    parts = rel.split("/")
+    if any(_BAD_NAME.search(part) for part in parts):
+        return "the name holds a character file names cannot hold"
+    if not stays_inside(rel):
+        return "the path leaves the vault"
+    if any(len(part.encode()) > _MAX_NAME_BYTES for part in parts):
+        return "a name is too long for a file"
+    return None
+
+
+def _yaml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
