@@ -42,6 +42,15 @@ def make_vault(tmp_path: Path) -> VaultFactory:
     return factory
 
 
+def run(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the CLI with `cwd` as current folder: (exit code, stdout, stderr)."""
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(cwd)
+        code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def check_json(
     vault: Path, *args: str, monkeypatch: pytest.MonkeyPatch | None = None, cache: bool = False
 ) -> tuple[int, dict[str, Any]]:

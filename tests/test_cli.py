@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, check_json, write_vault
+from conftest import VaultFactory, check_json, run, write_vault
 
-from vaultbot.cli import main
 from vaultbot.rules import ALL_RULES
 
 NOTE = (
@@ -18,14 +17,6 @@ NOTE = (
     "Here is the modified article with inserted backlinks:\n\n"
     'Text <a class="yt-timestamp" data-t="00:35:45">[01:35:45]</a> and [[Missing]].\n'
 )
-
-
-def run(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.MonkeyPatch.context() as m:
-        m.chdir(cwd)
-        code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_text_format_shows_source_and_caret(

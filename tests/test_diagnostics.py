@@ -9,21 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory
+from conftest import VaultFactory, run
 
 from vaultbot import Vault, check_text
-from vaultbot.cli import main
 from vaultbot.rules import ALL_RULES, Rule
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.MonkeyPatch.context() as m:
-        m.chdir(cwd)
-        code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

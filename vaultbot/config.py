@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultbot.errors import ConfigError
+from vaultbot.profile import PROFILES
 from vaultbot.rules import ALL_RULES, Rule, lookup
 from vaultbot.vault import matches_glob
 
@@ -27,7 +28,6 @@ KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "exclude",
     "profile", "respect-obsidian-ignore", "rules",
 }  # fmt: skip
-PROFILES = ("auto", "generated", "personal")
 
 
 @dataclass
