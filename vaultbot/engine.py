@@ -433,6 +433,9 @@ def run(
         with _deferred_interrupt() as interrupted:
             if ctx is not None:
                 job.vault.build_index()  # once, in the parent; the workers inherit it
+                # The workers' collectors leave what they inherit alone: they neither scan it
+                # nor, by writing to it, copy its memory pages (Python's advice for fork).
+                gc.freeze()
                 _run_pool(ctx, rels, jobs, report, progress)
             else:
                 for rel in rels:
@@ -488,8 +491,9 @@ def _run_pool(
     finished = False
     try:
         results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
-        for note in results:
-            _collect(report, note, progress)
+        with _gc_paused():  # this process only gathers findings (no cycles) from now on
+            for note in results:
+                _collect(report, note, progress)
         finished = True
     finally:
         if finished:

@@ -4,17 +4,40 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from vaultbot.docs import rule_url
 from vaultbot.engine import Report, Result
 
+#: Findings per piece of `chunks`.
+CHUNK = 1000
+
 
 def render(report: Report) -> str:
     """The document, one finding a line (json's C encoder only runs without `indent`)."""
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """`render`'s text in pieces of whole lines, written as they are made: the document of a
+    large vault is big (70 MB for 150,000 findings) and is never held whole."""
     results = report.results
-    summary = {
+    yield '{\n  "version": 1,\n  "findings": ['
+    if results:
+        yield "\n"
+        finding = _finding()
+        for start in range(0, len(results), CHUNK):
+            end = start + CHUNK
+            lines = ",\n    ".join(map(finding, results[start:end]))
+            yield f"    {lines}{',' if end < len(results) else ''}\n"
+        yield "  "
+    yield f'],\n  "summary": {json.dumps(_summary(report), ensure_ascii=False)}\n}}'
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    results = report.results
+    return {
         "notes_checked": len(report.notes),
         "findings": len(results),
         "by_rule": dict(sorted(Counter(r.rule for r in results).items())),
@@ -24,12 +47,6 @@ def render(report: Report) -> str:
         "errors": report.all_errors,
         "profile": report.profile.split(" ", 1)[0],
     }
-    findings = ",\n    ".join(map(_finding(), results))
-    return (
-        '{\n  "version": 1,\n  "findings": ['
-        + (f"\n    {findings}\n  " if findings else "")
-        + f'],\n  "summary": {json.dumps(summary, ensure_ascii=False)}\n}}'
-    )
 
 
 def _finding() -> Callable[[Result], str]:
