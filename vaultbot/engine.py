@@ -19,7 +19,8 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -118,9 +119,7 @@ class Result(NamedTuple):
             raise ValueError("a finding's code, severity or message is not text")
         if not (set(codes) <= _rule_names().keys() and set(severities) <= set(SEVERITIES)):
             raise ValueError("a finding names an unknown rule or severity")
-        for fix in fixes:
-            if fix is not None:
-                _check_fix(fix)
+        _check_fixes([fix for fix in fixes if fix is not None])
 
 
 _JSON_FIELDS = Result._fields[:-3]  # all but the source window
@@ -143,28 +142,45 @@ def _rule_names() -> dict[str, str]:
     return {rule.code: rule.name for rule in ALL_RULES}
 
 
-_FIX_KEYS = {"applicability", "title", "edits"}
-_EDIT_KEYS = {"content", "location", "end_location"}
-_WHERE_KEYS = {"line", "column"}
+_FIX_KEYS = frozenset(("applicability", "title", "edits"))
+_EDIT_KEYS = frozenset(("content", "location", "end_location"))
+_WHERE_KEYS = frozenset(("line", "column"))
 
 
-def _check_fix(fix: Any) -> None:
-    if type(fix) is not dict or fix.keys() != _FIX_KEYS:
+def _check_fixes(fixes: list[Any]) -> None:
+    """Raise ValueError unless every fix is a fix as a finding holds it:
+    checked in bulk, a field of all the fixes (and then of all their edits) at a time."""
+    if not fixes:
+        return
+    if not _tables(fixes, _FIX_KEYS):
         raise ValueError("a fix lacks its keys")
-    if fix["applicability"] not in ("safe", "unsafe") or type(fix["title"]) is not str:
-        raise ValueError("a fix has a bad applicability or title")
-    if type(fix["edits"]) is not list:
+    applicabilities = list(map(itemgetter("applicability"), fixes))
+    if not (_texts(applicabilities) and set(applicabilities) <= {"safe", "unsafe"}):
+        raise ValueError("a fix has a bad applicability")
+    if not _texts(list(map(itemgetter("title"), fixes))):
+        raise ValueError("a fix's title is not text")
+    lists = list(map(itemgetter("edits"), fixes))
+    if set(map(type, lists)) != {list}:
         raise ValueError("a fix's edits are not a list")
-    for edit in fix["edits"]:
-        if type(edit) is not dict or edit.keys() != _EDIT_KEYS:
-            raise ValueError("an edit lacks its keys")
-        if type(edit["content"]) is not str:
-            raise ValueError("an edit's content is not text")
-        for where in (edit["location"], edit["end_location"]):
-            if not (type(where) is dict and where.keys() == _WHERE_KEYS) or not _positions(
-                (where["line"], where["column"])
-            ):
-                raise ValueError("an edit's location is malformed")
+    edits = list(chain.from_iterable(lists))
+    if not edits:
+        return
+    if not _tables(edits, _EDIT_KEYS):
+        raise ValueError("an edit lacks its keys")
+    if not _texts(list(map(itemgetter("content"), edits))):
+        raise ValueError("an edit's content is not text")
+    wheres = [*map(itemgetter("location"), edits), *map(itemgetter("end_location"), edits)]
+    if not (
+        _tables(wheres, _WHERE_KEYS)
+        and _positions(list(map(itemgetter("line"), wheres)))
+        and _positions(list(map(itemgetter("column"), wheres)))
+    ):
+        raise ValueError("an edit's location is malformed")
+
+
+def _tables(values: list[Any], keys: frozenset[str]) -> bool:
+    """Whether every value is a JSON object with exactly these keys."""
+    return set(map(type, values)) == {dict} and set(map(frozenset, values)) == {keys}
 
 
 #: How much of a finding's line a result keeps for display: a finding costs O(1) memory
