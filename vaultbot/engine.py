@@ -46,6 +46,11 @@ from vaultbot.vault import (
 
 #: Below this many notes a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
+#: A check of fewer notes than this share of the vault's files does not use the cache (see
+#: `run_cached`). Measured on 20,000 real-density notes (40 MB of cache): one edited note took
+#: 1.05 s of CPU with the cache and 0.30 s without; a cached entry costs about 30 µs to load
+#: and write back, a note about 1 ms to check.
+CACHE_MIN_SHARE = 1 / 32
 
 
 class Result(NamedTuple):
@@ -549,8 +554,14 @@ def run_cached(
     jobs: int | None = None,
     progress: Callable[[NoteReport], None] | None = None,
 ) -> Report:
-    """`run` for a check, reusing the cache's results for notes that did not change."""
+    """`run` for a check, reusing the cache's results for notes that did not change.
+
+    A check of a few notes of a large vault (fewer than CACHE_MIN_SHARE of its files; the
+    pre-commit hook's staged notes) neither reads nor writes the cache: the cache is one file
+    for the whole vault, and loading and rewriting it would cost more than checking them."""
     vault = job.vault
+    if len(rels) < len(vault.files) * CACHE_MIN_SHARE:
+        return run(job, rels, jobs, progress)
     key = cache.cache_key(list(job.rules), vault.profile.name, job.per_file_ignores)
     with _gc_paused():
         store = cache.Cache.load(vault.root, key, Result.check_cached)
