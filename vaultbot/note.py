@@ -312,14 +312,19 @@ class Note:
             ranges.append((fm.start, fm.end))
         return markdown._merge(ranges)
 
+    @cached_property
+    def _non_prose_starts(self) -> list[int]:
+        """The start of each `non_prose` range: what lookups bisect (ints, not tuples)."""
+        return [start for start, _ in self.non_prose]
+
     def is_prose(self, offset: int) -> bool:
-        return self.non_prose_range(offset) is None
+        i = bisect.bisect_right(self._non_prose_starts, offset) - 1
+        return i < 0 or offset >= self.non_prose[i][1]
 
     def non_prose_range(self, offset: int) -> tuple[int, int] | None:
         """The non-prose range holding `offset`, if any."""
-        ranges = self.non_prose
-        i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
-        return ranges[i] if i >= 0 and ranges[i][0] <= offset < ranges[i][1] else None
+        i = bisect.bisect_right(self._non_prose_starts, offset) - 1
+        return None if i < 0 or offset >= self.non_prose[i][1] else self.non_prose[i]
 
     def span_is_prose(self, start: int, end: int) -> bool:
         """True when no non-prose range touches [start, end)."""
