@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from vaultbot.note import Note
 
-_OPEN = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>')
+# The opening tag, and (group 2) the bracketed label and `</a>` when they follow it whole:
+# the common case, read in the same match.
+_OPEN = re.compile(
+    r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>(?:\[([^\]\[<>\n]*)\]</a>)?'
+)
 _CLOSE = "</a>"
-_WHOLE = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>\[([^\]\[<>\n]*)\]</a>')
 # A bare label; the character before it is checked in code (a leading literal keeps the
 # search fast): not after `[` (a link alias), `>` (an anchor's label) or a word character.
 # `MM:SS` (`[07:25]`) only counts in a note about a video.
@@ -322,14 +325,12 @@ def _anchor_tags(note: Note) -> list[Anchor]:
     for m in _OPEN.finditer(text, note.body_start):
         if not note.is_prose(m.start()):
             continue
-        whole = _WHOLE.match(text, m.start())
-        if whole is not None:  # the common case: `<a …>[label]</a>` in one piece
-            label_start = whole.start(2)
+        label = m.group(2)
+        if label is not None:  # the common case: `<a …>[label]</a>` in one piece
             found.append(
-                Anchor(m.start(), whole.end(), m.group(1), whole.group(2), label_start, True,
-                       True, m.start(1))
-            )  # fmt: skip
-        else:
+                Anchor(m.start(), m.end(), m.group(1), label, m.start(2), True, True, m.start(1))
+            )
+        else:  # the tag alone: `m.end()` is where it ends
             found.append(_anchor_at(text, m, note.line_break(m.end())))
     _mark_outer_brackets(text, found)
     return found
