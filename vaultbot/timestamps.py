@@ -504,8 +504,7 @@ def ranges(note: Note, found: list[Anchor]) -> Iterator[Range]:
     """Consecutive timestamps joined by `-`, `–` or `—` (spaces and one line break allowed)."""
     text = note.text
     for first, second in itertools.pairwise(found):
-        between = text[first.end : second.start]
-        if between and _DASH.fullmatch(between):
+        if first.end < second.start and _DASH.fullmatch(text, first.end, second.start):
             yield Range(first, second)
 
 
@@ -515,6 +514,6 @@ def dangling_dash(note: Note, anchor: Anchor, next_anchor: Anchor | None) -> int
     m = _DANGLING_DASH.match(text, anchor.end)
     if m is None:
         return None
-    if next_anchor is not None and _DASH.fullmatch(text[anchor.end : next_anchor.start]):
+    if next_anchor is not None and _DASH.fullmatch(text, anchor.end, next_anchor.start):
         return None
     return anchor.end + (len(m.group()) - len(m.group().lstrip(" \t")))
