@@ -28,8 +28,12 @@ MAX_NOTE_BYTES = 10 * 1024 * 1024
 _COMMENT = re.compile(r"%%")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:markdown|md)\b[^`\n]*$", re.I)
+_HEADER_KEY = r"^(?:From|Source|Channel|Video|Tags?):"
 #: A fixed header line generated notes open with (`From: [[channel | Name]]`).
-HEADER_LINE = re.compile(r"^(?:From|Source|Channel|Video|Tags?):\s*\S", re.I)
+HEADER_LINE = re.compile(_HEADER_KEY + r"\s*\S", re.I)
+#: The same, searched over a whole text (`search(text, pos)` from a line start): whether some
+#: line is one. `[^\S\n]` keeps the value on the key's line.
+HEADER_LINES = re.compile(_HEADER_KEY + r"[^\S\n]*\S", re.I | re.M)
 
 
 _CONTROL = bytes(range(32)).translate(None, b"\t\n\r\f")
