@@ -21,13 +21,14 @@ _OPEN = re.compile(
     r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>(?:\[([^\]\[<>\n]*)\]</a>)?'
 )
 _CLOSE = "</a>"
-# A bare label; the character before it is checked in code (a leading literal keeps the
-# search fast): not after `[` (a link alias), `>` (an anchor's label) or a word character.
-# `MM:SS` (`[07:25]`) only counts in a note about a video.
-_BARE = re.compile(r"\[(\d{1,2}:\d{2}(?::\d{2})?)\](?![\](\w])")
+# A bare label, not after `[` (a link alias), `>` (an anchor's label) or a word character:
+# that is looked at behind the `[` (a leading literal keeps the search fast; a leading
+# lookbehind would not). `MM:SS` (`[07:25]`) only counts in a note about a video.
+_BARE = re.compile(r"\[(?<![\[>\w]\[)(\d{1,2}:\d{2}(?::\d{2})?)\](?![\](\w])")
 # Several bare labels in one pair of brackets: `[00:00:33, 00:01:54, 00:02:10]`.
 _BARE_LIST = re.compile(
-    r"\[(\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*,[ \t]*\d{1,2}:\d{2}(?::\d{2})?)+)\](?![\](\w])"
+    r"\[(?<![\[>\w]\[)"
+    r"(\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*,[ \t]*\d{1,2}:\d{2}(?::\d{2})?)+)\](?![\](\w])"
 )
 # A Markdown link to a `#t=` fragment posing as a timestamp: `[00:48:21](#t=00:48:21)`, and
 # the same without `=` (`[01:38:43](#t1:38:43)`).
@@ -233,29 +234,27 @@ def anchors(note: Note) -> list[Anchor]:
 def _find_anchors(note: Note) -> list[Anchor]:
     """Anchors in prose, and bare `[HH:MM:SS]` labels in notes that have a video."""
     corrupt = [(c.start, c.end) for c in corrupt_anchors(note)]
+    tags = note.memo(_anchor_tags)  # in text order
     # An anchor that is part of a broken construct is timestamp-corrupt's, not a timestamp.
-    found = [a for a in note.memo(_anchor_tags) if not _within(corrupt, a.start)]
-    if note.video_id is not None or found:
-        others = [(b.start, b.end) for b in (*bare_lists(note), *fake_links(note))]
-        covered = sorted([(a.start, a.end) for a in found] + corrupt + others)
-        text = note.text
-        for m in _BARE.finditer(text, note.body_start):
-            if m.group(1).count(":") == 1 and note.video_id is None:
-                continue  # `[10:30]` is a time of day until the note has a video
-            if not _bare_start(text, m.start()):
-                continue
-            if note.is_prose(m.start()) and not _within(covered, m.start()):
-                label_start = m.start() + 1
-                found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
+    found = [a for a in tags if not _within(corrupt, a.start)] if corrupt else list(tags)
+    if note.video_id is None and not found:
+        return found
+    video = note.video_id is not None
+    bare = [
+        m
+        for m in _BARE.finditer(note.text, note.body_start)
+        if video or m.group(1).count(":") != 1  # `[10:30]` is a time of day without a video
+    ]
+    if not bare:
+        return found
+    others = [(b.start, b.end) for b in (*bare_lists(note), *fake_links(note))]
+    covered = sorted([(a.start, a.end) for a in found] + corrupt + others)
+    for m in bare:
+        if note.is_prose(m.start()) and not _within(covered, m.start()):
+            label_start = m.start() + 1
+            found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
     found.sort(key=lambda a: a.start)
     return found
-
-
-def _bare_start(text: str, start: int) -> bool:
-    """A bare label may start here: not after `[` (a link alias), `>` (an anchor's label) or
-    a word character."""
-    before = text[start - 1] if start else " "
-    return not (before == "[" or before == ">" or before.isalnum() or before == "_")
 
 
 @dataclass(frozen=True)
@@ -278,7 +277,7 @@ def _find_bare_lists(note: Note) -> list[BareList]:
     text = note.text
     found: list[BareList] = []
     for m in _BARE_LIST.finditer(text, note.body_start):
-        if not (_bare_start(text, m.start()) and note.is_prose(m.start())):
+        if not note.is_prose(m.start()):
             continue
         times = [parse_time(part) for part in m.group(1).split(",")]
         if all(times):
