@@ -10,7 +10,6 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from vaultbot.note import Note
@@ -499,12 +498,19 @@ def _recover(tag: str, label: str) -> int | None:
     return common.pop() if len(common) == 1 else None
 
 
-def ranges(note: Note, found: list[Anchor]) -> Iterator[Range]:
-    """Consecutive timestamps joined by `-`, `–` or `—` (spaces and one line break allowed)."""
+def ranges(note: Note) -> list[Range]:
+    """Consecutive timestamps joined by `-`, `–` or `—` (spaces and one line break allowed),
+    in text order (computed once per note)."""
+    return note.memo(_find_ranges)
+
+
+def _find_ranges(note: Note) -> list[Range]:
     text = note.text
-    for first, second in itertools.pairwise(found):
-        if first.end < second.start and _DASH.fullmatch(text, first.end, second.start):
-            yield Range(first, second)
+    return [
+        Range(first, second)
+        for first, second in itertools.pairwise(anchors(note))
+        if first.end < second.start and _DASH.fullmatch(text, first.end, second.start)
+    ]
 
 
 def dangling_dash(note: Note, anchor: Anchor, next_anchor: Anchor | None) -> int | None:
