@@ -431,12 +431,13 @@ def _find_corrupt(note: Note) -> list[Corrupt]:
     for i, anchor in enumerate(tags):
         if anchor.start < taken:
             continue
-        broken = _broken_range(text, anchor, tags[i + 1] if i + 1 < len(tags) else None)
-        if broken is not None:
-            found.append(broken)
-            taken = broken.end
+        if not anchor.closed:  # only an unclosed anchor can run into the next one
+            broken = _broken_range(text, anchor, tags[i + 1] if i + 1 < len(tags) else None)
+            if broken is not None:
+                found.append(broken)
+                taken = broken.end
             continue
-        if not anchor.closed or not text.startswith("(", anchor.start - 1):
+        if not text.startswith("(", anchor.start - 1):
             continue
         before = _WRAPPED_BEFORE.search(text, max(0, anchor.start - 16), anchor.start)
         if before:
