@@ -28,7 +28,7 @@ from vaultbot.config import Config, PerFileIgnores, discover, ignored_in
 from vaultbot.config import load as load_config
 from vaultbot.errors import ConfigError
 from vaultbot.lint import check_note
-from vaultbot.note import MAX_NOTE_BYTES, Note, NoteError, read_bytes
+from vaultbot.note import MAX_NOTE_BYTES, Note, NoteError
 from vaultbot.rules import ALL_RULES, Finding, Rule
 from vaultbot.severity import SEVERITIES
 from vaultbot.vault import (
@@ -210,8 +210,8 @@ class Report:
     writes: bool = False  # the run writes fixed notes (not a check, not a dry run)
     baselined: int = 0  # findings dropped because a baseline accepts them
     profile: str = ""  # the vault profile, described for the summary line (vaultbot.profile)
-    #: The vault of a cached run, whose findings from the cache have no source window yet.
-    root: Path | None = None
+    #: The vault of a check run, whose findings have no source window until `load_sources`.
+    vault: Vault | None = None
 
     @property
     def results(self) -> list[Result]:
@@ -222,14 +222,14 @@ class Report:
         return self.errors + [n.error for n in self.notes if n.error]
 
     def load_sources(self) -> None:
-        """Give the findings read from the cache their source windows (the text output and
-        baselines show or keep them; the cache does not): reads each note that has such
-        findings once. A note that cannot be read now gets empty windows."""
-        if self.root is None:
+        """Give a check's findings their source windows, which only the text output and
+        baselines use (a check keeps none, nor does the cache): reads each note that has
+        findings once more. A note that cannot be read now gets empty windows."""
+        if self.vault is None:
             return
         for note in self.notes:
             if note.results and note.results[0].source is None:
-                note.results = _with_sources(self.root, note.rel, note.results)
+                note.results = _with_sources(self.vault, note.rel, note.results)
 
     def create_stubs(self, root: Path) -> list[str]:
         """Create the notes that stub fixes asked for; return errors."""
@@ -252,9 +252,9 @@ class Report:
         return errors
 
 
-def _with_sources(root: Path, rel: str, results: list[Result]) -> list[Result]:
+def _with_sources(vault: Vault, rel: str, results: list[Result]) -> list[Result]:
     try:
-        note = Note.from_bytes(rel, read_bytes(root / rel, rel))
+        note = Note.from_bytes(rel, vault.read(rel, rel))
     except (NoteError, OSError):
         return [r._replace(source="") for r in results]
     windowed = []
@@ -264,7 +264,9 @@ def _with_sources(root: Path, rel: str, results: list[Result]) -> list[Result]:
     return windowed
 
 
-def to_result(note: Note, finding: Finding, display: str) -> Result:
+def to_result(note: Note, finding: Finding, display: str, window: bool = True) -> Result:
+    """The finding as plain data; without `window`, its source window is left for
+    `Report.load_sources`."""
     line, column = note.position(finding.start)
     end_line, end_column = note.position(max(finding.end, finding.start))
     fix = None
@@ -274,7 +276,9 @@ def to_result(note: Note, finding: Finding, display: str) -> Result:
             "title": finding.fix.title,
             "edits": [_edit_json(note, e) for e in finding.fix.edits],
         }
-    source, source_start, source_cut = source_window(note, line, column)
+    source, source_start, source_cut = (
+        source_window(note, line, column) if window else (None, 0, False)
+    )
     return Result(
         path=display,
         line=line,
@@ -361,7 +365,7 @@ def _process(rel: str) -> NoteReport | None:
             found = check_note(note, vault, _job.rules_for(rel))
             if _job.cache:
                 report.deps = cache.dependencies(note, vault)
-        report.results = [to_result(note, f, display) for f in found]
+        report.results = [to_result(note, f, display, window=_job.fix) for f in found]
     except NoteError as exc:
         _not_written(report, str(exc))
     except RecursionError:
@@ -423,6 +427,8 @@ def run(
     jobs = jobs or os.cpu_count() or 1
     report = Report(planned=len(rels), writes=job.fix and job.write)
     report.profile = job.vault.profile.describe()
+    if not job.fix:
+        report.vault = job.vault  # a check keeps no source windows: load_sources reads them
     if report.writes:
         fixes.remove_stale_temps(note_folders(job.vault))
     parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
@@ -551,7 +557,6 @@ def run_cached(
             done[rel] = NoteReport(rel, Result.from_cache(display(rel), entry["r"]))
     report.notes = [done[rel] for rel in rels if rel in done]
     report.planned = len(rels)
-    report.root = vault.root
     return report
 
 
