@@ -420,12 +420,17 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def displayer(root: Path, cwd: Path) -> Callable[[str], str]:
-    """Vault-relative note path -> path relative to `cwd` (one relpath per run, not per note)."""
+    """Vault-relative note path -> path relative to `cwd` (one relpath per run, not per note,
+    but for notes in the folder that holds `cwd` when `cwd` is inside the vault)."""
     prefix = display_path(root, cwd)
     if prefix == ".":
         return lambda rel: rel
-    if prefix.startswith("../") or prefix == "..":
-        return lambda rel: display_path(root / rel, cwd)  # `..` may not fold through links
+    inside = display_path(cwd, root)  # relpath is lexical: `a/b` when cwd is root/a/b
+    if not (inside == ".." or inside.startswith("../")):
+        top = inside.split("/", 1)[0] + "/"  # only these notes' paths share a part with cwd's
+        return lambda rel: (
+            display_path(root / rel, cwd) if rel.startswith(top) else f"{prefix}/{rel}"
+        )
     return lambda rel: f"{prefix}/{rel}"
 
 
