@@ -143,7 +143,7 @@ class Cache:
             delta = _read_json(_delta_path(path))
             delta_entries = _validate_delta(delta, token) if delta is not None else {}
         except (OSError, ValueError, RecursionError) as exc:
-            reason = str(exc) if isinstance(exc, CacheError) else "not valid JSON"
+            reason = str(exc) if isinstance(exc, CacheError) else "is not valid JSON"
             return cls(path, warning=_ignoring(reason))
         entries.update(delta_entries)
         return cls(path, files, entries, check_results=check_results, token=token,

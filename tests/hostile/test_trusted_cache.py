@@ -95,7 +95,48 @@ MALFORMED: dict[str, Any] = {
     "a finding short of a field": lambda d: _set(d, lambda e: e["r"][0].pop()),
     "a bool for a column": lambda d: _set(d, lambda e: e["r"][0].__setitem__(1, True)),
     "dependencies as a list": lambda d: _set(d, lambda e: e.__setitem__("d", [])),
+    "no token": lambda d: {k: v for k, v in d.items() if k != "token"},
+    "another version": lambda d: {**d, "version": "0.0.0"},
     "deeply nested JSON": lambda d: "[" * 100_000 + "]" * 100_000,
+}
+
+
+#: The reason each variant's warning gives (after "ignoring a cache that ").
+REASONS = {
+    "bad JSON": "is not valid JSON",
+    "a list for the document": "is not a JSON object",
+    "a string for the document": "is not valid JSON",
+    "a list for the entries": "has no table of entries",
+    "no files": "has no list of files",
+    "files not text": "has no list of files",
+    "no token": "has no token",
+    "another version": "was written by another version of vaultbot",
+    "an entry that is a list": "has a malformed entry for 'n.md' (expected keys s, r and d)",
+    "an entry without its findings": "has a malformed entry for 'n.md' (expected keys s, r and d)",
+    "a stat key that is text": "has a malformed entry for 'n.md' "
+    "(a stat key is not four whole numbers)",
+    "a huge stat number": "has a malformed entry for 'n.md' (a stat key is not four whole numbers)",
+    "a finding that is a table": "has a malformed entry for 'n.md' "
+    "(a finding is not a list of its 8 fields)",
+    "a huge line number": "has a malformed entry for 'n.md' "
+    "(a finding has a position no note can have)",
+    "an infinite column": "has a malformed entry for 'n.md' "
+    "(a finding has a position no note can have)",
+    "a line that is text": "has a malformed entry for 'n.md' "
+    "(a finding has a position no note can have)",
+    "an unknown rule": "has a malformed entry for 'n.md' "
+    "(a finding names an unknown rule or severity)",
+    "an unknown severity": "has a malformed entry for 'n.md' "
+    "(a finding names an unknown rule or severity)",
+    "a message that is not text": "has a malformed entry for 'n.md' "
+    "(a finding's code, severity or message is not text)",
+    "a fix without applicability": "has a malformed entry for 'n.md' (a fix lacks its keys)",
+    "a finding short of a field": "has a malformed entry for 'n.md' "
+    "(a finding is not a list of its 8 fields)",
+    "a bool for a column": "has a malformed entry for 'n.md' "
+    "(a finding has a position no note can have)",
+    "dependencies as a list": "has a malformed entry for 'n.md' (dependencies need keys n and h)",
+    "deeply nested JSON": "is not valid JSON",
 }
 
 
@@ -119,8 +160,7 @@ def test_a_malformed_cache_is_discarded_with_one_warning(
         code = main(["check"])  # the text format: it prints lines, columns and carets
     out, err = capsys.readouterr()
     assert code == 1 and "n.md:1:6: LK001" in out
-    assert err.startswith("vaultbot: warning: .vaultbot_cache: ignoring a cache that")
-    assert err.count("\n") == 1
+    assert err == f"vaultbot: warning: .vaultbot_cache: ignoring a cache that {REASONS[variant]}\n"
     assert codes(vault) == [("n.md", 1, "LK001")]  # rewritten: the next run is quiet
     assert capsys.readouterr().err == ""
 
@@ -161,3 +201,60 @@ def test_links_inside_the_cache_folder_are_never_followed(
     assert codes(vault) == [("n.md", 1, "LK001")]
     assert sorted(p.name for p in outside.iterdir()) == ["forged.json"]
     assert json.loads((outside / "forged.json").read_text()) == forged
+
+
+@pytest.mark.parametrize(
+    ("delta", "reason"),
+    [
+        ("[]", "has a malformed delta file"),
+        ('{"version": "0.0.0", "base": "x", "entries": {}}', "has a malformed delta file"),
+        ('{"version": "@V@", "base": "@T@", "entries": []}', "has a delta file with no table"),
+        ('{"version": "@V@", "base": "@T@"', "is not valid JSON"),
+    ],
+)
+def test_a_malformed_delta_discards_the_cache_with_one_warning(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], delta: str, reason: str
+) -> None:
+    from vaultbot import __version__
+
+    vault = make_vault({"n.md": NOTE, "Present.md": "Here.\n"})
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    main_file = cache_file(vault)
+    token = json.loads(main_file.read_text())["token"]
+    text = delta.replace("@V@", __version__).replace("@T@", token)
+    main_file.with_name(main_file.name.replace("check-", "delta-")).write_text(text)
+    capsys.readouterr()
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(vault)
+        assert main(["check", "--format", "concise"]) == 1
+    out, err = capsys.readouterr()
+    assert "n.md:1:6: LK001" in out
+    assert err.startswith(f"vaultbot: warning: .vaultbot_cache: ignoring a cache that {reason}")
+    assert err.count("\n") == 1
+
+
+def test_a_note_dated_1970_is_a_cache_hit(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stat fields may be 0 (a note's mtime set to the epoch): the cache takes them."""
+    vault = make_vault({"n.md": NOTE, "Present.md": "Here.\n"})
+    os.utime(vault / "n.md", ns=(0, 0))
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    assert json.loads(cache_file(vault).read_text())["entries"]["n.md"]["s"][0] == 0
+    capsys.readouterr()
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    assert capsys.readouterr().err == ""
+
+
+def test_the_cache_is_written_beside_itself_not_in_the_temp_folder(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its temporary file is made in `.vaultbot_cache/` (renamed into place on the same file
+    system), never in the system's temporary folder."""
+    import tempfile
+
+    vault = make_vault({"n.md": NOTE, "Present.md": "Here.\n"})
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
+    monkeypatch.chdir(vault)
+    assert main(["check", "--format", "concise"]) == 1
+    assert cache_file(vault).is_file()
