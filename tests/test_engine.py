@@ -1,0 +1,212 @@
+"""`vaultbot.engine.run`: notes checked and fixed in this process or in a pool of workers.
+
+The pool is used from `PARALLEL_THRESHOLD` notes on; these tests lower it so that a few notes
+run through the real pool (forked workers), and say which process checked each note.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import VaultFactory
+
+from vaultbot import engine
+from vaultbot.config import Config
+from vaultbot.note import Note
+from vaultbot.rules import Finding, Rule
+from vaultbot.vault import Vault
+
+ANCHOR = '<a class="yt-timestamp" data-t="{}">[{}]</a>'
+SLOPPY = "# Note\n\nAt " + ANCHOR.format("00:5:52", "00:05:52") + ".\n"
+NOTES = [f"n{i}.md" for i in range(6)]
+
+
+class _Pid(Rule):
+    """Says which process checked the note.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name, severity = "ZZ003", "pid", "info"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        yield self.finding(0, 1, str(os.getpid()))
+
+
+@pytest.fixture
+def vault(make_vault: VaultFactory) -> Path:
+    return make_vault({rel: f"Note {rel}\n" for rel in NOTES})
+
+
+def check(root: Path, rels: list[str], jobs: int, **options: object) -> engine.Report:
+    job = engine.Job(Vault.scan(root), [_Pid()], root)
+    return engine.run(job, rels, jobs=jobs, **options)  # type: ignore[arg-type]
+
+
+def checked_by(report: engine.Report) -> list[int]:
+    return [int(note.results[0].message) for note in report.notes]
+
+
+def test_the_pool_checks_in_workers_and_keeps_the_order(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", len(NOTES))
+    seen: list[str] = []
+    report = check(vault, NOTES, 2, progress=lambda note: seen.append(note.rel))
+    assert [note.rel for note in report.notes] == NOTES == seen
+    assert os.getpid() not in checked_by(report)
+    assert (report.planned, report.interrupted, report.all_errors) == (len(NOTES), False, [])
+    assert [(r.path, r.line, r.column, r.code) for r in report.results] == [
+        (rel, 1, 1, "ZZ003") for rel in NOTES
+    ]
+    assert engine._job is None and engine._stop is None
+
+
+@pytest.mark.parametrize(("notes", "jobs"), [(NOTES[:5], 2), (NOTES, 1)])
+def test_few_notes_or_one_job_stay_in_this_process(
+    vault: Path, monkeypatch: pytest.MonkeyPatch, notes: list[str], jobs: int
+) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", len(NOTES))
+    report = check(vault, notes, jobs)
+    assert [note.rel for note in report.notes] == notes
+    assert set(checked_by(report)) == {os.getpid()}
+
+
+def test_the_pool_fixes_notes_and_reports_errors(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers write the fixed notes; a note that cannot be read is an error of its own."""
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    root = make_vault({"a.md": SLOPPY, "b.md": b"\xff\xfe not UTF-8\n", "c.md": SLOPPY})
+    vault = Vault.scan(root)
+    job = engine.Job(vault, Config().rules(), root, fix=True)
+    report = engine.run(job, ["a.md", "b.md", "c.md"], jobs=2)
+    assert [note.rel for note in report.notes] == ["a.md", "b.md", "c.md"]
+    fixed = SLOPPY.replace("00:5:52", "00:05:52")
+    assert (root / "a.md").read_text() == (root / "c.md").read_text() == fixed
+    assert [dict(note.fixed) for note in report.notes] == [{"TS001": 1}, {}, {"TS001": 1}]
+    [error] = report.all_errors
+    assert error.startswith("b.md: ")
+    assert report.writes
+
+
+def test_an_error_in_the_parent_stops_the_pool(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+
+    def fail(note: engine.NoteReport) -> None:
+        raise RuntimeError("the display broke")
+
+    previous = signal.getsignal(signal.SIGINT)
+    with pytest.raises(RuntimeError, match="the display broke"):
+        check(vault, NOTES, 2, progress=fail)
+    assert engine._job is None and engine._stop is None
+    assert signal.getsignal(signal.SIGINT) is previous
+    assert multiprocessing.active_children() == []  # terminated and joined
+
+
+def interrupt(times: int) -> None:
+    for _ in range(times):
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_finishes_the_note_in_hand(vault: Path) -> None:
+    """One Ctrl-C: the note in hand is finished, the rest are not started."""
+    seen: list[str] = []
+
+    def progress(note: engine.NoteReport) -> None:
+        seen.append(note.rel)
+        if len(seen) == 2:
+            interrupt(1)
+
+    previous = signal.getsignal(signal.SIGINT)
+    report = check(vault, NOTES, 1, progress=progress)
+    assert [note.rel for note in report.notes] == NOTES[:2] == seen
+    assert report.interrupted and report.planned == len(NOTES)
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
+def test_ctrl_c_twice_stops_the_pool(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    seen: list[str] = []
+
+    def progress(note: engine.NoteReport) -> None:
+        seen.append(note.rel)
+        interrupt(2)
+
+    report = check(vault, NOTES, 2, progress=progress)
+    assert [note.rel for note in report.notes] == NOTES[:1] == seen
+    assert report.interrupted
+    assert multiprocessing.active_children() == []
+
+
+def test_after_ctrl_c_the_notes_left_are_skipped(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a worker does once the parent has told it to stop: take no new note."""
+    monkeypatch.setattr(engine, "_job", engine.Job(Vault.scan(vault), [_Pid()], vault))
+    stop = multiprocessing.get_context("fork").Event()
+    monkeypatch.setattr(engine, "_stop", stop)
+    assert engine._process("n0.md") is not None
+    stop.set()
+    assert engine._process("n0.md") is None
+
+
+def test_a_worker_whose_parent_is_gone_takes_no_note(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "_parent", os.getppid() + 1)
+    assert check(vault, NOTES, 1).notes == []
+    monkeypatch.setattr(engine, "_parent", os.getppid())
+    assert len(check(vault, NOTES, 1).notes) == len(NOTES)
+
+
+def test_run_outside_the_main_thread(vault: Path) -> None:
+    """Ctrl-C is not a thread's to handle: the run goes on without a handler."""
+    reports: list[engine.Report] = []
+    thread = threading.Thread(target=lambda: reports.append(check(vault, NOTES, 1)))
+    thread.start()
+    thread.join()
+    [report] = reports
+    assert [note.rel for note in report.notes] == NOTES and not report.interrupted
+
+
+def _worker_state() -> tuple[object, int | None, int]:
+    """In a worker: its SIGINT handler, the parent it watches, its parent-death signal."""
+    death = ctypes.c_int(0)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(2, ctypes.byref(death))  # PR_GET_PDEATHSIG
+    return signal.getsignal(signal.SIGINT), engine._parent, death.value
+
+
+def test_workers_leave_ctrl_c_to_the_parent_and_die_with_it() -> None:
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1, initializer=engine._init_worker, initargs=(os.getpid(),)) as pool:
+        handler, parent, death = pool.apply(_worker_state)
+    assert handler == signal.SIG_IGN and parent == os.getpid()
+    if sys.platform.startswith("linux"):
+        assert death == signal.SIGKILL
+
+
+def test_a_worker_started_after_its_parent_died_exits() -> None:
+    ctx = multiprocessing.get_context("fork")
+    orphan = ctx.Process(target=engine._init_worker, args=(os.getpid() + 1,))
+    orphan.start()
+    orphan.join()
+    assert orphan.exitcode == 1
+    child = ctx.Process(target=engine._init_worker, args=(os.getpid(),))
+    child.start()
+    child.join()
+    assert child.exitcode == 0
