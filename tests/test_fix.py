@@ -449,3 +449,82 @@ def test_write_atomic_leaves_old_or_new(tmp_path: Path, monkeypatch: pytest.Monk
         fixes.write_atomic(note, b"new", b"old")
     assert note.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
+
+
+# -- which fixes clash: every edit is taken unless it overlaps one already taken -------------
+
+
+@pytest.mark.parametrize(
+    ("fixes_edits", "expected"),
+    [
+        ([[(2, 2, "X")], [(2, 2, "Y")]], "abXcdefgh"),  # insertions at one point clash
+        ([[(2, 2, "X")], [(3, 3, "Y")]], "abXcYdefgh"),
+        ([[(2, 4, "X")], [(2, 2, "Y")]], "abXefgh"),  # an insertion where a replacement starts
+        ([[(2, 2, "Y")], [(2, 4, "X")]], "abYcdefgh"),  # … whichever comes first
+        ([[(2, 5, "X")], [(3, 3, "Y")]], "abXfgh"),  # an insertion inside a replacement
+        ([[(2, 4, "X")], [(4, 4, "Y")]], "abXYefgh"),  # … at its end: no clash
+        ([[(0, 1, "A"), (4, 4, "Y")], [(2, 4, "X")]], "AbXYefgh"),  # (taken first)
+        ([[(1, 3, "X")], [(3, 5, "Y")]], "aXYfgh"),  # adjacent replacements
+        ([[(0, 1, "A"), (3, 5, "Y")], [(1, 3, "X")]], "AXYfgh"),  # (the later one taken first)
+        ([[(1, 3, "X")], [(2, 4, "Y")]], "aXdefgh"),  # overlapping replacements
+    ],
+)
+def test_which_fixes_clash(fixes_edits: list[list[tuple[int, int, str]]], expected: str) -> None:
+    chosen = [Fix("safe", tuple(Edit(*edit) for edit in edits)) for edits in fixes_edits]
+    assert fixes.apply_fixes("abcdefgh", chosen)[0] == expected
+
+
+# -- what the writer refuses, by name -------------------------------------------------------
+
+
+def test_refusals_name_the_note_as_shown(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"now")
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(note, b"new", b"old", "shown/n.md")
+    assert str(raised.value) == "shown/n.md: changed on disk since it was read; not written"
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(note, b"new", b"old")
+    assert str(raised.value) == f"{note}: changed on disk since it was read; not written"
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "link.md").symlink_to(note)
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(vault / "link.md", b"new", b"now", "link.md", vault)
+    assert str(raised.value) == "link.md: not written: links outside the vault"
+    assert note.read_bytes() == b"now"
+
+
+def test_stub_refusals(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.create_note(vault / ".." / "Out.md", "x", vault)
+    assert str(raised.value) == "Out.md: not created: the path leaves the vault"
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.create_note(vault / "a\x00b.md", "x", vault)
+    assert str(raised.value) == "'a\\x00b.md': not created: the name holds a NUL character"
+    assert sorted(tmp_path.rglob("*")) == [vault]
+
+
+def test_written_note_keeps_at_least_its_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the OS refuses to give the new file the note's owner (a user fixing a note owned
+    by another), it still gets the note's group. Run as root, the refusal is simulated."""
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    info = note.stat()
+    calls: list[tuple[int, int]] = []
+    real_chown = os.chown
+
+    def chown(path: str, uid: int, gid: int) -> None:
+        calls.append((uid, gid))
+        if uid != -1:
+            raise PermissionError(1, "Operation not permitted")
+        real_chown(path, uid, gid)
+
+    monkeypatch.setattr(os, "chown", chown)
+    fixes.write_atomic(note, b"new", b"old")
+    assert calls == [(info.st_uid, info.st_gid), (-1, info.st_gid)]
+    assert note.read_bytes() == b"new"
