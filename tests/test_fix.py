@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -528,3 +529,78 @@ def test_written_note_keeps_at_least_its_group(
     fixes.write_atomic(note, b"new", b"old")
     assert calls == [(info.st_uid, info.st_gid), (-1, info.st_gid)]
     assert note.read_bytes() == b"new"
+
+
+def test_unified_diff_is_exact() -> None:
+    assert fixes.unified_diff("d/n.md", "a\nb\n", "a\nc") == (
+        "--- a/d/n.md\n+++ b/d/n.md\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n"
+    )
+
+
+def test_a_note_replaced_by_a_folder_is_not_read(tmp_path: Path) -> None:
+    """Only a regular file is read again before the write (a FIFO would hang the run)."""
+    note = tmp_path / "n.md"
+    note.mkdir()
+    original = b"x" * note.stat().st_size  # even of the folder's size
+    for read in (original, b"x"):
+        with pytest.raises(fixes.FixError) as raised:
+            fixes.write_atomic(note, b"new", read, "n.md")
+        assert str(raised.value) == "n.md: changed on disk since it was read; not written"
+
+
+def test_a_note_with_two_hard_links_is_not_written(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    os.link(note, tmp_path / "other.md")
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(note, b"new", b"old", "n.md")
+    assert str(raised.value) == (
+        "n.md: has 2 hard links; not written (replacing the file would split them)"
+    )
+    assert (tmp_path / "other.md").read_bytes() == note.read_bytes() == b"old"
+
+
+def test_the_temporary_file_is_named_and_placed_for_cleanup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new content goes to `.NAME.XXXXXXXX.vaultbot.tmp` beside the note (the name an
+    interrupted run's leftovers are recognised by), then replaces the note. A vault folder
+    whose name ends in a space is still the vault."""
+    vault = tmp_path / "vault "
+    vault.mkdir()
+    note = vault / "n.md"
+    note.write_bytes(b"old")
+    moves: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        moves.append((str(src), str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    fixes.write_atomic(note, b"new", b"old", "n.md", vault)
+    [(src, dst)] = moves
+    assert dst == str(note) and Path(src).parent == vault
+    assert re.fullmatch(r"\.n\.md\.[a-z0-9_]{8}\.vaultbot\.tmp", Path(src).name)
+    assert fixes.remove_stale_temps([vault]) == []
+    assert note.read_bytes() == b"new"
+    assert fixes.is_inside(Path(os.path.realpath(vault)), vault)
+
+
+def test_a_note_edited_during_the_write_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    real_keep_owner = fixes._keep_owner
+
+    def keep_owner_while_the_user_types(path: str, info: os.stat_result) -> None:
+        note.write_bytes(b"old, and typed meanwhile")
+        real_keep_owner(path, info)
+
+    monkeypatch.setattr(fixes, "_keep_owner", keep_owner_while_the_user_types)
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(note, b"new", b"old", "n.md")
+    assert str(raised.value) == "n.md: changed on disk while vaultbot was fixing it; not written"
+    assert note.read_bytes() == b"old, and typed meanwhile"
+    assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
