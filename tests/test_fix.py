@@ -604,3 +604,16 @@ def test_a_note_edited_during_the_write_is_not_replaced(
     assert str(raised.value) == "n.md: changed on disk while vaultbot was fixing it; not written"
     assert note.read_bytes() == b"old, and typed meanwhile"
     assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
+
+
+def test_fixes_are_taken_in_text_order() -> None:
+    """A fix without edits (it only creates a note) sorts first; the rest by their first edit."""
+    late, early, creates = (
+        Fix("safe", (Edit(5, 6, "L"), Edit(1, 1, "E"))),
+        Fix("safe", (Edit(3, 3, "M"),)),
+        Fix("safe", (), creates=(("New.md", "x\n"),)),
+    )
+    text, taken, edits = fixes.apply_fixes("abcdefgh", [early, late, creates])
+    assert taken == [creates, late, early]
+    assert [(e.start, e.end) for e in edits] == [(1, 1), (3, 3), (5, 6)]
+    assert text == "aEbcMdeLgh"
