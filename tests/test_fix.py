@@ -13,6 +13,7 @@ from conftest import VaultFactory, findings
 
 from vaultbot import engine, fixes
 from vaultbot.cli import main
+from vaultbot.config import Config
 from vaultbot.note import Note
 from vaultbot.rules import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
@@ -416,7 +417,10 @@ def test_fixes_that_never_converge_leave_the_note_alone(make_vault: VaultFactory
     report = _run_rule(vault, _Growing())
     assert (vault / "n.md").read_text() == "text\n"
     [error] = report.all_errors
-    assert error.startswith("n.md: fixes did not converge after 100 rounds")
+    assert error == (
+        "n.md: fixes did not converge after 100 rounds; the note was not changed (please "
+        "report this as a bug)"
+    )
 
 
 def test_meaning_guard_refuses_to_write(make_vault: VaultFactory) -> None:
@@ -617,3 +621,97 @@ def test_fixes_are_taken_in_text_order() -> None:
     assert taken == [creates, late, early]
     assert [(e.start, e.end) for e in edits] == [(1, 1), (3, 3), (5, 6)]
     assert text == "aEbcMdeLgh"
+
+
+# -- the convergence loop, with rules made for it -------------------------------------------
+
+
+class _Debris(Rule):
+    """Deletes a `DEBRIS` line while the note holds two of them.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ004", "debris"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        starts = [m.start() for m in re.finditer(r"^DEBRIS\n", note.text, re.M)]
+        for start in starts:
+            fix = Fix("safe", (Edit(start, start + 7, ""),)) if len(starts) > 1 else None
+            yield self.finding(start, start + 6, "debris", fix)
+
+
+class _Misc(Rule):
+    """A no-op safe fix, an unsafe fix, and fixes that only create notes.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ005", "misc"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        yield self.finding(0, 1, "no-op", Fix("safe", (Edit(0, 1, note.text[0]),)))
+        yield self.finding(1, 2, "unsafe", Fix("unsafe", (Edit(1, 2, "U"),)))
+        for rel in ("A.md", "B.md", "A.md"):
+            yield self.finding(2, 3, "stub", Fix("safe", (), creates=((rel, f"# {rel}\n"),)))
+
+
+def test_fixes_that_clash_together_are_applied_in_rounds() -> None:
+    """Deleting both debris lines would turn the bullet below into an indented code block
+    (and its link into code); one at a time, each round keeps the meaning."""
+    text = "DEBRIS\nDEBRIS\n    * [[Target]]\n"
+    vault = Vault.from_files(Path("vault"), ("n.md", "Target.md"))
+    outcome = fixes.fix_note(Note("n.md", text), vault, [_Debris()])
+    assert outcome.note.text == "DEBRIS\n    * [[Target]]\n"
+    assert dict(outcome.fixed) == {"ZZ004": 1}
+    assert [(f.start, f.fix) for f in outcome.remaining] == [(0, None)]
+
+
+def test_what_a_round_counts_and_leaves() -> None:
+    """A safe fix that changes nothing ends the loop with its finding remaining; an unsafe
+    fix waits for `unsafe`; each note a fix creates counts once."""
+    vault = Vault.from_files(Path("vault"), ("n.md",))
+    outcome = fixes.fix_note(Note("n.md", "abc\n"), vault, [_Misc()])
+    assert outcome.note.text == "abc\n"
+    assert [f.message for f in outcome.remaining] == ["no-op", "unsafe"]
+    assert outcome.creates == {"A.md": "# A.md\n", "B.md": "# B.md\n"}
+    assert dict(outcome.fixed) == {"ZZ005": 2}
+    unsafe = fixes.fix_note(Note("n.md", "abc\n"), vault, [_Misc()], unsafe=True)
+    assert unsafe.note.text == "aUc\n"
+
+
+def test_a_rule_fixed_twice_counts_twice() -> None:
+    text = "At " + ANCHOR.format("00:5:52", "00:05:52") + " " + ANCHOR.format("00:6:01", "00:06:01")
+    vault = Vault.from_files(Path("vault"), ("n.md",))
+    outcome = fixes.fix_note(Note("n.md", text + ".\n"), vault, Config().rules())
+    assert dict(outcome.fixed) == {"TS001": 2}
+    assert [code for code, _, _ in outcome.applied] == ["TS001", "TS001"]
+
+
+def test_stale_temporary_files_are_removed(tmp_path: Path) -> None:
+    """Only regular files named as vaultbot names them, in the folders given (a missing one
+    is skipped); not a symlink so named, nor a folder."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    stale = [a / ".n.md.abcd1234.vaultbot.tmp", b / ".m.md.zz_9zz_9.vaultbot.tmp"]
+    for path in stale:
+        path.write_text("partial")
+    keep = b / "keep.md"
+    keep.write_text("note")
+    (b / ".l.md.linklink.vaultbot.tmp").symlink_to(keep)
+    (a / ".d.md.folder00.vaultbot.tmp").mkdir()
+    (a / "n.md.abcd1234.vaultbot.tmp").write_text("not hidden: not ours")
+    removed = fixes.remove_stale_temps([a, tmp_path / "missing", b])
+    assert removed == [str(p) for p in stale]
+    assert not any(p.exists() for p in stale)
+    assert sorted(p.name for p in (*a.iterdir(), *b.iterdir())) == [
+        ".d.md.folder00.vaultbot.tmp", ".l.md.linklink.vaultbot.tmp", "keep.md",
+        "n.md.abcd1234.vaultbot.tmp",
+    ]  # fmt: skip
