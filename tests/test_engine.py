@@ -9,9 +9,11 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,7 +43,30 @@ class _Pid(Rule):
     code, name, severity = "ZZ003", "pid", "info"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        yield self.finding(0, 1, str(os.getpid()))
+        yield self.finding(0, 1, f"{os.getpid()} {engine._parent}")
+
+
+class _Held(Rule):
+    """Holds the note `held.md` until a `release` file appears beside it (at most 10 s), then
+    leaves a `held.md.done` file.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name, severity = "ZZ006", "held", "info"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        if note.rel == "held.md":
+            release = vault.root / "release"
+            for _ in range(100):
+                if release.exists():
+                    break
+                time.sleep(0.1)
+            (vault.root / f"{note.rel}.done").touch()
+        yield from ()
 
 
 @pytest.fixture
@@ -55,7 +80,8 @@ def check(root: Path, rels: list[str], jobs: int, **options: object) -> engine.R
 
 
 def checked_by(report: engine.Report) -> list[int]:
-    return [int(note.results[0].message) for note in report.notes]
+    """The process that checked each note."""
+    return [int(note.results[0].message.split()[0]) for note in report.notes]
 
 
 def test_the_pool_checks_in_workers_and_keeps_the_order(
@@ -63,9 +89,18 @@ def test_the_pool_checks_in_workers_and_keeps_the_order(
 ) -> None:
     monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", len(NOTES))
     seen: list[str] = []
-    report = check(vault, NOTES, 2, progress=lambda note: seen.append(note.rel))
+    workers: list[int] = []
+
+    def progress(note: engine.NoteReport) -> None:
+        seen.append(note.rel)
+        workers.append(len(multiprocessing.active_children()))
+
+    report = check(vault, NOTES, 3, progress=progress)
     assert [note.rel for note in report.notes] == NOTES == seen
-    assert os.getpid() not in checked_by(report)
+    assert workers == [3] * len(NOTES)  # `jobs` workers
+    # Up to 16 notes make one chunk: one worker checks them all (and watches this process).
+    [worker] = {note.results[0].message for note in report.notes}
+    assert worker != str(os.getpid()) and worker.endswith(f" {os.getpid()}")
     assert (report.planned, report.interrupted, report.all_errors) == (len(NOTES), False, [])
     assert [(r.path, r.line, r.column, r.code) for r in report.results] == [
         (rel, 1, 1, "ZZ003") for rel in NOTES
@@ -101,20 +136,38 @@ def test_the_pool_fixes_notes_and_reports_errors(
     assert report.writes
 
 
-def test_an_error_in_the_parent_stops_the_pool(
-    vault: Path, monkeypatch: pytest.MonkeyPatch
+def test_many_notes_in_many_chunks(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    rels = [f"n{i:03d}.md" for i in range(300)]  # chunks of 300 // (2 * 8) = 18 notes
+    root = make_vault(dict.fromkeys(rels, "x\n"))
+    report = check(root, rels, 2)
+    assert [note.rel for note in report.notes] == rels
+    assert os.getpid() not in checked_by(report)
+
+
+def test_an_error_in_the_parent_stops_the_workers(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first chunk of notes comes back and the progress display raises: the worker
+    holding the second chunk is stopped at once, not waited for."""
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    rels = [f"fast{i:02d}.md" for i in range(16)] + ["held.md"]
+    root = make_vault(dict.fromkeys(rels, "x\n"))
+    job = engine.Job(Vault.scan(root), [_Held()], root)
 
     def fail(note: engine.NoteReport) -> None:
         raise RuntimeError("the display broke")
 
     previous = signal.getsignal(signal.SIGINT)
     with pytest.raises(RuntimeError, match="the display broke"):
-        check(vault, NOTES, 2, progress=fail)
+        engine.run(job, rels, jobs=2, progress=fail)
+    assert multiprocessing.active_children() == []  # terminated and joined
+    (root / "release").touch()
+    assert not list(root.glob("*.done"))
     assert engine._job is None and engine._stop is None
     assert signal.getsignal(signal.SIGINT) is previous
-    assert multiprocessing.active_children() == []  # terminated and joined
 
 
 def interrupt(times: int) -> None:
@@ -183,12 +236,20 @@ def test_run_outside_the_main_thread(vault: Path) -> None:
     assert [note.rel for note in report.notes] == NOTES and not report.interrupted
 
 
+def _death_signal(value: int | None = None) -> int:
+    """This process's parent-death signal (Linux), after setting it to `value` if given."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if value is not None:
+        libc.prctl(1, value)  # PR_SET_PDEATHSIG
+    death = ctypes.c_int(0)
+    libc.prctl(2, ctypes.byref(death))  # PR_GET_PDEATHSIG
+    return death.value
+
+
 def _worker_state() -> tuple[object, int | None, int]:
     """In a worker: its SIGINT handler, the parent it watches, its parent-death signal."""
-    death = ctypes.c_int(0)
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(2, ctypes.byref(death))  # PR_GET_PDEATHSIG
-    return signal.getsignal(signal.SIGINT), engine._parent, death.value
+    death = _death_signal() if sys.platform.startswith("linux") else 0
+    return signal.getsignal(signal.SIGINT), engine._parent, death
 
 
 def test_workers_leave_ctrl_c_to_the_parent_and_die_with_it() -> None:
@@ -198,6 +259,21 @@ def test_workers_leave_ctrl_c_to_the_parent_and_die_with_it() -> None:
     assert handler == signal.SIG_IGN and parent == os.getpid()
     if sys.platform.startswith("linux"):
         assert death == signal.SIGKILL
+
+
+def test_worker_setup_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same setup run here (as a worker's is, after the fork), then undone."""
+    monkeypatch.setattr(engine, "_parent", None)
+    previous = signal.getsignal(signal.SIGINT)
+    linux = sys.platform.startswith("linux")
+    try:
+        engine._init_worker(os.getppid())
+        state = _worker_state()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if linux:
+            _death_signal(0)
+    assert state == (signal.SIG_IGN, os.getppid(), signal.SIGKILL if linux else 0)
 
 
 def test_a_worker_started_after_its_parent_died_exits() -> None:
@@ -210,3 +286,12 @@ def test_a_worker_started_after_its_parent_died_exits() -> None:
     child.start()
     child.join()
     assert child.exitcode == 0
+
+
+def test_results_travel_from_the_workers_whole() -> None:
+    """Workers send results pickled by their values alone."""
+    result = engine.Result(
+        "n.md", 1, 2, 3, 4, "pid", "ZZ003", "info", "m", {"applicability": "safe"}, "src", 5, True
+    )
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert result.__reduce__() == (engine.Result, tuple(vars(result).values()))
