@@ -23,7 +23,7 @@ from conftest import VaultFactory
 from vaultbot import engine
 from vaultbot.config import Config
 from vaultbot.note import Note
-from vaultbot.rules import Finding, Rule
+from vaultbot.rules import Finding, Fix, Rule
 from vaultbot.vault import Vault
 
 ANCHOR = '<a class="yt-timestamp" data-t="{}">[{}]</a>'
@@ -295,3 +295,144 @@ def test_results_travel_from_the_workers_whole() -> None:
     )
     assert pickle.loads(pickle.dumps(result)) == result
     assert result.__reduce__() == (engine.Result, tuple(vars(result).values()))
+
+
+# -- what a result shows of its line ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("length", "column", "window"),
+    [
+        (300, 200, (0, 240, True)),  # near enough to the start: the window starts the line
+        (300, 201, (160, 300, False)),  # else 40 characters before the finding
+        (240, 1, (0, 240, False)),  # a line of exactly the window's size is not cut
+        (241, 1, (0, 240, True)),
+    ],
+)
+def test_source_window(length: int, column: int, window: tuple[int, int, bool]) -> None:
+    line = "".join(chr(0x4E00 + i) for i in range(length))  # every character different
+    note = Note("n.md", "first line\n" + line + "\nlast\n")
+    first, last, cut = window
+    assert engine.source_window(note, 2, column) == (line[first:last], first, cut)
+    result = engine.to_result(note, _Pid().finding(11 + column - 1, 11 + column, "m"), "n.md")
+    assert (result.source, result.source_start, result.source_cut) == (line[first:last], first, cut)
+
+
+def test_note_folders(make_vault: VaultFactory) -> None:
+    root = make_vault({"a/b/n.md": "x\n", "a/m.md": "x\n", "c/o.md": "x\n"})
+    assert engine.note_folders(Vault.scan(root)) == [root, root / "a", root / "a/b", root / "c"]
+
+
+# -- stubs ------------------------------------------------------------------------------------
+
+
+def test_create_stubs_once_each_and_say_what_failed(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    root.mkdir()
+    (root / "blocker").write_text("a file, not a folder")
+    report = engine.Report(
+        notes=[
+            engine.NoteReport("a.md", creates={"X.md": "first\n", "../Out.md": "o\n"}),
+            engine.NoteReport(
+                "b.md", creates={"X.md": "second\n", "blocker/Z.md": "z\n", "sub/Y.md": "y\n"}
+            ),
+        ]
+    )
+    assert report.create_stubs(root) == [
+        "Out.md: not created: the path leaves the vault",
+        "blocker/Z.md: cannot create stub note (File exists)",  # mkdir of the folder
+    ]
+    assert (root / "X.md").read_text() == "first\n"
+    assert (root / "sub" / "Y.md").read_text() == "y\n"
+    assert not (tmp_path / "Out.md").exists()
+
+
+# -- one note's outcome, shown relative to the current folder ------------------------------
+
+
+class _Stub(Rule):
+    """Asks for a stub note, and nothing else.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ007", "stub"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        if not vault.by_name.get("stub.md"):
+            yield self.finding(0, 1, "stub", Fix("safe", (), creates=(("Stub.md", "# S\n"),)))
+
+
+class _Deep(Rule):
+    """Nests too deeply.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ008", "deep"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        raise RecursionError
+
+
+def fix_from_outside(root: Path, rules: list[Rule], rels: list[str]) -> engine.Report:
+    """A fix run over `rels` from the folder above the vault (paths shown as `vault/…`)."""
+    job = engine.Job(Vault.scan(root), rules, root.parent, fix=True)
+    return engine.run(job, rels, jobs=1)
+
+
+def test_fix_reports_name_notes_as_shown(make_vault: VaultFactory, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text(SLOPPY)
+    root = make_vault({"a.md": SLOPPY, "b.md": b"\xff\xfe not UTF-8\n", "r.md": SLOPPY})
+    (root / "r.md").chmod(0o444)
+    (root / "l.md").symlink_to(outside)
+    report = fix_from_outside(root, Config().rules(), ["a.md", "b.md", "r.md", "l.md"])
+    diff = report.notes[0].diff or ""
+    assert diff.startswith("--- a/vault/a.md\n+++ b/vault/a.md\n")
+    assert report.all_errors[0].startswith("vault/b.md: ")
+    assert report.all_errors[1:] == [
+        "vault/r.md: file is read-only; not written",
+        "vault/l.md: not written: links outside the vault",
+    ]
+    assert outside.read_text() == SLOPPY
+
+
+def test_a_failed_write_leaves_the_note_as_it_was(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault({"w.md": SLOPPY})
+
+    def full(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    [note] = fix_from_outside(root, Config().rules(), ["w.md"]).notes
+    assert note.error == "vault/w.md: cannot write (No space left on device)"
+    assert (note.diff, dict(note.fixed), note.applied, note.creates) == (None, {}, [], {})
+    assert [r.code for r in note.results] == [r.code for r in note.initial] == ["TS001"]
+    assert (root / "w.md").read_text() == SLOPPY
+
+
+def test_a_fix_that_only_creates_a_note_does_not_rewrite_the_note(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault({"n.md": "text\n"})
+    before = (root / "n.md").stat()
+    [note] = fix_from_outside(root, [_Stub()], ["n.md"]).notes
+    assert (note.creates, dict(note.fixed), note.diff) == ({"Stub.md": "# S\n"}, {"ZZ007": 1}, None)
+    after = (root / "n.md").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_note_nested_too_deeply(make_vault: VaultFactory) -> None:
+    root = make_vault({"n.md": "text\n"})
+    job = engine.Job(Vault.scan(root), [_Deep()], root.parent)
+    [note] = engine.run(job, ["n.md"], jobs=1).notes
+    assert note.error == "vault/n.md: note is nested too deeply to parse"

@@ -127,7 +127,27 @@ def test_changed_since_auto_outside_a_pull_request(
     monkeypatch.delenv("GITHUB_BASE_REF", raising=False)
     monkeypatch.chdir(repo)
     assert main(["check", "--no-cache", "--changed-since", "auto"]) == 2
-    assert "--changed-since auto: not running for a pull request" in capsys.readouterr().err
+    err = capsys.readouterr().err.splitlines()
+    assert "vaultbot: error: --changed-since auto: not running for a pull request" in err
+
+
+def test_changed_since_from_outside_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vaultbot.cli import main
+
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "n.md": "x\n"})
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, {"n.md": "x\n[[Gone]]\n", "m.md": "[[Lost]]\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "edit")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--no-cache", "--format", "concise", "--changed-since", "main", "repo"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert sorted(line.split(" ")[0] for line in out.splitlines() if line.startswith("repo/")) == [
+        "repo/m.md:1:1:", "repo/n.md:2:1:"
+    ]  # fmt: skip
 
 
 def test_changed_lines_whatever_the_users_config(tmp_path: Path) -> None:

@@ -236,3 +236,14 @@ def test_user_ignore_filters_skip_sources(make_vault: VaultFactory) -> None:
     )
     # The template is not checked, but it is still a link target.
     assert findings(vault) == []
+
+
+def test_user_ignore_filters_can_be_turned_off(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {
+            ".obsidian/app.json": '{"userIgnoreFilters": ["drafts/"]}',
+            "vaultbot.toml": "respect-obsidian-ignore = false\n",
+            "drafts/D.md": "[[Nowhere]]\n",
+        }
+    )
+    assert findings(vault) == [("drafts/D.md", 1, "LK001")]
