@@ -156,6 +156,17 @@ def test_vault_root_falls_back_to_current_folder(
     assert run(folder, capsys, "check")[0] == 0
 
 
+def test_a_path_outside_the_vault_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_vault(tmp_path / "v", {"a.md": "x\n"})
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "n.md").write_text("x\n")
+    code, _, err = run(tmp_path, capsys, "check", "--no-cache", "--vault-root", "v", "o/n.md")
+    assert code == 2
+    assert (
+        f"vaultbot: error: o/n.md: not inside the vault root {tmp_path / 'v'}" in err.splitlines()
+    )
+
+
 def test_output_file(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
     vault = make_vault({"n.md": NOTE})
     code, out, _ = run(vault, capsys, "check", "--format", "json", "--output", "out.json")
