@@ -245,3 +245,19 @@ def test_install_hook_keeps_another_hook_unless_forced(tmp_path: Path) -> None:
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
     assert install_hook(repo, force=True) == hook
     assert hook.read_bytes() == hook_script(sys.executable)
+
+
+def test_the_text_output_shows_the_staged_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A check keeps no source lines and reads them again to show them: from the index,
+    when that is what was checked."""
+    write(repo, {"note.md": DEFECT})
+    git(repo, "add", "note.md")
+    write(repo, {"note.md": "Unstaged words here, long enough to differ.\n" + DEFECT[55:]})
+    capsys.readouterr()
+    assert main(["check", "--staged", "note.md"]) == 1
+    out = capsys.readouterr().out
+    assert "note.md:1:1: ED001" in out
+    assert " 1 | Here is the modified article with inserted backlinks:" in out
+    assert "Unstaged" not in out
