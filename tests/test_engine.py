@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VaultFactory
+from gitrepo import make_repo, write
 
 from vaultbot import engine
 from vaultbot.config import Config
@@ -436,3 +437,13 @@ def test_a_note_nested_too_deeply(make_vault: VaultFactory) -> None:
     job = engine.Job(Vault.scan(root), [_Deep()], root.parent)
     [note] = engine.run(job, ["n.md"], jobs=1).notes
     assert note.error == "vault/n.md: note is nested too deeply to parse"
+
+
+def test_plan_by_default_reads_the_disk_and_leaves_out_what_git_ignores(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {".obsidian/app.json": "{}", ".gitignore": "ignored.md\n", "a.md": "x\n"},
+    )
+    write(repo, {"ignored.md": "y\n", "new.md": "z\n"})  # new.md: not staged, still a note
+    p = engine.plan([repo], None, None, (), (), {})
+    assert (p.vault.root, sorted(p.notes), p.errors) == (repo, ["a.md", "new.md"], [])

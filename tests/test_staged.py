@@ -185,9 +185,12 @@ def test_check_staged_reports_the_staged_text_with_links_as_staged(
 ) -> None:
     repo = make_repo(
         tmp_path / "repo",
-        {"notes/.obsidian/app.json": "{}", "notes/Target.md": "# T\n", "notes/Gone.md": "x\n"},
+        {"notes/.obsidian/app.json": "{}", "notes/Target.md": "# T\n", "notes/Gone.md": "x\n",
+         "code/There.md": "outside the vault\n"},
+    )  # fmt: skip
+    write(
+        repo, {"notes/a.md": DEFECT + "[[Gone]] [[Fresh]] [[There]]\n", "notes/Fresh.md": "# F\n"}
     )
-    write(repo, {"notes/a.md": DEFECT + "[[Gone]] [[Fresh]]\n", "notes/Fresh.md": "# F\n"})
     git(repo, "add", "-A")
     write(repo, {"notes/a.md": "clean in the work tree only\n", "notes/b.md": DEFECT})
     (repo / "notes" / "Fresh.md").unlink()
@@ -197,5 +200,6 @@ def test_check_staged_reports_the_staged_text_with_links_as_staged(
     assert [line.split(" [")[0] for line in out.splitlines() if line.startswith("notes/")] == [
         "notes/a.md:1:1: ED001",
         "notes/a.md:4:1: LK001",
+        "notes/a.md:4:20: LK001",  # the vault is notes/, not the repository
     ]
-    assert "'Gone'" in out
+    assert "'Gone'" in out and "'There'" in out
