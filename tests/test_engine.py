@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory
+from conftest import VaultFactory, run
 from gitrepo import make_repo, write
 
 from vaultbot import engine
@@ -447,3 +447,26 @@ def test_plan_by_default_reads_the_disk_and_leaves_out_what_git_ignores(tmp_path
     write(repo, {"ignored.md": "y\n", "new.md": "z\n"})  # new.md: not staged, still a note
     p = engine.plan([repo], None, None, (), (), {})
     assert (p.vault.root, sorted(p.notes), p.errors) == (repo, ["a.md", "new.md"], [])
+
+
+def test_a_folder_that_cannot_be_listed(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Below PATH_MAX (4096 bytes) nesting, a folder's path is too long to list: said, and
+    the rest of the vault still checked."""
+    root = make_vault({"a.md": "[[Gone]]\n"})
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(20):  # 20 folders of 250 characters
+            os.mkdir("d" * 250, dir_fd=fd)
+            inner = os.open("d" * 250, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    finally:
+        os.close(fd)
+    code, out, err = run(root, capsys, "check", "--no-cache", "--format", "concise")
+    assert code == 2
+    [error] = err.splitlines()
+    assert error.startswith("vaultbot: error: " + "/".join(["d" * 250] * 16))
+    assert error.endswith(": cannot read folder (File name too long)")
+    assert out.startswith("a.md:1:1: LK001")
