@@ -49,6 +49,12 @@ def test_changed_lines_of_a_branch(tmp_path: Path) -> None:
     assert not found.touches("elsewhere.md", 1)
 
 
+def test_outside_a_repository(tmp_path: Path) -> None:
+    with pytest.raises(GitError) as raised:
+        vgit.repo_at(tmp_path)
+    assert str(raised.value) == f"{tmp_path}: not inside a git repository"
+
+
 def test_unknown_base(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {"a.md": "x\n"})
     with pytest.raises(GitError, match=r"^the base commit 'nope' is not in this repository\.$"):
@@ -206,7 +212,7 @@ def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_committable_from_another_folder(elsewhere: Path) -> None:
     (elsewhere / ".gitignore").write_text("c.md\n")
     (elsewhere / "c.md").write_text("ignored\n")
-    files = [elsewhere / "a.md", elsewhere / "c.md"]
+    files = [elsewhere / "c.md", elsewhere / "a.md"]
     assert vgit.committable(elsewhere, files) == [elsewhere / "a.md"]
 
 
