@@ -236,8 +236,11 @@ def test_install_hook_from_another_folder_into_a_new_hooks_path(
     assert not (tmp_path / "tools").exists()
 
 
-def test_install_hook_keeps_another_hook_unless_forced(tmp_path: Path) -> None:
+def test_install_hook_keeps_another_hook_unless_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = make_repo(tmp_path / "repo", {"a.md": "x\n"})
+    monkeypatch.chdir(tmp_path)  # not in a repository: nothing can reach this one's hooks
     hook = repo / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho mine\n")
     with pytest.raises(GitError, match="exists and is not vaultbot's hook"):
