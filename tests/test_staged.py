@@ -119,9 +119,11 @@ def test_unmerged_and_symlinked_notes_are_not_read_from_the_index(tmp_path: Path
     assert notes == {"link.md", "plain.md"}
 
 
-def test_an_object_missing_from_the_repository(tmp_path: Path) -> None:
+@pytest.mark.parametrize("object_id", ["missing", "a tree"])
+def test_an_index_entry_that_is_no_blob(tmp_path: Path, object_id: str) -> None:
     repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}"})
-    git(repo, "update-index", "--add", "--cacheinfo", "100644," + "12" * 20 + ",ghost.md")
+    sha = "12" * 20 if object_id == "missing" else git(repo, "rev-parse", "HEAD^{tree}")
+    git(repo, "update-index", "--add", "--cacheinfo", f"100644,{sha},ghost.md")
     with pytest.raises(GitError) as raised:
         staged_vault(repo)
     assert str(raised.value) == "git cat-file: unexpected answer for ghost.md"
@@ -160,15 +162,22 @@ def test_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("", ["notes/a.md", "notes/inner/c.md"], ""),  # two vaults: the start
         ("", ["notes/a.md", "loose.md"], ""),  # a note in no vault: the start
         ("", ["image.png"], ""),  # no note staged
+        ("", ["loose.md"], ""),  # a note in no vault
+        ("", ["notes/a.md", "-gone.md"], "notes"),  # a note deleted: not one to check
+        ("notes/deeper", ["notes/deeper/a.md"], "notes/deeper"),  # not above the start
         ("area", ["area/v/a.md", "elsewhere/b.md"], "area/v"),  # notes outside start: ignored
         ("notes", ["notes/inner/c.md"], "notes"),  # the start is a vault itself
     ],
 )
 def test_staged_root(tmp_path: Path, start: str, staged_files: list[str], expected: str) -> None:
     vaults = {f"{v}/.obsidian/app.json": "{}" for v in ("notes", "notes/inner", "area/v")}
-    repo = make_repo(tmp_path / "repo", vaults)
-    write(repo, dict.fromkeys(staged_files, "x\n"))
-    git(repo, "add", *staged_files)
+    repo = make_repo(tmp_path / "repo", {**vaults, "gone.md": "x\n"})
+    added = [name for name in staged_files if not name.startswith("-")]
+    write(repo, dict.fromkeys(added, "x\n"))
+    git(repo, "add", *added)
+    for name in staged_files:
+        if name.startswith("-"):  # staged as deleted
+            git(repo, "rm", "-q", name[1:])
     assert staged_root(repo / start) == repo / expected
 
 
