@@ -127,10 +127,10 @@ def _blobs(
     out = _git(top, "cat-file", "--batch", stdin="".join(f"{sha}\n" for _, sha in wanted).encode())
     blobs: dict[str, bytes] = {}
     at = 0
-    for rel, _sha in wanted:  # each: "<sha> blob <size>\n<bytes>\n"
+    for rel, sha in wanted:  # each: "<sha> blob <size>\n<bytes>\n"
         header_end = out.index(b"\n", at)
         header = out[at:header_end].split()
-        if len(header) != 3 or header[1] != b"blob":
+        if len(header) != 3 or header[0] != sha.encode() or header[1] != b"blob":
             raise GitError(f"git cat-file: unexpected answer for {prefix + rel}")
         size = int(header[2])
         blobs[rel] = out[header_end + 1 : header_end + 1 + size]
