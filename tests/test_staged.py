@@ -32,8 +32,9 @@ def test_the_index_decides_what_exists_and_what_a_note_holds(tmp_path: Path) -> 
         {".obsidian/app.json": "{}", "Target.md": "# Target\n", "Old.md": "old\n",
          "R.md": "renamed\n"},
     )  # fmt: skip
-    write(repo, {"a.md": "staged\n", "Fresh.md": "fresh\n", "img.png": "png", "UP.MD": "up\n"})
-    git(repo, "add", "a.md", "Fresh.md", "img.png", "UP.MD")
+    write(repo, {"a.md": "staged\n", "Fresh.md": "fresh\n", "img.png": "png", "UP.MD": "up\n",
+                 "tab\there.md": "tab\n"})  # fmt: skip
+    git(repo, "add", "a.md", "Fresh.md", "img.png", "UP.MD", "tab\there.md")
     write(repo, {"a.md": "work tree\n", "Target.md": "# Target, edited\n", "u.md": "untracked\n"})
     (repo / "Fresh.md").unlink()  # added to the index: it exists for the commit
     git(repo, "rm", "-q", "--cached", "Old.md")  # deleted in the index: gone, though on disk
@@ -41,16 +42,17 @@ def test_the_index_decides_what_exists_and_what_a_note_holds(tmp_path: Path) -> 
     files, contents, notes = staged(repo)
     assert files == sorted(
         [".obsidian/app.json", "Fresh.md", "S.md", "Target.md", "UP.MD", "a.md", "img.png",
-         "u.md"]
+         "tab\there.md", "u.md"]
     )  # fmt: skip
     assert contents == {
         "a.md": b"staged\n",
         "Fresh.md": b"fresh\n",
         "S.md": b"renamed\n",
         "UP.MD": b"up\n",
+        "tab\there.md": b"tab\n",
         "Target.md": b"# Target\n",  # edited in the work tree only: read as staged
     }
-    assert notes == {"a.md", "Fresh.md", "S.md", "UP.MD"}
+    assert notes == {"a.md", "Fresh.md", "S.md", "UP.MD", "tab\there.md"}
 
 
 def test_a_vault_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
