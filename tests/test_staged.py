@@ -6,6 +6,7 @@ these call the module, and the CLI, in this one.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -214,3 +215,14 @@ def test_check_staged_reports_the_staged_text_with_links_as_staged(
         "notes/a.md:4:20: LK001",  # the vault is notes/, not the repository
     ]
     assert "'Gone'" in out and "'There'" in out
+
+
+def test_names_that_are_not_utf8(tmp_path: Path) -> None:
+    """A repository folder and a note named in Latin-1 bytes (as old archives are) are read
+    as the file system names them."""
+    repo = make_repo(tmp_path / os.fsdecode(b"r\xe9po"), {".obsidian/app.json": "{}"})
+    name = os.fsdecode(b"caf\xe9.md")
+    (repo / name).write_bytes(b"staged\n")
+    git(repo, "add", "-A")
+    files, contents, notes = staged(repo)
+    assert (name in files, contents, notes) == (True, {name: b"staged\n"}, {name})
