@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, run
-from gitrepo import make_repo, write
+from conftest import VaultFactory, check_json, run
+from gitrepo import git, make_repo, write
 
 from vaultbot import engine
 from vaultbot.config import Config
@@ -470,3 +470,77 @@ def test_a_folder_that_cannot_be_listed(
     assert error.startswith("vaultbot: error: " + "/".join(["d" * 250] * 16))
     assert error.endswith(": cannot read folder (File name too long)")
     assert out.startswith("a.md:1:1: LK001")
+
+
+def test_load_sources_reads_the_windows_a_check_did_not_keep(make_vault: VaultFactory) -> None:
+    line = "".join(chr(0x4E00 + i) for i in range(300))
+    root = make_vault({"far.md": "first\n" + line + "\n", "gone.md": "x\n"})
+    job = engine.Job(Vault.scan(root), [_Far()], root)
+    report = engine.run(job, ["far.md", "gone.md"], jobs=1)
+    assert {r.source for r in report.results} == {None}
+    (root / "gone.md").unlink()
+    report.load_sources()
+    far, gone = report.results
+    assert (far.source, far.source_start, far.source_cut) == (line[219:300], 219, False)
+    assert (gone.source, gone.source_start, gone.source_cut) == ("", 0, False)
+
+
+class _Far(Rule):
+    """Flags column 260 of line 2, or the start of a short note.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name, severity = "ZZ009", "far", "info"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        at = note.line_starts[1] + 259 if len(note.text) > 300 else 0
+        yield self.finding(at, at + 1, "far")
+
+
+def test_worker_setup_when_the_parent_is_already_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker forked after its parent died exits at once, with 1 (here the exit is caught:
+    `os._exit` would end this test process)."""
+
+    def exit_(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(os, "_exit", exit_)
+    monkeypatch.setattr(engine, "_parent", None)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as raised:
+            engine._init_worker(os.getppid() + 1)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if sys.platform.startswith("linux"):
+            _death_signal(0)
+    assert raised.value.code == 1
+
+
+def test_changed_lines_only_by_default(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "n.md": "[[A]]\n[[B]]\n"})
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, {"n.md": "[[A]]\n[[C]]\n"})
+    git(repo, "commit", "-qam", "edit")
+    p = engine.plan([repo], None, None, (), (), {})
+    keep_changed = engine.restrict_to_changes(p, "main")
+    report = engine.run(engine.Job(p.vault, p.rules, repo), p.notes, jobs=1)
+    keep_changed(report)
+    assert [(r.path, r.line, r.code) for r in report.results] == [("n.md", 2, "LK001")]
+
+
+def test_json_output_writes_each_result_as_to_json_says(make_vault: VaultFactory) -> None:
+    root = make_vault({"n.md": 'See [[Gone]] and "quoted" ünïcode [[Lost|x]].\n'})
+    report = engine.run(engine.Job(Vault.scan(root), Config().rules(), root), ["n.md"], jobs=1)
+    _, document = check_json(root)
+    assert [{k: v for k, v in f.items() if k != "url"} for f in document["findings"]] == [
+        r.to_json() for r in report.results
+    ]
+    assert list(report.results[0].to_json()) == [
+        "path", "line", "column", "end_line", "end_column", "rule", "code", "severity",
+        "message", "fix",
+    ]  # fmt: skip
