@@ -391,11 +391,20 @@ def fix_from_outside(root: Path, rules: list[Rule], rels: list[str]) -> engine.R
 def test_fix_reports_name_notes_as_shown(make_vault: VaultFactory, tmp_path: Path) -> None:
     outside = tmp_path / "outside.md"
     outside.write_text(SLOPPY)
-    root = make_vault({"a.md": SLOPPY, "b.md": b"\xff\xfe not UTF-8\n", "r.md": SLOPPY})
+    root = make_vault(
+        {"a.md": SLOPPY + "[[Gone]]\n", "b.md": b"\xff\xfe not UTF-8\n", "r.md": SLOPPY}
+    )
     (root / "r.md").chmod(0o444)
     (root / "l.md").symlink_to(outside)
     report = fix_from_outside(root, Config().rules(), ["a.md", "b.md", "r.md", "l.md"])
     diff = report.notes[0].diff or ""
+    [left] = report.notes[0].results  # what a fix leaves keeps its source window
+    assert (left.code, left.source, left.source_start, left.source_cut) == (
+        "LK001",
+        "[[Gone]]",
+        0,
+        False,
+    )
     assert diff.startswith("--- a/vault/a.md\n+++ b/vault/a.md\n")
     assert report.all_errors[0].startswith("vault/b.md: ")
     assert report.all_errors[1:] == [
@@ -477,7 +486,7 @@ def test_load_sources_reads_the_windows_a_check_did_not_keep(make_vault: VaultFa
     root = make_vault({"far.md": "first\n" + line + "\n", "gone.md": "x\n"})
     job = engine.Job(Vault.scan(root), [_Far()], root)
     report = engine.run(job, ["far.md", "gone.md"], jobs=1)
-    assert {r.source for r in report.results} == {None}
+    assert {(r.source, r.source_start, r.source_cut) for r in report.results} == {(None, 0, False)}
     (root / "gone.md").unlink()
     report.load_sources()
     far, gone = report.results

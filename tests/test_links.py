@@ -240,10 +240,19 @@ def test_user_ignore_filters_skip_sources(make_vault: VaultFactory) -> None:
 
 def test_user_ignore_filters_can_be_turned_off(make_vault: VaultFactory) -> None:
     vault = make_vault(
+        {".obsidian/app.json": '{"userIgnoreFilters": ["drafts/"]}', "drafts/D.md": "[[Nowhere]]\n"}
+    )
+    assert findings(vault) == []
+    (vault / "vaultbot.toml").write_text("respect-obsidian-ignore = false\n")
+    assert findings(vault) == [("drafts/D.md", 1, "LK001")]
+
+
+def test_notes_in_the_template_folder_are_not_checked(make_vault: VaultFactory) -> None:
+    vault = make_vault(
         {
-            ".obsidian/app.json": '{"userIgnoreFilters": ["drafts/"]}',
-            "vaultbot.toml": "respect-obsidian-ignore = false\n",
-            "drafts/D.md": "[[Nowhere]]\n",
+            ".obsidian/templates.json": '{"folder": "Tpl"}',
+            "Tpl/T.md": "[[Nowhere]]\n",
+            "n.md": "[[T]]\n",
         }
     )
-    assert findings(vault) == [("drafts/D.md", 1, "LK001")]
+    assert findings(vault) == []  # and the template is still a link target
