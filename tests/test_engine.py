@@ -48,8 +48,8 @@ class _Pid(Rule):
 
 
 class _Held(Rule):
-    """Holds the note `held.md` until a `release` file appears beside it (at most 10 s), then
-    leaves a `held.md.done` file.
+    """Holds each note whose name starts with `held` until a `release` file appears beside it
+    (at most 10 s), then leaves a `NAME.done` file.
 
     ## What it does
     ## Why is this bad?
@@ -60,7 +60,7 @@ class _Held(Rule):
     code, name, severity = "ZZ006", "held", "info"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        if note.rel == "held.md":
+        if note.rel.startswith("held"):
             release = vault.root / "release"
             for _ in range(100):
                 if release.exists():
@@ -553,3 +553,64 @@ def test_json_output_writes_each_result_as_to_json_says(make_vault: VaultFactory
         "path", "line", "column", "end_line", "end_column", "rule", "code", "severity",
         "message", "fix",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cwd", "shown"), [(".", "n.md"), ("..", "vault/n.md"), ("../other", "../vault/n.md")]
+)
+def test_paths_are_shown_from_the_jobs_folder(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, cwd: str, shown: str
+) -> None:
+    root = make_vault({"n.md": "x\n"})
+    (root.parent / "other").mkdir()
+    monkeypatch.chdir(root)  # this process's folder is not the job's
+    job = engine.Job(Vault.scan(root), [_Pid()], Path(os.path.normpath(root / cwd)))
+    [note] = engine.run(job, ["n.md"], jobs=1).notes
+    assert note.results[0].path == shown
+
+
+def test_a_check_leaves_temporary_files_alone_a_fix_removes_them(make_vault: VaultFactory) -> None:
+    root = make_vault({"n.md": "x\n"})
+    stale = root / ".n.md.abcd1234.vaultbot.tmp"
+    stale.write_text("left by a killed run")
+    report = check(root, ["n.md"], 1)
+    assert stale.exists() and not report.writes
+    job = engine.Job(Vault.scan(root), [_Pid()], root, fix=True, write=False)
+    assert not engine.run(job, ["n.md"], jobs=1).writes and stale.exists()  # a dry run
+    job = engine.Job(Vault.scan(root), [_Pid()], root, fix=True)
+    assert engine.run(job, ["n.md"], jobs=1).writes and not stale.exists()
+
+
+def test_jobs_default_to_the_cores(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert os.getpid() not in checked_by(check(vault, NOTES, None))  # type: ignore[arg-type]
+
+
+def test_ctrl_c_stops_the_workers_taking_notes(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One Ctrl-C while the pool runs: the notes in the workers' hands are finished, the rest
+    skipped. Three chunks of 16: the first comes back at once; each of the others starts with
+    a note held until Ctrl-C was pressed (if a worker has taken it by then)."""
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    rels = [f"fast{i:02d}.md" for i in range(16)]
+    rels += ["held.md", *(f"x{i:02d}.md" for i in range(15))]
+    rels += ["held2.md", *(f"y{i:02d}.md" for i in range(15))]
+    root = make_vault(dict.fromkeys(rels, "x\n"))
+    seen: list[str] = []
+
+    def progress(note: engine.NoteReport) -> None:
+        seen.append(note.rel)
+        if len(seen) == 1:
+            interrupt(1)
+            while not engine._stop.is_set():
+                time.sleep(0.01)
+            (root / "release").touch()
+
+    job = engine.Job(Vault.scan(root), [_Held()], root)
+    report = engine.run(job, rels, jobs=2, progress=progress)
+    assert report.interrupted
+    got = [note.rel for note in report.notes]
+    # Beyond the first chunk, only a held note its worker had taken before Ctrl-C
+    assert got[:16] == rels[:16] and set(got[16:]) <= {"held.md", "held2.md"}

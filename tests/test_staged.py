@@ -226,3 +226,14 @@ def test_names_that_are_not_utf8(tmp_path: Path) -> None:
     git(repo, "add", "-A")
     files, contents, notes = staged(repo)
     assert (name in files, contents, notes) == (True, {name: b"staged\n"}, {name})
+
+
+def test_check_staged_of_named_notes_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}"})
+    write(repo, {"a.md": DEFECT, "b.md": DEFECT})
+    git(repo, "add", "-A")
+    code, out, _ = run(repo, capsys, "check", "--staged", "--format", "concise", "a.md")
+    assert code == 1
+    assert [line.split(" ")[0] for line in out.splitlines() if ".md:" in line] == ["a.md:1:1:"]
