@@ -255,3 +255,18 @@ def test_json_without_findings(
     code, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "json")
     assert code == 0 and out.startswith('{\n  "version": 1,\n  "findings": [],\n  "summary": {')
     assert json.loads(out)["summary"]["findings"] == 0
+
+
+@pytest.mark.parametrize(
+    ("root", "cwd"),
+    [("v", "v/a/b"), ("v", "v/a"), ("v", "v"), ("x/vault", "y/z"), ("v/w", "v"), ("v", ".")],
+)
+def test_note_paths_are_shown_as_relpath_shows_them(tmp_path: Path, root: str, cwd: str) -> None:
+    """`displayer` computes one relative path per run where it can: it must give what
+    `os.path.relpath` gives for each note, also for notes in the folder that holds cwd."""
+    from vaultbot.engine import display_path, displayer
+
+    rels = ["n.md", "a/x.md", "a/b/n.md", "ab/n.md", "c/d.md", "b/a.md", "a/b/c/d.md"]
+    show = displayer(tmp_path / root, tmp_path / cwd)
+    for rel in rels:
+        assert show(rel) == display_path(tmp_path / root / rel, tmp_path / cwd), rel
