@@ -482,7 +482,7 @@ def test_a_folder_that_cannot_be_listed(
 
 
 def test_load_sources_reads_the_windows_a_check_did_not_keep(make_vault: VaultFactory) -> None:
-    line = "".join(chr(0x4E00 + i) for i in range(300))
+    line = "".join(chr(0x4E00 + i) for i in range(600))
     root = make_vault({"far.md": "first\n" + line + "\n", "gone.md": "x\n"})
     job = engine.Job(Vault.scan(root), [_Far()], root)
     report = engine.run(job, ["far.md", "gone.md"], jobs=1)
@@ -490,7 +490,7 @@ def test_load_sources_reads_the_windows_a_check_did_not_keep(make_vault: VaultFa
     (root / "gone.md").unlink()
     report.load_sources()
     far, gone = report.results
-    assert (far.source, far.source_start, far.source_cut) == (line[219:300], 219, False)
+    assert (far.source, far.source_start, far.source_cut) == (line[219:459], 219, True)
     assert (gone.source, gone.source_start, gone.source_cut) == ("", 0, False)
 
 
