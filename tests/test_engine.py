@@ -556,16 +556,23 @@ def test_json_output_writes_each_result_as_to_json_says(make_vault: VaultFactory
 
 
 @pytest.mark.parametrize(
-    ("cwd", "shown"), [(".", "n.md"), ("..", "vault/n.md"), ("../other", "../vault/n.md")]
+    ("cwd", "rel", "shown"),
+    [
+        (".", "n.md", "n.md"),
+        ("..", "n.md", "vault/n.md"),
+        ("../other", "n.md", "../vault/n.md"),
+        ("a/b", "a/x.md", "../x.md"),  # from inside the vault
+        ("a/b", "n.md", "../../n.md"),
+    ],
 )
 def test_paths_are_shown_from_the_jobs_folder(
-    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, cwd: str, shown: str
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, cwd: str, rel: str, shown: str
 ) -> None:
-    root = make_vault({"n.md": "x\n"})
+    root = make_vault({"n.md": "x\n", "a/x.md": "x\n", "a/b/y.md": "x\n"})
     (root.parent / "other").mkdir()
     monkeypatch.chdir(root)  # this process's folder is not the job's
     job = engine.Job(Vault.scan(root), [_Pid()], Path(os.path.normpath(root / cwd)))
-    [note] = engine.run(job, ["n.md"], jobs=1).notes
+    [note] = engine.run(job, [rel], jobs=1).notes
     assert note.results[0].path == shown
 
 
