@@ -563,6 +563,7 @@ def test_json_output_writes_each_result_as_to_json_says(make_vault: VaultFactory
         ("../other", "n.md", "../vault/n.md"),
         ("a/b", "a/x.md", "../x.md"),  # from inside the vault
         ("a/b", "n.md", "../../n.md"),
+        ("a/b/c", "a/x.md", "../../x.md"),
     ],
 )
 def test_paths_are_shown_from_the_jobs_folder(
