@@ -174,7 +174,7 @@ def test_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_staged_root(tmp_path: Path, start: str, staged_files: list[str], expected: str) -> None:
     vaults = {f"{v}/.obsidian/app.json": "{}" for v in ("notes", "notes/inner", "area/v")}
-    repo = make_repo(tmp_path / "repo", {**vaults, "gone.md": "x\n"})
+    repo = make_repo(tmp_path / "repo", {**vaults, "gone.md": "deleted, not renamed\n"})
     added = [name for name in staged_files if not name.startswith("-")]
     write(repo, dict.fromkeys(added, "x\n"))
     git(repo, "add", *added)
