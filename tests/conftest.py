@@ -138,12 +138,21 @@ def snapshot_repo() -> Path:
     from vaultbot import __version__
 
     snapshot = session_dir() / "vaultbot"
+    # mutmut runs the tests from a copy in `mutants/` (git-ignored, its package mutated and
+    # importing mutmut): the snapshot is then of the work tree around it, as it is.
+    top = Path(
+        subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=ROOT, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .removesuffix("\n")
+    )
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True,
+        cwd=top, capture_output=True, check=True,
     ).stdout  # fmt: skip
     for name in filter(None, listed.decode().split("\0")):
-        source, target = ROOT / name, snapshot / name
+        source, target = top / name, snapshot / name
         if source.is_symlink() or source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target, follow_symlinks=False)

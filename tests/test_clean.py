@@ -131,11 +131,14 @@ def test_commit_on_a_new_branch(vault: Path, capsys: pytest.CaptureFixture[str])
     assert git(vault, "remote") == ""
 
 
-def test_ignored_note_fixed_in_place_but_never_committed(vault: Path) -> None:
-    write(vault, {"untracked-but-ignored.md": NOTE})
-    (vault / ".git" / "info" / "exclude").write_text("untracked-but-ignored.md\n")
+@pytest.mark.parametrize(
+    "name", ["untracked-but-ignored.md", "ignored café ノート.md", 'say "hi".md', "tab\tname.md"]
+)  # names git quotes, too
+def test_ignored_note_fixed_in_place_but_never_committed(vault: Path, name: str) -> None:
+    write(vault, {name: NOTE})
+    (vault / ".git" / "info" / "exclude").write_text(f"{name}\n", encoding="utf-8")
     assert main(["clean", ".", "--commit", "--no-respect-gitignore"]) == 1
-    assert "Here is" not in (vault / "untracked-but-ignored.md").read_text()  # fixed in place
+    assert "Here is" not in (vault / name).read_text()  # fixed in place
     committed = git(vault, "show", "--name-only", "--format=", "HEAD").splitlines()
     assert committed == ["a.md", "b.md"]
 

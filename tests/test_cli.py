@@ -156,6 +156,47 @@ def test_vault_root_falls_back_to_current_folder(
     assert run(folder, capsys, "check")[0] == 0
 
 
+def test_paths_that_cannot_be_checked_and_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each path named that is outside the vault, unreadable or not a note is said so (or
+    passed over), and the paths after it are still checked."""
+    write_vault(tmp_path / "v", {"a.md": "[[Gone]]\n", "notes.txt": "[[Gone]]\n"})
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "n.md").write_text("x\n")
+    long = "v/" + "x" * 5000 + ".md"
+    code, out, err = run(
+        tmp_path, capsys, "check", "--no-cache", "--format", "concise", "--vault-root", "v",
+        "o/n.md", long, "v/notes.txt", "v/a.md",
+    )  # fmt: skip
+    assert code == 2
+    assert err.splitlines() == [
+        f"vaultbot: error: o/n.md: not inside the vault root {tmp_path / 'v'}",
+        f"vaultbot: error: {long}: cannot read (File name too long)",
+    ]
+    assert [line.split(" ")[0] for line in out.splitlines() if line.startswith("v/")] == [
+        "v/a.md:1:1:"
+    ]
+
+
+def test_a_folder_named_selects_its_notes_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_vault(tmp_path / "v", {"sub/a.md": "[[Gone]]\n", "b.md": "[[Gone]]\n"})
+    code, out, _ = run(root, capsys, "check", "--no-cache", "--format", "concise", "sub")
+    assert code == 1
+    assert [line.split(" ")[0] for line in out.splitlines() if ".md:" in line] == ["sub/a.md:1:1:"]
+
+
+def test_a_config_file_named_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[Gone]]\n", "vaultbot.toml": ""})
+    (tmp_path / "other.toml").write_text('ignore = ["LK001"]\n')
+    assert run(root, capsys, "check", "--no-cache")[0] == 1
+    assert run(root, capsys, "check", "--no-cache", "--config", "../other.toml")[0] == 0
+
+
 def test_output_file(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
     vault = make_vault({"n.md": NOTE})
     code, out, _ = run(vault, capsys, "check", "--format", "json", "--output", "out.json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from conftest import VaultFactory, findings
 
 from vaultbot import engine, fixes
 from vaultbot.cli import main
+from vaultbot.config import Config
 from vaultbot.note import Note
 from vaultbot.rules import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
@@ -415,7 +417,10 @@ def test_fixes_that_never_converge_leave_the_note_alone(make_vault: VaultFactory
     report = _run_rule(vault, _Growing())
     assert (vault / "n.md").read_text() == "text\n"
     [error] = report.all_errors
-    assert error.startswith("n.md: fixes did not converge after 100 rounds")
+    assert error == (
+        "n.md: fixes did not converge after 100 rounds; the note was not changed (please "
+        "report this as a bug)"
+    )
 
 
 def test_meaning_guard_refuses_to_write(make_vault: VaultFactory) -> None:
@@ -449,3 +454,264 @@ def test_write_atomic_leaves_old_or_new(tmp_path: Path, monkeypatch: pytest.Monk
         fixes.write_atomic(note, b"new", b"old")
     assert note.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
+
+
+# -- which fixes clash: every edit is taken unless it overlaps one already taken -------------
+
+
+@pytest.mark.parametrize(
+    ("fixes_edits", "expected"),
+    [
+        ([[(2, 2, "X")], [(2, 2, "Y")]], "abXcdefgh"),  # insertions at one point clash
+        ([[(2, 2, "X")], [(3, 3, "Y")]], "abXcYdefgh"),
+        ([[(2, 4, "X")], [(2, 2, "Y")]], "abXefgh"),  # an insertion where a replacement starts
+        ([[(2, 2, "Y")], [(2, 4, "X")]], "abYcdefgh"),  # … whichever comes first
+        ([[(2, 5, "X")], [(3, 3, "Y")]], "abXfgh"),  # an insertion inside a replacement
+        ([[(2, 4, "X")], [(4, 4, "Y")]], "abXYefgh"),  # … at its end: no clash
+        ([[(0, 1, "A"), (4, 4, "Y")], [(2, 4, "X")]], "AbXYefgh"),  # (taken first)
+        ([[(1, 3, "X")], [(3, 5, "Y")]], "aXYfgh"),  # adjacent replacements
+        ([[(0, 1, "A"), (3, 5, "Y")], [(1, 3, "X")]], "AXYfgh"),  # (the later one taken first)
+        ([[(1, 3, "X")], [(2, 4, "Y")]], "aXdefgh"),  # overlapping replacements
+    ],
+)
+def test_which_fixes_clash(fixes_edits: list[list[tuple[int, int, str]]], expected: str) -> None:
+    chosen = [Fix("safe", tuple(Edit(*edit) for edit in edits)) for edits in fixes_edits]
+    assert fixes.apply_fixes("abcdefgh", chosen)[0] == expected
+
+
+# -- what the writer refuses, by name -------------------------------------------------------
+
+
+def test_refusals_name_the_note_as_shown(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"now")
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(note, b"new", b"old", "shown/n.md")
+    assert str(raised.value) == "shown/n.md: changed on disk since it was read; not written"
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(note, b"new", b"old")
+    assert str(raised.value) == f"{note}: changed on disk since it was read; not written"
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "link.md").symlink_to(note)
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(vault / "link.md", b"new", b"now", "link.md", vault)
+    assert str(raised.value) == "link.md: not written: links outside the vault"
+    assert note.read_bytes() == b"now"
+
+
+def test_stub_refusals(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.create_note(vault / ".." / "Out.md", "x", vault)
+    assert str(raised.value) == "Out.md: not created: the path leaves the vault"
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.create_note(vault / "a\x00b.md", "x", vault)
+    assert str(raised.value) == "'a\\x00b.md': not created: the name holds a NUL character"
+    assert sorted(tmp_path.rglob("*")) == [vault]
+
+
+def test_written_note_keeps_at_least_its_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the OS refuses to give the new file the note's owner (a user fixing a note owned
+    by another), it still gets the note's group. Run as root, the refusal is simulated."""
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    info = note.stat()
+    calls: list[tuple[int, int]] = []
+    real_chown = os.chown
+
+    def chown(path: str, uid: int, gid: int) -> None:
+        calls.append((uid, gid))
+        if uid != -1:
+            raise PermissionError(1, "Operation not permitted")
+        real_chown(path, uid, gid)
+
+    monkeypatch.setattr(os, "chown", chown)
+    fixes.write_atomic(note, b"new", b"old")
+    assert calls == [(info.st_uid, info.st_gid), (-1, info.st_gid)]
+    assert note.read_bytes() == b"new"
+
+
+def test_unified_diff_is_exact() -> None:
+    assert fixes.unified_diff("d/n.md", "a\nb\n", "a\nc") == (
+        "--- a/d/n.md\n+++ b/d/n.md\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n"
+    )
+
+
+def test_a_note_replaced_by_a_folder_is_not_read(tmp_path: Path) -> None:
+    """Only a regular file is read again before the write (a FIFO would hang the run)."""
+    note = tmp_path / "n.md"
+    note.mkdir()
+    original = b"x" * note.stat().st_size  # even of the folder's size
+    for read in (original, b"x"):
+        with pytest.raises(fixes.FixError) as raised:
+            fixes.write_atomic(note, b"new", read, "n.md")
+        assert str(raised.value) == "n.md: changed on disk since it was read; not written"
+
+
+def test_a_note_with_two_hard_links_is_not_written(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    os.link(note, tmp_path / "other.md")
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(note, b"new", b"old", "n.md")
+    assert str(raised.value) == (
+        "n.md: has 2 hard links; not written (replacing the file would split them)"
+    )
+    assert (tmp_path / "other.md").read_bytes() == note.read_bytes() == b"old"
+
+
+def test_the_temporary_file_is_named_and_placed_for_cleanup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new content goes to `.NAME.XXXXXXXX.vaultbot.tmp` beside the note (the name an
+    interrupted run's leftovers are recognised by), then replaces the note. A vault folder
+    whose name ends in a space is still the vault."""
+    vault = tmp_path / "vault "
+    vault.mkdir()
+    note = vault / "n.md"
+    note.write_bytes(b"old")
+    moves: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        moves.append((str(src), str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    fixes.write_atomic(note, b"new", b"old", "n.md", vault)
+    [(src, dst)] = moves
+    assert dst == str(note) and Path(src).parent == vault
+    assert re.fullmatch(r"\.n\.md\.[a-z0-9_]{8}\.vaultbot\.tmp", Path(src).name)
+    assert fixes.remove_stale_temps([vault]) == []
+    assert note.read_bytes() == b"new"
+    assert fixes.is_inside(Path(os.path.realpath(vault)), vault)
+
+
+def test_a_note_edited_during_the_write_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    real_keep_owner = fixes._keep_owner
+
+    def keep_owner_while_the_user_types(path: str, info: os.stat_result) -> None:
+        note.write_bytes(b"old, and typed meanwhile")
+        real_keep_owner(path, info)
+
+    monkeypatch.setattr(fixes, "_keep_owner", keep_owner_while_the_user_types)
+    with pytest.raises(fixes.FixError) as raised:
+        fixes.write_atomic(note, b"new", b"old", "n.md")
+    assert str(raised.value) == "n.md: changed on disk while vaultbot was fixing it; not written"
+    assert note.read_bytes() == b"old, and typed meanwhile"
+    assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
+
+
+def test_fixes_are_taken_in_text_order() -> None:
+    """A fix without edits (it only creates a note) sorts first; the rest by their first edit."""
+    late, early, creates = (
+        Fix("safe", (Edit(5, 6, "L"), Edit(1, 1, "E"))),
+        Fix("safe", (Edit(3, 3, "M"),)),
+        Fix("safe", (), creates=(("New.md", "x\n"),)),
+    )
+    text, taken, edits = fixes.apply_fixes("abcdefgh", [early, late, creates])
+    assert taken == [creates, late, early]
+    assert [(e.start, e.end) for e in edits] == [(1, 1), (3, 3), (5, 6)]
+    assert text == "aEbcMdeLgh"
+
+
+# -- the convergence loop, with rules made for it -------------------------------------------
+
+
+class _Debris(Rule):
+    """Deletes a `DEBRIS` line while the note holds two of them.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ004", "debris"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        starts = [m.start() for m in re.finditer(r"^DEBRIS\n", note.text, re.M)]
+        for start in starts:
+            fix = Fix("safe", (Edit(start, start + 7, ""),)) if len(starts) > 1 else None
+            yield self.finding(start, start + 6, "debris", fix)
+
+
+class _Misc(Rule):
+    """A no-op safe fix, an unsafe fix, and fixes that only create notes.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ005", "misc"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        yield self.finding(0, 1, "no-op", Fix("safe", (Edit(0, 1, note.text[0]),)))
+        yield self.finding(1, 2, "unsafe", Fix("unsafe", (Edit(1, 2, "U"),)))
+        for rel in ("A.md", "B.md", "A.md"):
+            yield self.finding(2, 3, "stub", Fix("safe", (), creates=((rel, f"# {rel}\n"),)))
+
+
+def test_fixes_that_clash_together_are_applied_in_rounds() -> None:
+    """Deleting both debris lines would turn the bullet below into an indented code block
+    (and its link into code); one at a time, each round keeps the meaning."""
+    text = "DEBRIS\nDEBRIS\n    * [[Target]]\n"
+    vault = Vault.from_files(Path("vault"), ("n.md", "Target.md"))
+    outcome = fixes.fix_note(Note("n.md", text), vault, [_Debris()])
+    assert outcome.note.text == "DEBRIS\n    * [[Target]]\n"
+    assert dict(outcome.fixed) == {"ZZ004": 1}
+    assert [(f.start, f.fix) for f in outcome.remaining] == [(0, None)]
+
+
+def test_what_a_round_counts_and_leaves() -> None:
+    """A safe fix that changes nothing ends the loop with its finding remaining; an unsafe
+    fix waits for `unsafe`; each note a fix creates counts once."""
+    vault = Vault.from_files(Path("vault"), ("n.md",))
+    outcome = fixes.fix_note(Note("n.md", "abc\n"), vault, [_Misc()])
+    assert outcome.note.text == "abc\n"
+    assert [f.message for f in outcome.remaining] == ["no-op", "unsafe"]
+    assert outcome.creates == {"A.md": "# A.md\n", "B.md": "# B.md\n"}
+    assert dict(outcome.fixed) == {"ZZ005": 2}
+    unsafe = fixes.fix_note(Note("n.md", "abc\n"), vault, [_Misc()], unsafe=True)
+    assert unsafe.note.text == "aUc\n"
+
+
+def test_a_rule_fixed_twice_counts_twice() -> None:
+    text = "At " + ANCHOR.format("00:5:52", "00:05:52") + " " + ANCHOR.format("00:6:01", "00:06:01")
+    vault = Vault.from_files(Path("vault"), ("n.md",))
+    outcome = fixes.fix_note(Note("n.md", text + ".\n"), vault, Config().rules())
+    assert dict(outcome.fixed) == {"TS001": 2}
+    assert [code for code, _, _ in outcome.applied] == ["TS001", "TS001"]
+
+
+def test_stale_temporary_files_are_removed(tmp_path: Path) -> None:
+    """Only regular files named as vaultbot names them, in the folders given (a missing one
+    is skipped); not a symlink so named, nor a folder."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    stale = [a / ".n.md.abcd1234.vaultbot.tmp", b / ".m.md.zz_9zz_9.vaultbot.tmp"]
+    for path in stale:
+        path.write_text("partial")
+    keep = b / "keep.md"
+    keep.write_text("note")
+    (b / ".l.md.linklink.vaultbot.tmp").symlink_to(keep)
+    (a / ".d.md.folder00.vaultbot.tmp").mkdir()
+    (a / "n.md.abcd1234.vaultbot.tmp").write_text("not hidden: not ours")
+    removed = fixes.remove_stale_temps([a, tmp_path / "missing", b])
+    assert removed == [str(p) for p in stale]
+    assert not any(p.exists() for p in stale)
+    assert sorted(p.name for p in (*a.iterdir(), *b.iterdir())) == [
+        ".d.md.folder00.vaultbot.tmp", ".l.md.linklink.vaultbot.tmp", "keep.md",
+        "n.md.abcd1234.vaultbot.tmp",
+    ]  # fmt: skip

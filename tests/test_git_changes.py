@@ -1,16 +1,19 @@
-"""`vaultbot.git`: the lines a branch changed (real git), and the base of a pull request.
+"""`vaultbot.git`: the lines a branch changed (real git), the base of a pull request, and the
+bot's branch and commit.
 
 What mutation testing found untested: new files under git-quoted names, deleted files, hunks of
-one and of several lines, and each source of the pull request's base.
+one and of several lines, each source of the pull request's base, a user's `diff.renames`, the
+exact errors, and the functions called from a folder other than the repository.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from gitrepo import git, make_repo, write
+from gitrepo import git, git_env, make_repo, write
 
 from vaultbot import git as vgit
 from vaultbot.errors import GitError
@@ -44,6 +47,12 @@ def test_changed_lines_of_a_branch(tmp_path: Path) -> None:
     assert found.touches("notes/café.md", 99)
     assert found.touches("a.md", 3) and not found.touches("a.md", 4)
     assert not found.touches("elsewhere.md", 1)
+
+
+def test_outside_a_repository(tmp_path: Path) -> None:
+    with pytest.raises(GitError) as raised:
+        vgit.repo_at(tmp_path)
+    assert str(raised.value) == f"{tmp_path}: not inside a git repository"
 
 
 def test_unknown_base(tmp_path: Path) -> None:
@@ -124,4 +133,170 @@ def test_changed_since_auto_outside_a_pull_request(
     monkeypatch.delenv("GITHUB_BASE_REF", raising=False)
     monkeypatch.chdir(repo)
     assert main(["check", "--no-cache", "--changed-since", "auto"]) == 2
-    assert "--changed-since auto: not running for a pull request" in capsys.readouterr().err
+    err = capsys.readouterr().err.splitlines()
+    assert "vaultbot: error: --changed-since auto: not running for a pull request" in err
+
+
+def test_changed_since_from_outside_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vaultbot.cli import main
+
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "n.md": "x\n"})
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, {"n.md": "x\n[[Gone]]\n", "m.md": "[[Lost]]\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "edit")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--no-cache", "--format", "concise", "--changed-since", "main", "repo"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert sorted(line.split(" ")[0] for line in out.splitlines() if line.startswith("repo/")) == [
+        "repo/m.md:1:1:", "repo/n.md:2:1:"
+    ]  # fmt: skip
+
+
+def test_changed_lines_whatever_the_users_config(tmp_path: Path) -> None:
+    """A renamed and edited note counts its edited line only, not as a new note, even where
+    `diff.renames` is off; colours, an external diff tool and `diff.noprefix` change nothing."""
+    repo = make_repo(tmp_path / "repo", {"old name.md": BODY})
+    for key, value in [("diff.renames", "false"), ("color.ui", "always"),
+                       ("diff.external", "echo junk"), ("diff.noprefix", "true")]:  # fmt: skip
+        git(repo, "config", key, value)
+    git(repo, "checkout", "-q", "-b", "feature")
+    git(repo, "mv", "old name.md", "new name.md")
+    (repo / "new name.md").write_text(BODY.replace("line 4\n", "line four\n"))
+    git(repo, "commit", "-qam", "rename")
+    found = vgit.changed_lines(vgit.repo_at(repo), "main")
+    assert found.lines == {"new name.md": {4}}
+    assert found.added == set()
+
+
+def test_unrelated_history(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.md": "x\n"})
+    git(repo, "checkout", "-q", "--orphan", "other")
+    git(repo, "commit", "-q", "-m", "unrelated")
+    with pytest.raises(GitError) as raised:
+        vgit.changed_lines(vgit.repo_at(repo), "main")
+    assert str(raised.value) == "'main' and HEAD have no common history (is the checkout shallow?)"
+
+
+def test_unknown_base_in_a_shallow_clone(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.md": "x\n"})
+    base = git(repo, "rev-parse", "HEAD")
+    write(repo, {"a.md": "y\n"})
+    git(repo, "commit", "-qam", "second")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)],
+        check=True, env=git_env(tmp_path),
+    )  # fmt: skip
+    with pytest.raises(GitError) as raised:
+        vgit.changed_lines(vgit.repo_at(shallow), base)
+    assert str(raised.value) == (
+        f"the base commit '{base}' is not in this repository. The checkout is shallow: fetch "
+        "the history (actions/checkout with fetch-depth: 0)."
+    )
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository, with the current folder outside it (not in any repository)."""
+    repo = make_repo(tmp_path / "repo", {"a.md": "x\n", "b.md": "y\n"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    return repo
+
+
+def test_committable_from_another_folder(elsewhere: Path) -> None:
+    (elsewhere / ".gitignore").write_text("c.md\n")
+    (elsewhere / "c.md").write_text("ignored\n")
+    files = [elsewhere / "c.md", elsewhere / "a.md"]
+    assert vgit.committable(elsewhere, files) == [elsewhere / "a.md"]
+
+
+def test_start_branch_from_another_folder(elsewhere: Path) -> None:
+    vgit.start_branch(elsewhere, "tidy")
+    assert git(elsewhere, "branch", "--show-current") == "tidy"
+
+
+def test_start_branch_refuses_an_untracked_file_by_default(elsewhere: Path) -> None:
+    (elsewhere / "new.md").write_text("z\n")
+    with pytest.raises(GitError) as raised:
+        vgit.start_branch(elsewhere, "tidy")
+    assert str(raised.value) == (
+        "the work tree has uncommitted changes or untracked files; commit or stash them first, "
+        "or pass --allow-dirty"
+    )
+    assert git(elsewhere, "branch", "--show-current") == "main"
+    vgit.start_branch(elsewhere, "tidy", allow_dirty=True)
+    assert git(elsewhere, "branch", "--show-current") == "tidy"
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("main", "branch 'main' already exists; choose another with --branch"),
+        ("bad..name", "'bad..name' is not a valid branch name"),
+    ],
+)
+def test_start_branch_refuses_a_name(elsewhere: Path, name: str, error: str) -> None:
+    with pytest.raises(GitError) as raised:
+        vgit.start_branch(elsewhere, name)
+    assert str(raised.value) == error
+    assert git(elsewhere, "branch", "--list") == "* main"
+
+
+def test_committable_of_nothing(elsewhere: Path) -> None:
+    assert vgit.committable(elsewhere, []) == []
+
+
+def test_work_tree_edits_count(tmp_path: Path) -> None:
+    """Changes not yet staged (a fix run before the commit) count as changed lines."""
+    repo = make_repo(tmp_path / "repo", {"a.md": BODY})
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "a.md").write_text(BODY.replace("line 8\n", "line eight\n"))
+    assert vgit.changed_lines(vgit.repo_at(repo), "main").lines == {"a.md": {8}}
+
+
+def commit_fixes(repo: Path, *names: str) -> str | None:
+    files = [repo / name for name in names]
+    return vgit.commit_fixes(repo, files, "vaultbot: fix", "Bot", "bot@example.org")
+
+
+def test_commit_fixes_commits_only_its_files_past_a_failing_hook(elsewhere: Path) -> None:
+    """From another folder, with the user's own change staged and a pre-commit hook that
+    refuses every commit: the bot's commit holds its files only, and the user's change stays
+    staged."""
+    hook = elsewhere / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    write(elsewhere, {"a.md": "fixed\n", "b.md": "the user's edit\n"})
+    git(elsewhere, "add", "b.md")
+    sha = commit_fixes(elsewhere, "a.md")
+    assert sha == git(elsewhere, "rev-parse", "HEAD")
+    assert git(elsewhere, "show", "--name-only", "--format=%an <%ae>|%cn", "HEAD").split("\n") == [
+        "Bot <bot@example.org>|Bot", "", "a.md"
+    ]  # fmt: skip
+    assert git(elsewhere, "diff", "--cached", "--name-only") == "b.md"
+
+
+def test_commit_fixes_with_nothing_changed(elsewhere: Path) -> None:
+    """Files that match HEAD make no commit, even with another change staged."""
+    write(elsewhere, {"b.md": "the user's edit\n"})
+    git(elsewhere, "add", "b.md")
+    head = git(elsewhere, "rev-parse", "HEAD")
+    assert commit_fixes(elsewhere, "a.md") is None
+    assert commit_fixes(elsewhere) is None
+    assert git(elsewhere, "rev-parse", "HEAD") == head
+    assert git(elsewhere, "diff", "--cached", "--name-only") == "b.md"
+
+
+def test_commit_fixes_when_git_add_fails(elsewhere: Path) -> None:
+    (elsewhere / ".git" / "index.lock").write_text("")  # another git process is running
+    write(elsewhere, {"a.md": "fixed\n"})
+    with pytest.raises(GitError) as raised:
+        commit_fixes(elsewhere, "a.md")
+    assert str(raised.value).startswith("git add failed: ")
+    assert "index.lock" in str(raised.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,8 @@ import pytest
 from gitrepo import git, git_env, make_repo, write
 
 from vaultbot.cli import main
-from vaultbot.git import hook_script
+from vaultbot.errors import GitError
+from vaultbot.git import hook_script, install_hook
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFECT = "Here is the modified article with inserted backlinks:\n\nBody [[Target]].\n"
@@ -217,6 +219,35 @@ def test_vault_in_a_subfolder_of_the_repository(
     assert done.returncode == 1
     assert "notes/a.md:1:10: LK001 [link-target-missing] error: Link target 'There'" in done.stderr
     assert "'Here'" not in done.stderr
+
+
+def test_install_hook_from_another_folder_into_a_new_hooks_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative `core.hooksPath` whose folders do not exist yet is made below the work tree,
+    whatever the current folder; the hook is executable by all, writable by its owner only."""
+    repo = make_repo(tmp_path / "repo", {"a.md": "x\n"})
+    git(repo, "config", "core.hooksPath", "tools/git/hooks")
+    monkeypatch.chdir(tmp_path)
+    target = install_hook(repo)
+    assert target == repo / "tools" / "git" / "hooks" / "pre-commit"
+    assert target.read_bytes() == hook_script(sys.executable)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+    assert not (tmp_path / "tools").exists()
+
+
+def test_install_hook_keeps_another_hook_unless_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.md": "x\n"})
+    monkeypatch.chdir(tmp_path)  # not in a repository: nothing can reach this one's hooks
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho mine\n")
+    with pytest.raises(GitError, match="exists and is not vaultbot's hook"):
+        install_hook(repo)
+    assert hook.read_text() == "#!/bin/sh\necho mine\n"
+    assert install_hook(repo, force=True) == hook
+    assert hook.read_bytes() == hook_script(sys.executable)
 
 
 def test_the_text_output_shows_the_staged_line(

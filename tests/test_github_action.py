@@ -117,19 +117,24 @@ def installed() -> dict[str, Any]:
 
 
 @pytest.fixture
-def pr(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: dict[str, Any]
-) -> dict[str, Any]:
+def pr_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The pull request, for tests that run vaultbot in this process (no action install)."""
     base = {"long.md": long_note(BASE_LINE)}
     head = {"long.md": long_note(PR_LINE), "notes/new.md": NEW_NOTE}
-    return {**pull_request(tmp_path, monkeypatch, base, head), "installed": installed}
+    return pull_request(tmp_path, monkeypatch, base, head)
+
+
+@pytest.fixture
+def pr(pr_repo: dict[str, Any], installed: dict[str, Any]) -> dict[str, Any]:
+    """The pull request, for tests that run the action's steps with its installed vaultbot."""
+    return {**pr_repo, "installed": installed}
 
 
 def test_reports_only_changed_lines_and_new_notes(
-    pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    pr_repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sarif = pr["tmp"] / "out.sarif"
-    summary = Path(pr["env"]["GITHUB_STEP_SUMMARY"])
+    sarif = pr_repo["tmp"] / "out.sarif"
+    summary = Path(pr_repo["env"]["GITHUB_STEP_SUMMARY"])
     code = main(
         ["check", "--format", "github", "--changed-since", "auto", "--sarif", str(sarif),
          "--summary", str(summary)]
@@ -165,8 +170,8 @@ def validate_sarif(document: dict[str, Any], expected_results: int) -> None:
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
 
 
-def test_whole_vault_sarif_validates(pr: dict[str, Any]) -> None:
-    sarif = pr["tmp"] / "all.sarif"
+def test_whole_vault_sarif_validates(pr_repo: dict[str, Any]) -> None:
+    sarif = pr_repo["tmp"] / "all.sarif"
     assert main(["check", "--format", "sarif", "--output", str(sarif)]) == 1
     document = json.loads(sarif.read_text())
     validate_sarif(document, expected_results=4)
@@ -175,23 +180,23 @@ def test_whole_vault_sarif_validates(pr: dict[str, Any]) -> None:
 
 
 def test_missing_base_in_a_shallow_clone_says_so(
-    pr: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    pr_repo: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shallow = tmp_path / "shallow"
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", "--branch", "feature",
-         f"file://{pr['repo']}", str(shallow)],
+         f"file://{pr_repo['repo']}", str(shallow)],
         check=True, env=git_env(tmp_path),
     )  # fmt: skip
     os.chdir(shallow)
     assert main(["check", "--changed-since", "auto"]) == 2
     err = capsys.readouterr().err
-    assert f"the base commit '{pr['base']}' is not in this repository" in err
+    assert f"the base commit '{pr_repo['base']}' is not in this repository" in err
     assert "fetch-depth: 0" in err
 
 
 def test_changed_since_a_branch_name_works_locally(
-    pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    pr_repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["check", "--format", "concise", "--changed-since", "main"]) == 1
     out = capsys.readouterr().out
@@ -207,10 +212,10 @@ def test_escaping() -> None:
 
 
 def test_hostile_note_names_and_text_cannot_inject(
-    pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    pr_repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     name = "a::error file=x.md::boom.md"
-    write(pr["repo"], {name: "See [[50% off, 3:00\rnow]] and [[::warning::x]].\n"})
+    write(pr_repo["repo"], {name: "See [[50% off, 3:00\rnow]] and [[::warning::x]].\n"})
     assert main(["check", "--format", "github", name]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2  # one command a finding: no line break got through
@@ -340,18 +345,20 @@ EDITED = "# Note\n\nA line with [[Nowhere]].\n\nLast line.\n"
 
 
 @pytest.fixture
-def hostile_pr(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: dict[str, Any]
-) -> dict[str, Any]:
+def hostile_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Base: clean notes with hostile names. PR: line 3 of each edited, and each added anew
     under `added/`."""
     edited = {**dict.fromkeys(HOSTILE, EDITED), **{f"added/{n}": EDITED for n in HOSTILE}}
-    done = pull_request(tmp_path, monkeypatch, dict.fromkeys(HOSTILE, CLEAN), edited)
-    return {**done, "installed": installed}
+    return pull_request(tmp_path, monkeypatch, dict.fromkeys(HOSTILE, CLEAN), edited)
 
 
-def test_changed_since_sees_every_hostile_name(hostile_pr: dict[str, Any]) -> None:
-    code, document = check_json(hostile_pr["repo"], "--changed-since", "main")
+@pytest.fixture
+def hostile_pr(hostile_repo: dict[str, Any], installed: dict[str, Any]) -> dict[str, Any]:
+    return {**hostile_repo, "installed": installed}
+
+
+def test_changed_since_sees_every_hostile_name(hostile_repo: dict[str, Any]) -> None:
+    code, document = check_json(hostile_repo["repo"], "--changed-since", "main")
     assert code == 1
     found = sorted((f["path"], f["line"], f["code"]) for f in document["findings"])
     expected = sorted(
@@ -362,9 +369,9 @@ def test_changed_since_sees_every_hostile_name(hostile_pr: dict[str, Any]) -> No
 
 
 def test_fix_changed_since_commits_hostile_names(
-    hostile_pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    hostile_repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = hostile_pr["repo"]
+    repo = hostile_repo["repo"]
     sloppy = "# Note\n\n" + ANCHOR.format("00:5:52", "00:05:52") + "\n"
     write(repo, dict.fromkeys(HOSTILE, sloppy))
     git(repo, "commit", "-q", "-am", "sloppy")

@@ -236,3 +236,23 @@ def test_user_ignore_filters_skip_sources(make_vault: VaultFactory) -> None:
     )
     # The template is not checked, but it is still a link target.
     assert findings(vault) == []
+
+
+def test_user_ignore_filters_can_be_turned_off(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {".obsidian/app.json": '{"userIgnoreFilters": ["drafts/"]}', "drafts/D.md": "[[Nowhere]]\n"}
+    )
+    assert findings(vault) == []
+    (vault / "vaultbot.toml").write_text("respect-obsidian-ignore = false\n")
+    assert findings(vault) == [("drafts/D.md", 1, "LK001")]
+
+
+def test_notes_in_the_template_folder_are_not_checked(make_vault: VaultFactory) -> None:
+    vault = make_vault(
+        {
+            ".obsidian/templates.json": '{"folder": "Tpl"}',
+            "Tpl/T.md": "[[Nowhere]]\n",
+            "n.md": "[[T]]\n",
+        }
+    )
+    assert findings(vault) == []  # and the template is still a link target

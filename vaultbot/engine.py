@@ -267,9 +267,8 @@ class Report:
                     create_note(root / rel, text, root)
                 except NoteError as exc:
                     errors.append(str(exc))
-                except (OSError, ValueError) as exc:
-                    reason = exc.strerror if isinstance(exc, OSError) else None
-                    errors.append(f"{rel}: cannot create stub note ({reason or exc})")
+                except OSError as exc:  # (a NUL in the name is a NoteError: checked first)
+                    errors.append(f"{rel}: cannot create stub note ({exc.strerror or exc})")
         return errors
 
 

@@ -257,10 +257,10 @@ def is_inside(real: Path, root: Path) -> bool:
 def create_note(path: Path, text: str, root: Path | None = None) -> bool:
     """Create a new note (for stubs) without ever overwriting one, nor creating anything
     outside `root`. Return True if created; raise FixError for a path that is refused."""
+    if "\x00" in str(path):  # first: resolving such a path fails
+        raise FixError(f"{path.name!r}: not created: the name holds a NUL character")
     if root is not None and not is_inside(Path(os.path.realpath(path)), root):
         raise FixError(f"{path.name}: not created: the path leaves the vault")
-    if "\x00" in str(path):
-        raise FixError(f"{path.name!r}: not created: the name holds a NUL character")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8", newline="") as handle:

@@ -7,6 +7,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,11 +72,11 @@ def changed_lines(repo: git.Repo, ref: str) -> Changes:
         raise GitError(f"'{ref}' and HEAD have no common history (is the checkout shallow?)")
     base = bases[0].hexsha
     # gitpython's diff objects carry each path decoded from git's C quoting (tabs, quotes,
-    # newlines, non-ASCII); the prefixes are pinned against a user's diff.noprefix.
+    # newlines, non-ASCII), and it passes --no-ext-diff and --no-color itself; renames are
+    # pinned against a user's diff.renames, the prefixes against diff.noprefix.
     diffs = repo.commit(base).diff(
-        None, create_patch=True, unified=0, find_renames=True, no_ext_diff=True,
-        no_color=True, src_prefix="a/", dst_prefix="b/",
-    )  # fmt: skip
+        None, create_patch=True, unified=0, find_renames=True, src_prefix="a/", dst_prefix="b/"
+    )
     return _changes(base, diffs)
 
 
@@ -101,8 +102,26 @@ def committable(start: Path, files: Sequence[Path]) -> list[Path]:
     repo = repo_at(start)
     top = Path(repo.working_tree_dir or ".").resolve()
     rel = {Path(os.path.abspath(f)).relative_to(top).as_posix(): f for f in files}
-    ignored = set(repo.ignored(*rel)) if rel else set()
+    ignored = _ignored(repo, list(rel))
     return [f for path, f in rel.items() if path not in ignored]
+
+
+def _ignored(repo: git.Repo, paths: Sequence[str]) -> set[str]:
+    """The repository-relative `paths` that git ignores. Names go in and come out separated
+    by NUL, so a name git would quote (non-ASCII, `"`, a tab) is matched as it is
+    (`Repo.ignored` misses those)."""
+    if not paths:
+        return set()
+    with tempfile.TemporaryFile() as names:
+        names.write(b"\0".join(os.fsencode(p) for p in paths))
+        names.seek(0)
+        try:
+            out = repo.git.check_ignore("-z", "--stdin", istream=names)
+        except git.GitCommandError as exc:
+            if exc.status == 1:  # none of them is ignored
+                return set()
+            raise
+    return set(filter(None, out.split("\0")))
 
 
 def commit_fixes(

@@ -19,23 +19,27 @@ from vaultbot.vault import Vault, walk
 # importing gitpython alone costs about a third of a second.
 
 
+class _Failed(GitError):
+    """git ran, and failed."""
+
+
 def _git(top: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """The output of a git command run in `top`; GitError if it fails."""
+    """The output of a git command run in `top`; GitError if it cannot run or fails."""
     try:
         done = subprocess.run(["git", *args], cwd=top, input=stdin, capture_output=True)
     except OSError as exc:
         raise GitError(f"{top}: cannot run git ({exc.strerror or exc})") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"git {args[0]} failed: {message}")
+        raise _Failed(f"git {args[0]} failed: {message}")
     return done.stdout
 
 
 def _top(path: Path) -> Path:
-    """The top folder of the work tree holding `path`; GitError outside one."""
+    """The top folder of the work tree holding `path`; GitError outside one (or without git)."""
     try:
         out = _git(path, "rev-parse", "--show-toplevel")
-    except GitError:
+    except _Failed:
         raise GitError(f"{path}: not inside a git repository") from None
     return Path(out.decode("utf-8", "surrogateescape").removesuffix("\n")).resolve()
 
@@ -93,7 +97,7 @@ def _has_head(top: Path) -> bool:
     """The repository has a commit (not a fresh `git init`)."""
     try:
         _git(top, "rev-parse", "--verify", "--quiet", "HEAD")
-    except GitError:
+    except _Failed:
         return False
     return True
 
@@ -123,10 +127,10 @@ def _blobs(
     out = _git(top, "cat-file", "--batch", stdin="".join(f"{sha}\n" for _, sha in wanted).encode())
     blobs: dict[str, bytes] = {}
     at = 0
-    for rel, _sha in wanted:  # each: "<sha> blob <size>\n<bytes>\n"
+    for rel, sha in wanted:  # each: "<sha> blob <size>\n<bytes>\n"
         header_end = out.index(b"\n", at)
         header = out[at:header_end].split()
-        if len(header) != 3 or header[1] != b"blob":
+        if len(header) != 3 or header[0] != sha.encode() or header[1] != b"blob":
             raise GitError(f"git cat-file: unexpected answer for {prefix + rel}")
         size = int(header[2])
         blobs[rel] = out[header_end + 1 : header_end + 1 + size]
