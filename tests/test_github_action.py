@@ -8,11 +8,13 @@ from `action.yml` with bash.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,11 @@ def warm_up(fixtures: set[str]) -> None:
 @pytest.fixture(scope="session")
 def installed() -> dict[str, Any]:
     """What the action's install step left: its output and RUNNER_TEMP's contents."""
+    return install_step()
+
+
+@functools.cache
+def install_step() -> dict[str, Any]:
     warm_up({"installed"})
     finish("action install step")
     temp = session_dir() / "runner-temp"
@@ -116,13 +123,22 @@ def installed() -> dict[str, Any]:
     }
 
 
+Test = Callable[..., None]
+
+
+def uses_install(test: Test) -> Test:
+    """A test that runs the vaultbot the action's install step put into its own venv (built in
+    the background from the end of collection). Marked `installs`: mutation runs leave such
+    tests out (`[tool.mutmut]`), since that vaultbot is installed from a git snapshot of the
+    work tree, which mutmut's copy is not, and no mutant in this process reaches it."""
+    return pytest.mark.installs(pytest.mark.usefixtures("installed")(test))
+
+
 @pytest.fixture
-def pr(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: dict[str, Any]
-) -> dict[str, Any]:
+def pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     base = {"long.md": long_note(BASE_LINE)}
     head = {"long.md": long_note(PR_LINE), "notes/new.md": NEW_NOTE}
-    return {**pull_request(tmp_path, monkeypatch, base, head), "installed": installed}
+    return pull_request(tmp_path, monkeypatch, base, head)
 
 
 def test_reports_only_changed_lines_and_new_notes(
@@ -260,7 +276,7 @@ def run_step(
     values = {key: str(spec.get("default", "")) for key, spec in action["inputs"].items()}
     values.update(inputs)
     step = next(s for s in action["runs"]["steps"] if s.get("name") == name)
-    installed = dict(line.split("=", 1) for line in pr["installed"]["output"].splitlines())
+    installed = dict(line.split("=", 1) for line in install_step()["output"].splitlines())
     context = {
         "github.action_path": str(ROOT),
         "github.event.pull_request.head.ref": "feature",
@@ -274,6 +290,7 @@ def run_step(
     )
 
 
+@uses_install
 def test_action_check_step(pr: dict[str, Any]) -> None:
     done = run_step("Check changed notes", pr, {})
     assert done.returncode == 1, done.stderr  # fail-on: error
@@ -284,12 +301,14 @@ def test_action_check_step(pr: dict[str, Any]) -> None:
     assert "## vaultbot" in Path(pr["env"]["GITHUB_STEP_SUMMARY"]).read_text()
 
 
+@uses_install
 def test_action_check_step_passes_args_and_fail_on(pr: dict[str, Any]) -> None:
     done = run_step("Check changed notes", pr, {"args": "--select\nED001\n", "fail-on": "error"})
     assert done.returncode == 0, done.stderr  # the only ED001 is on an unchanged line
     assert done.stdout == ""
 
 
+@uses_install
 def test_action_fix_step_commits_to_the_pr_branch(pr: dict[str, Any], tmp_path: Path) -> None:
     origin = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True, env=git_env(tmp_path))
@@ -340,14 +359,11 @@ EDITED = "# Note\n\nA line with [[Nowhere]].\n\nLast line.\n"
 
 
 @pytest.fixture
-def hostile_pr(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: dict[str, Any]
-) -> dict[str, Any]:
+def hostile_pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Base: clean notes with hostile names. PR: line 3 of each edited, and each added anew
     under `added/`."""
     edited = {**dict.fromkeys(HOSTILE, EDITED), **{f"added/{n}": EDITED for n in HOSTILE}}
-    done = pull_request(tmp_path, monkeypatch, dict.fromkeys(HOSTILE, CLEAN), edited)
-    return {**done, "installed": installed}
+    return pull_request(tmp_path, monkeypatch, dict.fromkeys(HOSTILE, CLEAN), edited)
 
 
 def test_changed_since_sees_every_hostile_name(hostile_pr: dict[str, Any]) -> None:
@@ -411,6 +427,7 @@ def outputs(pr: dict[str, Any]) -> dict[str, str]:
     return dict(line.split("=", 1) for line in text.splitlines())
 
 
+@uses_install
 def test_action_fix_step_refuses_the_merge_commit(pr: dict[str, Any]) -> None:
     # actions/checkout's default for pull_request: a detached merge of the head into the base.
     origin = with_origin(pr)
@@ -426,6 +443,7 @@ def test_action_fix_step_refuses_the_merge_commit(pr: dict[str, Any]) -> None:
     assert git(pr["repo"], "log", "-1", "--format=%an") == "Ada Author"  # nothing committed
 
 
+@uses_install
 def test_action_fix_step_fails_when_vaultbot_fix_fails(pr: dict[str, Any]) -> None:
     (pr["repo"] / "vaultbot.toml").write_text("no-such-setting = 1\n")
     git(pr["repo"], "add", "vaultbot.toml")
@@ -438,6 +456,7 @@ def test_action_fix_step_fails_when_vaultbot_fix_fails(pr: dict[str, Any]) -> No
     assert git(origin, "rev-parse", "feature") == head
 
 
+@uses_install
 def test_action_fix_step_outputs_the_fixes_committed(pr: dict[str, Any]) -> None:
     with_origin(pr)
     done = run_step("Commit safe fixes", pr, {"fix": "true"})
@@ -448,6 +467,7 @@ def test_action_fix_step_outputs_the_fixes_committed(pr: dict[str, Any]) -> None
     assert again.returncode == 0 and outputs(pr)["fixes-committed"] == "0"
 
 
+@uses_install
 def test_action_check_step_outputs_counts(pr: dict[str, Any]) -> None:
     assert run_step("Check changed notes", pr, {}).returncode == 1
     assert outputs(pr) == {
@@ -460,6 +480,7 @@ def test_action_check_step_outputs_counts(pr: dict[str, Any]) -> None:
     }
 
 
+@uses_install
 @pytest.mark.parametrize(
     ("scope", "findings", "notes"), [("lines", "3", "2"), ("notes", "4", "2"), ("vault", "5", "3")]
 )
@@ -471,6 +492,7 @@ def test_action_check_step_scope(pr: dict[str, Any], scope: str, findings: str, 
     assert (counts["findings"], counts["notes-checked"]) == (findings, notes)
 
 
+@uses_install
 def test_action_list_inputs_keep_spaces_quotes_and_unicode(hostile_pr: dict[str, Any]) -> None:
     done = run_step(
         "Check changed notes",
@@ -485,6 +507,7 @@ def test_action_list_inputs_keep_spaces_quotes_and_unicode(hostile_pr: dict[str,
     assert files == ["Daily Notes/My Note.md", "added/café ノート.md", 'added/say "hi".md']
 
 
+@uses_install
 def test_action_check_step_reports_every_hostile_name(hostile_pr: dict[str, Any]) -> None:
     done = run_step("Check changed notes", hostile_pr, {})
     assert done.returncode == 1, done.stderr
@@ -492,6 +515,7 @@ def test_action_check_step_reports_every_hostile_name(hostile_pr: dict[str, Any]
     assert outputs(hostile_pr)["notes-checked"] == str(2 * len(HOSTILE))
 
 
+@pytest.mark.installs
 def test_action_installs_vaultbot_into_its_own_venv(installed: dict[str, Any]) -> None:
     venv = installed["temp"] / "vaultbot-venv"
     assert installed["output"] == f"vaultbot={venv}/bin/vaultbot\n"
