@@ -59,10 +59,34 @@ def test_summary_counts_severities_and_hints_unsafe_fixes(
     lines = out.strip().splitlines()
     assert lines[-3] == "Found 3 findings (2 errors, 1 warning) in 1 of 2 notes."
     assert lines[-2] == (
-        "[*] 1 fixable with `vaultbot fix` (1 more fixes available with `--unsafe-fixes`)."
+        "[*] 1 fixable with `vaultbot fix` (1 more fix available with `--unsafe-fixes`)."
     )
     assert any(" LK002 [*] [link-malformed] error: " in line for line in lines)
     assert any(" MD001 [heading-stray-h1] warning: " in line for line in lines)
+
+
+EDITORIAL = "Here is the modified article with inserted backlinks:\n\nText.\n"  # ED001, unsafe
+
+
+@pytest.mark.parametrize(
+    ("notes", "fix", "hidden"),
+    [
+        (1, "1 fix available with `vaultbot fix --unsafe-fixes`.", "1 more fix"),
+        (2, "2 fixes available with `vaultbot fix --unsafe-fixes`.", "2 more fixes"),
+    ],
+)
+def test_unsafe_fix_hints_say_fix_or_fixes(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], notes: int, fix: str, hidden: str
+) -> None:
+    vault = make_vault({f"e{i}.md": EDITORIAL for i in range(notes)})
+    _, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "concise")
+    assert out.splitlines()[notes] == (
+        f"Found {notes} finding{'s' * (notes > 1)} ({notes} warning{'s' * (notes > 1)}) "
+        f"in {notes} of {notes} note{'s' * (notes > 1)}."
+    )
+    assert out.splitlines()[notes + 1] == fix
+    _, out, _ = run(vault, capsys, "fix", "--diff")
+    assert out.splitlines()[-1] == f"{hidden} available with `--unsafe-fixes`."
 
 
 def test_fix_line_adds_up_or_says_what_else_happened(
