@@ -104,3 +104,20 @@ def test_a_window_of_a_longer_line_fits_with_its_ellipses(left: bool, right: boo
     assert shown.text.startswith("…") or not left
     assert shown.text.endswith("…") or not right
     assert under_caret(shown.text, shown.marker) == "[[y]]"
+
+
+def test_a_long_line_fills_the_width_of_a_pipe_exactly(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Off a terminal a frame may take 240 cells (text.PIPE_WIDTH), gutter included: a long
+    # line cut on both sides takes every one of them.
+    line = "word " * 100 + "[[Nowhere]]" + " more" * 100
+    vault = make_vault({"n.md": line + "\n"})
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(vault)
+        main(["check", "--no-cache"])
+    rows = capsys.readouterr().out.split("LK001", 1)[1].splitlines()
+    shown = next(r for r in rows if r.startswith(" 1 | "))
+    marker = next(r for r in rows if "^" in r)
+    assert len(shown) == 240 and shown.startswith(" 1 | …") and shown.endswith("…")
+    assert under_caret(shown[5:], marker[5:]) == "[[Nowhere]]"

@@ -3,13 +3,17 @@ snippets and before/after of fixes, and the missing targets with the notes linki
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 from conftest import VaultFactory
 
+from vaultbot import __version__
 from vaultbot.cli import main
+from vaultbot.engine import NoteReport, Report
+from vaultbot.output import html_report
 
 LINKS = {
     "a.md": "See [[Ada's notes]] and [[gone]] and [[ok|]].\n",
@@ -84,3 +88,113 @@ def test_a_finding_far_along_a_long_line_shows_its_window(
 
 def _e(text: str) -> str:
     return text.replace("'", "&#x27;")
+
+
+# -- the whole report, to the character -------------------------------------------------------
+
+#: A small vault: rules found 5, 2, 1 and 1 times (the chart's order: most found first, then
+#: by code), a missing target linked from two notes, markup characters in names and text, a
+#: finding far along a long line, and a multi-line finding whose fix has no before/after.
+REPORT_VAULT = {
+    "a.md": "See [[Ada's notes]] and [[gone]] and [[ok|]].\n",
+    "b & <c>.md": "More on [[gone]].\n\nAgain [[gone]] & [[<x>]].\n",
+    "h.md": "Jump to [[ok#Nope]].\n",
+    "long.md": "word " * 20 + "[[ok|]]" + " tail" * 20 + "\n",
+    "w.md": "```markdown\n# Title\n\nBody.\n```\n",
+    "ok.md": "x\n",
+}
+GOLDEN = Path(__file__).parent / "data" / "report-dry-run.html"
+
+
+def test_the_report_of_a_small_vault_is_exactly_the_expected_page(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole page of a dry run, against `tests/data/report-dry-run.html`, where the
+    stylesheet, vaultbot's version and the run's date and time stand as `…`, `{version}` and
+    `{date}`."""
+    _, html = clean(make_vault(REPORT_VAULT), capsys, "--dry-run")
+    html = re.sub(r"<style>.*?</style>", "<style>…</style>", html, count=1, flags=re.S)
+    html = html.replace(f" · vaultbot {__version__} · ", " · vaultbot {version} · ", 1)
+    html = re.sub(r"(\{version\} · )\d{4}-\d\d-\d\d \d\d:\d\d( · )", r"\1{date}\2", html, count=1)
+    assert html == GOLDEN.read_text(encoding="utf-8")
+
+
+def bars(html: str) -> list[dict[str, object]]:
+    """The chart's rows: label, bar (x, y, width, height), fixed width, count and its x, y."""
+    svg = re.search(r'<svg role="img"[^>]*>(.*?)</svg>', html, re.S)
+    assert svg
+    rows = re.findall(
+        r'<text x="0" y="(\d+)">([^<]*)</text>'
+        r'<rect class="bar" x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)"/>'
+        r'(?:<rect class="fixed" x="\3" y="\4" width="(\d+)" height="\6"/>)?'
+        r'<text x="(\d+)" y="(\d+)" data-code="([^"]*)">(\d+)</text>',
+        svg.group(1),
+    )
+    assert "".join("".join(row) for row in rows)  # the pattern matched the whole chart:
+    assert len(re.findall("<text", svg.group(1))) == 2 * len(rows)
+    return [
+        {"label": label, "label_y": int(ly), "x": int(x), "y": int(y), "width": int(w),
+         "height": int(h), "fixed": int(fw or 0), "count_x": int(cx), "count_y": int(cy),
+         "code": code, "count": int(n)}
+        for ly, label, x, y, w, h, fw, cx, cy, code, n in rows
+    ]  # fmt: skip
+
+
+def test_chart_bars_are_to_scale_in_their_own_rows(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 300 missing links and 1 malformed one: the short bar is 1/300 of the long one (a
+    # rounded width of 1), and drawn fixed over in full.
+    vault = make_vault({"many.md": "[[gone]] " * 300 + "\n", "one.md": "[[ok|]]\n", "ok.md": "x\n"})
+    _, html = clean(vault, capsys, "--dry-run")
+    size = re.search(r'<svg role="img" aria-label="Findings per rule" width="(\d+)" '
+                     r'height="(\d+)"', html)  # fmt: skip
+    assert size
+    width, height = int(size.group(1)), int(size.group(2))
+    rows = bars(html)
+    assert [(r["code"], r["label"], r["count"]) for r in rows] == [
+        ("LK001", "LK001 link-target-missing", 300),
+        ("LK002", "LK002 link-malformed", 1),
+    ]
+    full = rows[0]["width"]
+    assert [(r["width"], r["fixed"]) for r in rows] == [(full, 0), (1, 1)]
+    assert round(full / 300) == 1
+    for above, below in itertools.pairwise(rows):
+        assert above["y"] + above["height"] < below["y"]  # rows do not overlap
+    for r in rows:
+        assert r["x"] == rows[0]["x"] > 0  # the bars start together, right of the labels
+        assert r["y"] >= 0 and r["y"] + r["height"] <= height  # inside the picture
+        assert r["y"] < r["label_y"] <= r["y"] + r["height"]  # the label beside its bar
+        assert r["label_y"] == r["count_y"]
+        assert r["x"] + r["width"] < r["count_x"] < width  # the count after the bar's end
+
+
+def test_chart_and_tables_of_a_clean_vault(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, html = clean(make_vault({"ok.md": "# Ok\n\nFine.\n"}), capsys)
+    assert "<h2>Findings per rule</h2>" in html and "<p>No findings.</p>" in html
+    assert '<svg role="img"' not in html and '<table id="missing">' not in html
+
+
+def test_the_tables_show_the_twenty_worst_notes_and_all_findings(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = {f"n{i:02}.md": f"[[gone {i}]]\n" * (1 + (i == 7)) for i in range(21)}
+    # so many notes that the profile is detected: chosen, as a vault of people's notes would
+    # not report the missing links
+    vault = make_vault({**notes, "vaultbot.toml": 'profile = "generated"\n'})
+    _, html = clean(vault, capsys, "--dry-run")
+    worst = html.split('<table id="worst">', 1)[1].split("</table>", 1)[0]
+    names = re.findall(r"<tr><td>(n\d\d\.md)</td>", worst)
+    assert names == ["n07.md", *(f"n{i:02}.md" for i in range(21) if i != 7)][:20]
+    assert html.count("<details><summary>") == 21
+    missing = html.split('<table id="missing">', 1)[1].split("</table>", 1)[0]
+    assert missing.count("<tr><td>gone ") == 20  # MISSING_SHOWN
+    assert '<tr><td>gone 7</td><td class="n">2</td><td><code>n07.md</code></td></tr>' in missing
+
+
+def test_an_interrupted_run_says_how_far_it_got() -> None:
+    report = Report(notes=[NoteReport("a.md")], planned=3, interrupted=True)
+    html = html_report.render(report, "vault", dry_run=False)
+    assert "\n<p><b>Interrupted</b> after 1 of 3 notes.</p>\n<h2>Findings per rule</h2>\n" in html
