@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import check_json, finish, session_dir, snapshot_repo, start
+from conftest import VaultFactory, check_json, finish, run, session_dir, snapshot_repo, start
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
@@ -188,6 +188,40 @@ def test_whole_vault_sarif_validates(pr: dict[str, Any]) -> None:
     validate_sarif(document, expected_results=4)
     urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
     assert document["runs"][0]["tool"]["driver"]["informationUri"] == urls["Homepage"]
+
+
+def test_sarif_results_carry_level_location_and_text_as_is(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vault = make_vault(
+        {
+            "n.md": "# N\n\nSee [[ok#Nope]] and [[dup]] and [[Mißing]].\n",
+            "ok.md": "x\n",
+            "a/dup.md": "a\n",
+            "b/dup.md": "b\n",
+        }
+    )
+    sarif = tmp_path / "out.sarif"
+    args = ("check", "--no-cache", "--format", "sarif", "--output", str(sarif))
+    assert run(vault, capsys, *args)[0] == 1
+    text = sarif.read_text(encoding="utf-8")
+    # indented for a reader, and text as it is (no \u escapes)
+    assert text.startswith('{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n')
+    assert '\n          "name": "vaultbot",\n' in text
+    assert '"text": "Link target \'Mißing\' does not exist"' in text
+    document = json.loads(text)
+    validate_sarif(document, expected_results=3)
+    results = document["runs"][0]["results"]
+
+    def where(column: int, end: int) -> dict[str, Any]:
+        region = {"startLine": 3, "startColumn": column, "endLine": 3, "endColumn": end}
+        return {"artifactLocation": {"uri": "n.md", "uriBaseId": "%SRCROOT%"}, "region": region}
+
+    assert [(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]) for r in results] == [
+        ("LK003", "warning", where(5, 16)),
+        ("LK004", "note", where(21, 28)),
+        ("LK001", "error", where(33, 43)),
+    ]
 
 
 def test_missing_base_in_a_shallow_clone_says_so(
