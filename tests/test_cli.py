@@ -273,3 +273,18 @@ def test_json_without_findings_is_an_empty_list(
 def test_formats_are_named_in_their_order() -> None:
     assert list(FORMATTERS) == ["text", "concise", "json", "github", "sarif"]
     assert len(FORMATTERS) == 5 and all(callable(FORMATTERS[name]) for name in FORMATTERS)
+
+
+def test_counts_are_appended_as_name_value_lines(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vault = make_vault(MIXED)
+    counts = tmp_path / "counts.txt"
+    counts.write_text("earlier=1\n")  # $GITHUB_OUTPUT is appended to, never replaced
+    run(vault, capsys, "check", "--no-cache", "--counts", str(counts))
+    assert counts.read_text() == (
+        "earlier=1\nfindings=7\nerrors=3\nwarnings=3\nnotices=1\nnotes-checked=8\n"
+    )
+    counts.write_text("")
+    run(vault, capsys, "fix", "--counts", str(counts))  # the two safe ED002 fixes
+    assert counts.read_text() == "fixes=2\nnotes-fixed=2\nremaining=5\n"

@@ -12,6 +12,8 @@ import pytest
 from conftest import VaultFactory, run
 
 from vaultbot import Vault, check_text
+from vaultbot.engine import NoteReport, Report
+from vaultbot.output import summary
 from vaultbot.rules import ALL_RULES, Rule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +108,23 @@ def test_fix_line_adds_up_or_says_what_else_happened(
             f" Of {found} found, {found - fixed - left} would go away with the fixes of others."
         )
     assert re.fullmatch(r"\d+ more fix(es)? available with `--unsafe-fixes`\.", last[1])
+
+
+@pytest.mark.parametrize(
+    ("planned", "writes", "line"),
+    [
+        (5, True, "interrupted after 3 of 5 notes (1 note written)"),
+        (5, False, "interrupted after 3 of 5 notes"),
+    ],
+)
+def test_an_interrupted_run_says_how_far_it_got(planned: int, writes: bool, line: str) -> None:
+    notes = [
+        NoteReport("a.md", diff="-a\n+b\n"),  # written
+        NoteReport("b.md", diff="-a\n+b\n", error="changed on disk"),  # not written
+        NoteReport("c.md"),  # nothing to write
+    ]
+    report = Report(notes=notes, planned=planned, writes=writes)
+    assert summary.interrupted_line(report) == line
 
 
 def test_show_fixes_lists_the_fixes_per_note(
