@@ -12,7 +12,7 @@ from conftest import VaultFactory
 
 from vaultbot import __version__
 from vaultbot.cli import main
-from vaultbot.engine import NoteReport, Report
+from vaultbot.engine import NoteReport, Report, Result
 from vaultbot.output import html_report
 
 LINKS = {
@@ -94,7 +94,9 @@ def _e(text: str) -> str:
 
 #: A small vault: rules found 5, 2, 1 and 1 times (the chart's order: most found first, then
 #: by code), a missing target linked from two notes, markup characters in names and text, a
-#: finding far along a long line, and a multi-line finding whose fix has no before/after.
+#: finding far along a long line, fixes whose edits lie on other lines too (no before/after:
+#: ED001 and ED002 delete whole lines, MD001 demotes a section), two edits on one line
+#: (TS006), and a finding with no fix on the line of one fixed.
 REPORT_VAULT = {
     "a.md": "See [[Ada's notes]] and [[gone]] and [[ok|]].\n",
     "b & <c>.md": "More on [[gone]].\n\nAgain [[gone]] & [[<x>]].\n",
@@ -102,6 +104,11 @@ REPORT_VAULT = {
     "long.md": "word " * 20 + "[[ok|]]" + " tail" * 20 + "\n",
     "w.md": "```markdown\n# Title\n\nBody.\n```\n",
     "ok.md": "x\n",
+    "ed.md": "---\ntitle: T\nvideoId: abcdefghijk\n---\n\n"
+    "Here is the modified article with inserted backlinks:\n\nText.\n",
+    "ts.md": "---\ntitle: T\nvideoId: abcdefghijk\n---\n\nHe returns to it later [00:12:10].\n",
+    "md.md": "---\ntitle: T\n---\n\nIntro.\n\n## S\n\nText.\n\n# Stray\n\n## Sub\n\nMore.\n",
+    "two.md": "[[ok|]] and [[government_and_policy_co].]]\n",
 }
 GOLDEN = Path(__file__).parent / "data" / "report-dry-run.html"
 
@@ -109,10 +116,10 @@ GOLDEN = Path(__file__).parent / "data" / "report-dry-run.html"
 def test_the_report_of_a_small_vault_is_exactly_the_expected_page(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The whole page of a dry run, against `tests/data/report-dry-run.html`, where the
-    stylesheet, vaultbot's version and the run's date and time stand as `…`, `{version}` and
-    `{date}`."""
-    _, html = clean(make_vault(REPORT_VAULT), capsys, "--dry-run")
+    """The whole page of a dry run with unsafe fixes, against `tests/data/report-dry-run.html`,
+    where the stylesheet, vaultbot's version and the run's date and time stand as `…`,
+    `{version}` and `{date}`."""
+    _, html = clean(make_vault(REPORT_VAULT), capsys, "--dry-run", "--unsafe-fixes")
     html = re.sub(r"<style>.*?</style>", "<style>…</style>", html, count=1, flags=re.S)
     html = html.replace(f" · vaultbot {__version__} · ", " · vaultbot {version} · ", 1)
     html = re.sub(r"(\{version\} · )\d{4}-\d\d-\d\d \d\d:\d\d( · )", r"\1{date}\2", html, count=1)
@@ -198,3 +205,54 @@ def test_an_interrupted_run_says_how_far_it_got() -> None:
     report = Report(notes=[NoteReport("a.md")], planned=3, interrupted=True)
     html = html_report.render(report, "vault", dry_run=False)
     assert "\n<p><b>Interrupted</b> after 1 of 3 notes.</p>\n<h2>Findings per rule</h2>\n" in html
+
+
+def test_snippets_mark_a_cut_only_where_text_is_left_out(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Exactly SNIPPET_CONTEXT characters on each side: nothing is left out, no `…`.
+    line = "a" * 40 + "[[ok|]]" + "b" * 40
+    _, html = clean(make_vault({"n.md": line + "\n", "ok.md": "x\n"}), capsys, "--dry-run")
+    assert f"<pre class='snippet'>{'a' * 40}<mark>[[ok|]]</mark>{'b' * 40}</pre>" in html
+    assert f"<pre class='before'>- {line}</pre>" in html
+    assert f"<pre class='after'>+ {line.replace('|', '')}</pre>" in html
+
+
+def test_a_long_finding_at_the_end_of_its_window_is_cut_where_the_line_goes_on(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The finding keeps a window of 240 characters of its line, from 40 before it: a link of
+    # 174 leaves 26 after it in the window, and the line goes on beyond the window.
+    link = "[[" + "x" * 170 + "]]"
+    line = "word " * 50 + link + " tail" * 20
+    _, html = clean(make_vault({"n.md": line + "\n"}), capsys, "--dry-run")
+    after = (" tail" * 20)[:26]
+    assert f"<pre class='snippet'>…{'word ' * 8}<mark>{link}</mark>{after}…</pre>" in html
+
+
+def test_a_finding_on_an_empty_line_has_no_snippet() -> None:
+    empty = Result(
+        path="n.md", line=2, column=1, end_line=2, end_column=1, rule="range-unclosed",
+        code="RG001", severity="warning", message="m", fix=None, source="",
+    )  # fmt: skip
+    report = Report(notes=[NoteReport("n.md", initial=[empty])])
+    html = html_report.render(report, "vault", dry_run=False)
+    assert "<tr><td class='n'>2</td><td>RG001</td><td>m</td><td></td></tr>" in html
+
+
+def test_a_real_run_is_not_called_a_dry_run(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, html = clean(make_vault({"ok.md": "x\n"}), capsys)
+    assert re.search(r"<p class='muted'>vault · vaultbot \S+ · [\d: -]+</p>", html)
+
+
+def test_a_finding_with_no_fix_shows_none_beside_a_fixed_one_of_its_rule(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Both LK002 on line 1; only the empty alias has a fix (a bracket in a target has none).
+    vault = make_vault({"n.md": "[[ok|]] and [[government_and_policy_co].]]\n", "ok.md": "x\n"})
+    _, html = clean(vault, capsys, "--dry-run")
+    rows = re.findall(r"<tr><td class='n'>1</td><td>LK002</td><td>(.*?)</tr>", html)
+    fixes = [row.split("</td><td>")[-1].split("<pre")[0].removesuffix("</td>") for row in rows]
+    assert fixes == ["Remove the empty alias", ""]
