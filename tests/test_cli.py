@@ -235,7 +235,8 @@ def test_text_format_colours_by_severity_and_marks_a_multi_line_span(
 def test_json_summary_counts_each_severity_and_keeps_text_unescaped(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    vault = make_vault(MIXED)
+    # one more unsafe fix than safe ones: `fixable` counts the safe
+    vault = make_vault({**MIXED, "e2.md": MIXED["e.md"]})
     report = tmp_path / "report.json"
     args = ("check", "--no-cache", "--format", "json", "--output", str(report))
     code, _, err = run(vault, capsys, *args, ".", "göne.md")
@@ -245,14 +246,14 @@ def test_json_summary_counts_each_severity_and_keeps_text_unescaped(
     assert '\n    {"path": "café.md", "line": 3, "column": 5, "end_line": 3,' in text
     assert '"errors": ["göne.md: no such file or folder"]' in text
     assert json.loads(text)["summary"] == {
-        "notes_checked": 8,
-        "findings": 7,
+        "notes_checked": 9,
+        "findings": 8,
         "by_rule": {
-            "editorial-fence": 2, "editorial-line": 1, "heading-stray-h1": 1, "link-ambiguous": 1,
+            "editorial-fence": 2, "editorial-line": 2, "heading-stray-h1": 1, "link-ambiguous": 1,
             "link-heading-missing": 1, "link-target-missing": 1,
         },
-        "by_severity": {"error": 3, "info": 1, "warning": 3},
-        "fixable": 2,  # the safe fixes only: ED001 and MD001 are unsafe here
+        "by_severity": {"error": 3, "info": 1, "warning": 4},
+        "fixable": 2,  # the two ED002; not the three unsafe ED001 and MD001
         "baselined": 0,
         "errors": ["göne.md: no such file or folder"],
         "profile": "generated",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import VaultFactory
 from rich.cells import cell_len
 
 from vaultbot.cli import main
+from vaultbot.output import text as text_format
 from vaultbot.output.frame import frame
 
 
@@ -121,3 +124,35 @@ def test_a_long_line_fills_the_width_of_a_pipe_exactly(
     marker = next(r for r in rows if "^" in r)
     assert len(shown) == 240 and shown.startswith(" 1 | …") and shown.endswith("…")
     assert under_caret(shown[5:], marker[5:]) == "[[Nowhere]]"
+
+
+def frame_rows(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, width: int
+) -> tuple[str, str]:
+    """The source and caret rows of the one finding of `check` off a terminal `width` wide."""
+    monkeypatch.setattr(text_format, "PIPE_WIDTH", width)
+    monkeypatch.chdir(vault)
+    main(["check", "--no-cache"])
+    rows = capsys.readouterr().out.splitlines()
+    source = next(i for i, r in enumerate(rows) if r.startswith(" 1 | "))
+    return rows[source][5:], rows[source + 1][5:]
+
+
+def test_a_window_of_a_long_line_shows_its_cuts_where_it_fits_whole(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A finding keeps 240 characters of its line (engine.source_window); 300 cells hold them.
+    line = "word " * 60 + "[[Nowhere]]" + " more" * 60
+    shown, marker = frame_rows(make_vault({"n.md": line + "\n"}), capsys, monkeypatch, 300)
+    window = line[300 - 40 : 300 - 40 + 240]
+    assert shown == "…" + window + "…"
+    assert under_caret(shown, marker) == "[[Nowhere]]"
+
+
+def test_a_frame_keeps_twenty_cells_on_the_narrowest_screen(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = "word " * 10 + "[[Nowhere]]" + " more" * 10
+    shown, marker = frame_rows(make_vault({"n.md": line + "\n"}), capsys, monkeypatch, 10)
+    assert cell_len(shown) == 20 and shown.startswith("…") and shown.endswith("…")
+    assert under_caret(shown, marker).startswith("[[Nowhere")
