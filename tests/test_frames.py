@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from vaultbot.cli import main
 from vaultbot.output import text as text_format
-from vaultbot.output.frame import frame
+from vaultbot.output.frame import Frame, frame
 
 
 def under_caret(text: str, marker: str) -> str:
@@ -156,3 +156,32 @@ def test_a_frame_keeps_twenty_cells_on_the_narrowest_screen(
     shown, marker = frame_rows(make_vault({"n.md": line + "\n"}), capsys, monkeypatch, 10)
     assert cell_len(shown) == 20 and shown.startswith("…") and shown.endswith("…")
     assert under_caret(shown, marker).startswith("[[Nowhere")
+
+
+@pytest.mark.parametrize(
+    ("source", "start", "end", "width", "text", "marker"),
+    [
+        # context of width // 3 = 9 cells before the span (30 - 2 for the `…`), then the rest
+        ("a" * 50 + "S" + "b" * 50, 50, 51, 30, "…" + "a" * 9 + "S" + "b" * 18 + "…", " " * 10 + "^"),
+        # the context reaches the second character: the first is cut
+        ("b" + "a" * 9 + "S" + "b" * 50, 10, 11, 30, "…" + "a" * 9 + "S" + "b" * 18 + "…", " " * 10 + "^"),
+        # a wide character that does not fit leaves one cell: it takes back the first character
+        ("b" + "a" * 9 + "S" + "a" * 17 + "東" + "c" * 20, 10, 11, 30, "b" + "a" * 9 + "S" + "a" * 17 + "…", " " * 10 + "^"),
+        # ...which at the line's start is no character at all
+        ("S" + "a" * 26 + "東" + "c" * 20, 0, 1, 30, "S" + "a" * 26 + "…", "^"),
+        # a wide span: the context shares what is left evenly
+        ("a" * 50 + "b" * 20 + "c" * 50, 50, 70, 32, "…" + "a" * 5 + "b" * 20 + "c" * 5 + "…", " " * 6 + "^" * 20),
+        # a span as wide as the frame: no context
+        ("x" * 10 + "y" * 30 + "z" * 10, 10, 40, 32, "…" + "y" * 30 + "…", " " + "^" * 30),
+        # exactly the width: shown whole
+        ("a" * 20, 5, 6, 20, "a" * 20, " " * 5 + "^"),
+        # an empty span: one caret where it is
+        ("abcdef", 2, 2, 80, "abcdef", "  ^"),
+        # a tab: spaces to the next tab stop
+        ("\tab", 1, 2, 80, "    ab", "    ^"),
+    ],
+)  # fmt: skip
+def test_windows_to_the_cell(
+    source: str, start: int, end: int, width: int, text: str, marker: str
+) -> None:
+    assert frame(source, start, end, width) == Frame(text, marker)
