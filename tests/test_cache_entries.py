@@ -45,3 +45,41 @@ def test_only_the_entries_used_are_checked(
     assert err.count("\n") == 1
     assert main(["check", "--format", "concise"]) == 1  # rewritten: quiet again
     assert capsys.readouterr().err == ""
+
+
+LONG = "word " * 80 + "[[Absent]] " + "more " * 80 + "\n"  # a finding past the window's start
+
+
+def test_a_warm_run_shows_what_a_cold_run_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache keeps no source lines: the text output and a baseline read them again."""
+    vault = _vault(tmp_path)
+    (vault / "long.md").write_text("café " + LONG, encoding="utf-8")
+    monkeypatch.chdir(vault)
+    outputs = []
+    for extra in (["--no-cache"], [], []):  # cold, then filling the cache, then warm
+        capsys.readouterr()
+        main(["check", *extra, "--baseline", "b.json", "--write-baseline"])
+        baseline = (vault / "b.json").read_text()
+        main(["check", *extra])
+        outputs.append((capsys.readouterr().out, baseline))
+    assert outputs[0] == outputs[1] == outputs[2]
+    text = outputs[2][0]
+    assert "long.md:1:" in text and "[[Absent]]" in text and "word word" in text
+
+
+def test_a_note_unreadable_after_its_check_shows_no_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vaultbot.engine import Job, plan, run_cached
+
+    vault = _vault(tmp_path)
+    p = plan([vault], None, None, [], [], {})
+    job = Job(p.vault, p.rules, vault)
+    run_cached(job, p.notes, jobs=1)
+    report = run_cached(job, p.notes, jobs=1)  # warm: no source windows yet
+    assert [r.source for r in report.results] == [None, None]
+    (vault / "b.md").unlink()
+    report.load_sources()
+    assert [(r.path, r.source) for r in report.results] == [("a.md", NOTE[:-1]), ("b.md", "")]

@@ -260,17 +260,6 @@ def test_json_summary_counts_each_severity_and_keeps_text_unescaped(
     }  # fmt: skip
 
 
-def test_json_without_findings_is_an_empty_list(
-    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
-) -> None:
-    vault = make_vault({"ok.md": "# Ok\n\nFine.\n"})
-    code, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "json")
-    assert code == 0
-    assert out.startswith(
-        '{\n  "version": 1,\n  "findings": [],\n  "summary": {"notes_checked": 1,'
-    )
-
-
 def test_formats_are_named_in_their_order() -> None:
     assert list(FORMATTERS) == ["text", "concise", "json", "github", "sarif"]
     assert len(FORMATTERS) == 5 and all(callable(FORMATTERS[name]) for name in FORMATTERS)
@@ -289,3 +278,44 @@ def test_counts_are_appended_as_name_value_lines(
     counts.write_text("")
     run(vault, capsys, "fix", "--counts", str(counts))  # the two safe ED002 fixes
     assert counts.read_text() == "fixes=2\nnotes-fixed=2\nremaining=5\n"
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 1000])
+def test_json_is_written_in_pieces_as_json_dumps_would_write_it(
+    make_vault: VaultFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    chunk: int,
+) -> None:
+    """The JSON document is formatted directly and written in pieces: whatever the piece
+    size, stdout and `--output` hold exactly the document `json.dumps` gives, one finding a
+    line (text with quotes, backslashes, tabs and non-ASCII included)."""
+    from vaultbot.output import json_format
+
+    monkeypatch.setattr(json_format, "CHUNK", chunk)
+    odd = 'Über "quoted" \\ back\tslash'
+    vault = make_vault({f"{odd}.md": NOTE, "b.md": NOTE.replace("[[Missing]]", f"[[{odd} 2]]")})
+    code, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "json")
+    assert code == 1
+    doc = json.loads(out)
+    assert len(doc["findings"]) == 6
+    lines = [json.dumps(f, ensure_ascii=False) for f in doc["findings"]]
+    summary = json.dumps(doc["summary"], ensure_ascii=False)
+    expected = (
+        '{\n  "version": 1,\n  "findings": [\n    '
+        + ",\n    ".join(lines)
+        + f'\n  ],\n  "summary": {summary}\n}}\n'
+    )
+    assert out == expected
+    assert run(vault, capsys, "check", "--no-cache", "--format", "json", "-o", "r.json")[0] == 1
+    assert (vault / "r.json").read_text(encoding="utf-8") == expected
+    (vault / "r.json").unlink()
+
+
+def test_json_without_findings(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"clean.md": "# Clean\n\nNothing wrong.\n"})
+    code, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "json")
+    assert code == 0 and out.startswith('{\n  "version": 1,\n  "findings": [],\n  "summary": {')
+    assert json.loads(out)["summary"]["findings"] == 0

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from vaultbot.engine import _CACHED_FIELDS, Job, Result, plan, run
+from vaultbot.engine import _CACHED, Job, Result, plan, run
 
 NOTE = (
     "---\ntitle: T\n---\n\nHere is the modified article:\n\nA claim "
@@ -20,23 +20,32 @@ NOTE = (
 
 
 def test_results_pickle_as_values_and_round_trip(tmp_path: Path) -> None:
-    (tmp_path / ".obsidian").mkdir()
-    (tmp_path / "a.md").write_text(NOTE, encoding="utf-8")
-    p = plan([tmp_path], None, None, [], [], {})
-    report = run(Job(p.vault, p.rules, tmp_path), p.notes, jobs=1)
-    results = report.results
+    results = _report(tmp_path)
     assert len(results) >= 2
     data = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
     assert b"end_column" not in data and b"severity" not in data  # no field names per finding
     assert pickle.loads(data) == results
 
 
-def _cached_with_fix(tmp_path: Path) -> list[Any]:
+def _report(tmp_path: Path) -> list[Result]:
     (tmp_path / ".obsidian").mkdir()
     (tmp_path / "a.md").write_text(NOTE, encoding="utf-8")
     p = plan([tmp_path], None, None, [], [], {})
-    report = run(Job(p.vault, p.rules, tmp_path), p.notes, jobs=1)
-    return next(r.to_cache() for r in report.results if r.fix and r.fix["edits"])
+    return run(Job(p.vault, p.rules, tmp_path), p.notes, jobs=1).results
+
+
+def test_cache_rows_round_trip_without_the_source_window(tmp_path: Path) -> None:
+    results = _report(tmp_path)
+    rows = json.loads(json.dumps([r.to_cache() for r in results]))  # what a cache file gives
+    Result.check_cached(rows)
+    back = Result.from_cache("a.md", rows)
+    assert [r._replace(source=None, source_start=0, source_cut=False) for r in results] == back
+    assert all(r.source is None for r in back)
+    assert Result.from_cache("a.md", []) == []
+
+
+def _cached_with_fix(tmp_path: Path) -> list[Any]:
+    return next(r.to_cache() for r in _report(tmp_path) if r.fix and r.fix["edits"])
 
 
 def _edit(values: list[Any], change: Callable[[dict[str, Any]], None]) -> list[Any]:
@@ -45,13 +54,13 @@ def _edit(values: list[Any], change: Callable[[dict[str, Any]], None]) -> list[A
     return changed
 
 
-_FIX = _CACHED_FIELDS.index("fix")
-_LINE = _CACHED_FIELDS.index("line")
+_FIX = _CACHED.index("fix")
+_LINE = _CACHED.index("line")
 
 
 def test_cached_findings_are_checked_field_by_field(tmp_path: Path) -> None:
     good = _cached_with_fix(tmp_path)
-    Result.check_cached(json.loads(json.dumps(good)))  # what a cache file gives back
+    Result.check_cached(json.loads(json.dumps([good, good])))  # what a cache file gives back
     bad = [
         _edit(good, lambda e: e["location"].__setitem__("line", "1")),
         _edit(good, lambda e: e["location"].__setitem__("line", True)),
@@ -62,9 +71,14 @@ def test_cached_findings_are_checked_field_by_field(tmp_path: Path) -> None:
         _edit(good, lambda e: e.__setitem__("extra", 1)),
         [*good[:_LINE], True, *good[_LINE + 1 :]],  # a bool is not a line number
         [*good[:_LINE], 2**40, *good[_LINE + 1 :]],
+        [*good[:_LINE], -1, *good[_LINE + 1 :]],
         [*good[:_FIX], [], *good[_FIX + 1 :]],
         good[:-1],
+        [*good, None],
     ]
     for values in bad:
         with pytest.raises(ValueError):
-            Result.check_cached(values)
+            Result.check_cached([good, values])  # a bad row anywhere in the note's rows
+    for rows in ({"r": good}, [tuple(good)], good):
+        with pytest.raises(ValueError):
+            Result.check_cached(rows)

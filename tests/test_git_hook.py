@@ -217,3 +217,19 @@ def test_vault_in_a_subfolder_of_the_repository(
     assert done.returncode == 1
     assert "notes/a.md:1:10: LK001 [link-target-missing] error: Link target 'There'" in done.stderr
     assert "'Here'" not in done.stderr
+
+
+def test_the_text_output_shows_the_staged_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A check keeps no source lines and reads them again to show them: from the index,
+    when that is what was checked."""
+    write(repo, {"note.md": DEFECT})
+    git(repo, "add", "note.md")
+    write(repo, {"note.md": "Unstaged words here, long enough to differ.\n" + DEFECT[55:]})
+    capsys.readouterr()
+    assert main(["check", "--staged", "note.md"]) == 1
+    out = capsys.readouterr().out
+    assert "note.md:1:1: ED001" in out
+    assert " 1 | Here is the modified article with inserted backlinks:" in out
+    assert "Unstaged" not in out

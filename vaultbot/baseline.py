@@ -43,6 +43,7 @@ def key(result: Result) -> Key:
 
 def write(report: Report, path: Path) -> int:
     """Record every finding of `report` in `path`; return how many."""
+    report.load_sources()  # the hash covers the finding's text
     counts = Counter(key(r) for r in report.results)
     entries = [
         {"path": p, "code": c, "hash": h, "count": n} for (p, c, h), n in sorted(counts.items())
@@ -67,6 +68,7 @@ def load(path: Path) -> Counter[Key]:
 
 def apply(report: Report, accepted: Counter[Key]) -> int:
     """Drop from `report` the findings the baseline accepts; return how many were dropped."""
+    report.load_sources()
     left = Counter(accepted)
     dropped = 0
     for note in report.notes:

@@ -2,7 +2,9 @@
 
 One JSON file per (vaultbot code, rules and options) key holds, per note, its stat key, its
 findings, and what its link findings depend on: the folded names of its link targets and the
-stat keys of the notes its heading links point into. A cached note is reused only when its own
+stat keys of the notes its heading links point into. A finding is a compact row
+(`engine.Result.to_cache`): positions as integers, code, severity, message and fix; no source
+line (the text output reads the note again, `Report.load_sources`) and no rule name. A cached note is reused only when its own
 file is unchanged, no file whose name its links could mean was added or removed, and the notes
 its heading links read are unchanged. JSON, not pickle: a cache that comes with a repository
 must never be able to run code.
@@ -108,16 +110,16 @@ class Cache:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     warning: str | None = None  # why a cache found on disk was not used
     usable: bool = True  # False: never write (the cache folder is a symbolic link)
-    #: Raises ValueError for a malformed cached finding: entries are checked when first used
+    #: Raises ValueError for a note's malformed cached findings: entries are checked when first used
     #: (a one-note check reads one entry, not the whole vault's).
-    check_result: Callable[[Any], None] | None = None
+    check_results: Callable[[Any], None] | None = None
     checked: set[str] = field(default_factory=set)  # entries found well formed
 
     @classmethod
-    def load(cls, root: Path, key: str, check_result: Callable[[Any], None]) -> Cache:
+    def load(cls, root: Path, key: str, check_results: Callable[[Any], None]) -> Cache:
         """The cache for `key`; empty (with a warning) when it does not validate.
 
-        `check_result` raises ValueError for a cached finding that is not well formed."""
+        `check_results` raises ValueError for a note's cached findings that are not well formed."""
         folder = root / CACHE_DIR
         path = folder / f"check-{key}.json"
         if folder.is_symlink():
@@ -134,16 +136,16 @@ class Cache:
         except (OSError, ValueError, RecursionError) as exc:
             reason = str(exc) if isinstance(exc, CacheError) else "not valid JSON"
             return cls(path, warning=_ignoring(reason))
-        return cls(path, files, entries, check_result=check_result)
+        return cls(path, files, entries, check_results=check_results)
 
     def _entry(self, rel: str) -> dict[str, Any] | None:
         """The entry for `rel`, checked on first use; a malformed one discards the whole
         cache (with the warning) and raises CacheError."""
         entry = self.entries.get(rel)
-        if entry is None or rel in self.checked or self.check_result is None:
+        if entry is None or rel in self.checked or self.check_results is None:
             return entry
         try:
-            _check_entry(entry, self.check_result)
+            _check_entry(entry, self.check_results)
         except (ValueError, TypeError, KeyError) as exc:
             self.warning = _ignoring(f"has a malformed entry for {rel!r} ({exc})")
             self.files, self.entries = [], {}
@@ -242,14 +244,11 @@ def _validate(data: Any) -> tuple[list[str], dict[str, Any]]:
     return files, entries
 
 
-def _check_entry(entry: Any, check_result: Callable[[Any], None]) -> None:
+def _check_entry(entry: Any, check_results: Callable[[Any], None]) -> None:
     if not isinstance(entry, dict) or set(entry) != {"s", "r", "d"}:
         raise ValueError("expected keys s, r and d")
     _check_stat(entry["s"])
-    if not isinstance(entry["r"], list):
-        raise ValueError("findings are not a list")
-    for result in entry["r"]:
-        check_result(result)
+    check_results(entry["r"])
     deps = entry["d"]
     if not isinstance(deps, dict) or set(deps) != {"n", "h"}:
         raise ValueError("dependencies need keys n and h")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,7 +11,7 @@ import click
 
 from vaultbot import __version__
 from vaultbot.errors import ConfigError, GitError
-from vaultbot.output import FORMATTERS, colour, safe
+from vaultbot.output import FORMATTERS, chunks, colour, safe
 from vaultbot.severity import SEVERITIES
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ def _split(values: Sequence[str]) -> list[str]:
 _annotating = False
 
 
-def _echo(text: str, err: bool = False) -> None:
+def _echo(text: str, err: bool = False, nl: bool = True) -> None:
     """Write a line (or lines): under GitHub Actions, no line may read as a workflow command
     but the annotations vaultbot means to write (note names are untrusted)."""
     ours = _annotating and not err  # stdout of `--format github`: our own commands
     if not ours and (_annotating or safe.in_github_actions()):
         text = safe.github_lines(text)
-    click.echo(text, err=err, color=colour.enabled(sys.stderr if err else sys.stdout))
+    click.echo(text, err=err, nl=nl, color=colour.enabled(sys.stderr if err else sys.stdout))
 
 
 def _color_option(command: F) -> F:
@@ -162,12 +162,23 @@ def _counts_option(command: F) -> F:
     )(command)
 
 
-def _finish(report: Report, text: str, output: Path | None, failed: bool) -> None:
+def _finish(report: Report, text: str | Iterable[str], output: Path | None, failed: bool) -> None:
+    """Write the output (in the pieces given, each whole lines), tell warnings and errors, and
+    exit with the run's code."""
+    parts = [text] if isinstance(text, str) else text
     if output is not None:
-        text = text if colour.enabled(None) else colour.strip(text)
-        output.write_text(text + "\n", encoding="utf-8")
-    elif text:
-        _echo(text)
+        keep = colour.enabled(None)
+        with output.open("w", encoding="utf-8") as handle:
+            handle.writelines(part if keep else colour.strip(part) for part in parts)
+            handle.write("\n")
+    else:
+        wrote = False
+        for part in parts:
+            if part:
+                _echo(part, nl=False)
+                wrote = True
+        if wrote:
+            _echo("")
     for message in report.warnings:
         _warning(message)
     for message in report.all_errors:
@@ -337,7 +348,7 @@ def _finish_check(
 
     worst = SEVERITIES.index(fail_on)
     failed = any(SEVERITIES.index(r.severity) <= worst for r in report.results)
-    text = FORMATTERS[fmt](report)
+    text: str | Iterable[str] = chunks(fmt, report)
     if statistics:
         text = "\n".join(
             filter(None, [summary.statistics(report.results), summary.check_line(report)])

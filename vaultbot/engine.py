@@ -9,20 +9,19 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
-import itertools
+import gc
 import multiprocessing
 import os
 import posixpath
 import signal
 import sys
 import threading
-import types
-import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultbot import cache, fixes
 from vaultbot.config import Config, PerFileIgnores, discover, ignored_in
@@ -48,9 +47,12 @@ from vaultbot.vault import (
 PARALLEL_THRESHOLD = 400
 
 
-@dataclass(frozen=True)
-class Result:
-    """One finding, located and rendered to plain data (DESIGN.md §3)."""
+class Result(NamedTuple):
+    """One finding, located and rendered to plain data (DESIGN.md §3).
+
+    A named tuple, not a dataclass: a warm run builds every finding of the vault from the
+    cache and the workers send theirs to the parent, and a tuple is five times faster to make
+    and pickles as its values alone."""
 
     path: str
     line: int
@@ -63,124 +65,82 @@ class Result:
     message: str
     fix: dict[str, Any] | None
     #: For display: at most `SOURCE_WINDOW` characters of the finding's first line, from
-    #: column `source_start` (0-based); `source_cut` says the line goes on after them.
-    source: str
+    #: column `source_start` (0-based); `source_cut` says the line goes on after them. None for
+    #: a finding read from the cache, until `Report.load_sources` reads it again.
+    source: str | None = None
     source_start: int = 0
     source_cut: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _JSON_FIELDS}
-
-    def __reduce__(self) -> tuple[type[Result], tuple[Any, ...]]:
-        """Pickled as its values alone (no field names, no state dict): the workers send
-        every finding to the parent, and this is three times faster to load."""
-        return Result, tuple(getattr(self, name) for name in _FIELDS)
+        return dict(zip(_JSON_FIELDS, self, strict=False))  # stops before the source window
 
     def to_cache(self) -> list[Any]:
-        return [getattr(self, name) for name in _CACHED_FIELDS]
+        """The row a cache file keeps: no path (the entry's key), no rule name (the code's),
+        no source (read again when shown)."""
+        return [self.line, self.column, self.end_line, self.end_column, self.code,
+                self.severity, self.message, self.fix]  # fmt: skip
 
     @classmethod
-    def from_cache(cls, path: str, values: list[Any]) -> Result:
-        return cls(path, *values)
+    def from_cache(cls, path: str, rows: list[list[Any]]) -> list[Result]:
+        """One note's findings from its `to_cache` rows, built column by column (a warm run
+        builds the whole vault's findings: per-finding Python code would dominate it)."""
+        if not rows:
+            return []
+        lines, columns, end_lines, end_columns, codes, severities, messages, fixes = zip(
+            *rows, strict=True
+        )
+        n = len(rows)
+        names = map(_rule_names().__getitem__, codes)
+        values = zip(
+            *(repeat(path, n), lines, columns, end_lines, end_columns, names, codes),
+            *(severities, messages, fixes, repeat(None, n), repeat(0, n), repeat(False, n)),
+            strict=True,
+        )
+        return list(map(cls._make, values))
 
     @staticmethod
-    def check_cached(values: Any) -> None:
-        """Raise ValueError unless `values` is a finding as `to_cache` writes it, with values
-        this version of vaultbot could have produced."""
-        if not isinstance(values, list) or len(values) != len(_CACHED_FIELDS):
-            raise ValueError("a finding is not a list of its fields")
-        shapes, positions = _shapes()
-        if shapes is None or tuple(map(type, values)) not in shapes:
-            for accepts, value in zip(_field_checks(), values, strict=True):
-                if not accepts(value):
-                    raise ValueError(f"a finding has a {type(value).__name__} where it should not")
-        elif not all(0 <= values[i] <= _MAX_POSITION for i in positions):
+    def check_cached(rows: Any) -> None:
+        """Raise ValueError unless `rows` are one note's findings as `to_cache` writes them,
+        with values this version of vaultbot could have produced. Checked column by column
+        (what `from_cache` builds from), in bulk."""
+        if type(rows) is not list:
+            raise ValueError("findings are not a list")
+        if not rows:
+            return
+        if set(map(type, rows)) != {list} or set(map(len, rows)) != {len(_CACHED)}:
+            raise ValueError(f"a finding is not a list of its {len(_CACHED)} fields")
+        lines, columns, end_lines, end_columns, codes, severities, messages, fixes = zip(
+            *rows, strict=True
+        )
+        if not all(map(_positions, (lines, columns, end_lines, end_columns))):
             raise ValueError("a finding has a position no note can have")
-        code, rule, severity, fix = (values[i] for i in _KEY_FIELDS)
-        if _rule_names().get(code) != rule or severity not in SEVERITIES:
+        if not (_texts(codes) and _texts(severities) and _texts(messages)):
+            raise ValueError("a finding's code, severity or message is not text")
+        if not (set(codes) <= _rule_names().keys() and set(severities) <= set(SEVERITIES)):
             raise ValueError("a finding names an unknown rule or severity")
-        if fix is not None:
-            _check_fix(fix)
+        for fix in fixes:
+            if fix is not None:
+                _check_fix(fix)
 
 
-_FIELDS = [f.name for f in fields(Result)]
-_CACHED_FIELDS = _FIELDS[1:]  # all but the display path
-_KEY_FIELDS = [_CACHED_FIELDS.index(name) for name in ("code", "rule", "severity", "fix")]
+_JSON_FIELDS = Result._fields[:-3]  # all but the source window
+_CACHED = ("line", "column", "end_line", "end_column", "code", "severity", "message", "fix")
 #: No line or column of a note can be larger (notes are at most MAX_NOTE_BYTES).
 _MAX_POSITION = MAX_NOTE_BYTES + 2
+
+
+def _positions(values: Sequence[Any]) -> bool:
+    """Whether every value is a line or column number a note can have (not a bool)."""
+    return set(map(type, values)) == {int} and min(values) >= 0 and max(values) <= _MAX_POSITION
+
+
+def _texts(values: Sequence[Any]) -> bool:
+    return set(map(type, values)) == {str}
 
 
 @functools.cache
 def _rule_names() -> dict[str, str]:
     return {rule.code: rule.name for rule in ALL_RULES}
-
-
-@functools.cache
-def _field_checks() -> list[Callable[[Any], bool]]:
-    """One test per cached field of Result, built once from its type hints."""
-    hints = typing.get_type_hints(Result)
-    return [_accepts(hints[name]) for name in _CACHED_FIELDS]
-
-
-#: The JSON types a simple type hint admits (None: not simple).
-_SIMPLE = {int: (int,), str: (str,), bool: (bool,), type(None): (type(None),), dict: (dict,)}
-
-
-def _json_types(hint: Any) -> tuple[type, ...] | None:
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        found: list[type] = []
-        for arg in typing.get_args(hint):
-            part = _json_types(arg)
-            if part is None:
-                return None
-            found += part
-        return tuple(found)
-    if typing.get_origin(hint) is dict:
-        hint = dict
-    return _SIMPLE.get(hint)
-
-
-@functools.cache
-def _shapes() -> tuple[frozenset[tuple[type, ...]] | None, tuple[int, ...]]:
-    """Every tuple of field types a cached finding may have, and where its positions are:
-    one set lookup checks all fields' types at once (a warm run loads every finding). None
-    when a field's hint is not that simple: `_field_checks` then checks each field."""
-    hints = typing.get_type_hints(Result)
-    positions = tuple(i for i, name in enumerate(_CACHED_FIELDS) if hints[name] is int)
-    options: list[tuple[type, ...]] = []
-    for name in _CACHED_FIELDS:
-        option = _json_types(hints[name])
-        if option is None:
-            return None, positions
-        options.append(option)
-    return frozenset(itertools.product(*options)), positions
-
-
-def _accepts(hint: Any) -> Callable[[Any], bool]:
-    """A test whether a JSON value fits a (simple) type hint; ints must be plausible
-    positions."""
-    origin = typing.get_origin(hint)
-    if hint is Any:
-        return lambda value: True
-    if hint is type(None):
-        return lambda value: value is None
-    if origin in (typing.Union, types.UnionType):
-        tests = [_accepts(arg) for arg in typing.get_args(hint)]
-        return lambda value: any(test(value) for test in tests)
-    if hint is int:
-        return lambda value: type(value) is int and 0 <= value <= _MAX_POSITION
-    if hint in (str, bool):
-        return lambda value: type(value) is hint
-    if origin in (list, tuple) or hint in (list, tuple):  # JSON has only lists
-        items = [a for a in typing.get_args(hint) if a is not Ellipsis] or [Any]
-        item = _accepts(items[0])
-        return lambda value: isinstance(value, list) and all(item(v) for v in value)
-    if origin is dict or hint is dict:
-        return lambda value: isinstance(value, dict)
-    return lambda value: False
-
-
-_POSITION = _accepts(int)
 
 
 _FIX_KEYS = {"applicability", "title", "edits"}
@@ -201,13 +161,11 @@ def _check_fix(fix: Any) -> None:
         if type(edit["content"]) is not str:
             raise ValueError("an edit's content is not text")
         for where in (edit["location"], edit["end_location"]):
-            if not (type(where) is dict and where.keys() == _WHERE_KEYS) or not (
-                _POSITION(where["line"]) and _POSITION(where["column"])
+            if not (type(where) is dict and where.keys() == _WHERE_KEYS) or not _positions(
+                (where["line"], where["column"])
             ):
                 raise ValueError("an edit's location is malformed")
 
-
-_JSON_FIELDS = [f.name for f in fields(Result) if not f.name.startswith("source")]
 
 #: How much of a finding's line a result keeps for display: a finding costs O(1) memory
 #: however long its line is.
@@ -252,6 +210,8 @@ class Report:
     writes: bool = False  # the run writes fixed notes (not a check, not a dry run)
     baselined: int = 0  # findings dropped because a baseline accepts them
     profile: str = ""  # the vault profile, described for the summary line (vaultbot.profile)
+    #: The vault of a check run, whose findings have no source window until `load_sources`.
+    vault: Vault | None = None
 
     @property
     def results(self) -> list[Result]:
@@ -260,6 +220,16 @@ class Report:
     @property
     def all_errors(self) -> list[str]:
         return self.errors + [n.error for n in self.notes if n.error]
+
+    def load_sources(self) -> None:
+        """Give a check's findings their source windows, which only the text output and
+        baselines use (a check keeps none, nor does the cache): reads each note that has
+        findings once more. A note that cannot be read now gets empty windows."""
+        if self.vault is None:
+            return
+        for note in self.notes:
+            if note.results and note.results[0].source is None:
+                note.results = _with_sources(self.vault, note.rel, note.results)
 
     def create_stubs(self, root: Path) -> list[str]:
         """Create the notes that stub fixes asked for; return errors."""
@@ -282,7 +252,21 @@ class Report:
         return errors
 
 
-def to_result(note: Note, finding: Finding, display: str) -> Result:
+def _with_sources(vault: Vault, rel: str, results: list[Result]) -> list[Result]:
+    try:
+        note = Note.from_bytes(rel, vault.read(rel, rel))
+    except (NoteError, OSError):
+        return [r._replace(source="") for r in results]
+    windowed = []
+    for r in results:
+        source, start, cut = source_window(note, r.line, r.column)
+        windowed.append(r._replace(source=source, source_start=start, source_cut=cut))
+    return windowed
+
+
+def to_result(note: Note, finding: Finding, display: str, window: bool = True) -> Result:
+    """The finding as plain data; without `window`, its source window is left for
+    `Report.load_sources`."""
     line, column = note.position(finding.start)
     end_line, end_column = note.position(max(finding.end, finding.start))
     fix = None
@@ -292,7 +276,9 @@ def to_result(note: Note, finding: Finding, display: str) -> Result:
             "title": finding.fix.title,
             "edits": [_edit_json(note, e) for e in finding.fix.edits],
         }
-    source, source_start, source_cut = source_window(note, line, column)
+    source, source_start, source_cut = (
+        source_window(note, line, column) if window else (None, 0, False)
+    )
     return Result(
         path=display,
         line=line,
@@ -379,7 +365,7 @@ def _process(rel: str) -> NoteReport | None:
             found = check_note(note, vault, _job.rules_for(rel))
             if _job.cache:
                 report.deps = cache.dependencies(note, vault)
-        report.results = [to_result(note, f, display) for f in found]
+        report.results = [to_result(note, f, display, window=_job.fix) for f in found]
     except NoteError as exc:
         _not_written(report, str(exc))
     except RecursionError:
@@ -441,6 +427,8 @@ def run(
     jobs = jobs or os.cpu_count() or 1
     report = Report(planned=len(rels), writes=job.fix and job.write)
     report.profile = job.vault.profile.describe()
+    if not job.fix:
+        report.vault = job.vault  # a check keeps no source windows: load_sources reads them
     if report.writes:
         fixes.remove_stale_temps(note_folders(job.vault))
     parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
@@ -451,6 +439,9 @@ def run(
         with _deferred_interrupt() as interrupted:
             if ctx is not None:
                 job.vault.build_index()  # once, in the parent; the workers inherit it
+                # The workers' collectors leave what they inherit alone: they neither scan it
+                # nor, by writing to it, copy its memory pages (Python's advice for fork).
+                gc.freeze()
                 _run_pool(ctx, rels, jobs, report, progress)
             else:
                 for rel in rels:
@@ -506,8 +497,9 @@ def _run_pool(
     finished = False
     try:
         results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
-        for note in results:
-            _collect(report, note, progress)
+        with _gc_paused():  # this process only gathers findings (no cycles) from now on
+            for note in results:
+                _collect(report, note, progress)
         finished = True
     finally:
         if finished:
@@ -544,8 +536,9 @@ def run_cached(
     """`run` for a check, reusing the cache's results for notes that did not change."""
     vault = job.vault
     key = cache.cache_key(list(job.rules), vault.profile.name, job.per_file_ignores)
-    store = cache.Cache.load(vault.root, key, Result.check_cached)
-    valid = store.valid_entries(vault, list(rels))
+    with _gc_paused():
+        store = cache.Cache.load(vault.root, key, Result.check_cached)
+        valid = store.valid_entries(vault, list(rels))
     todo = [rel for rel in rels if rel not in valid]
     report = run(replace(job, cache=True), todo, jobs, progress)
     if store.warning is not None:
@@ -559,12 +552,28 @@ def run_cached(
         store.save(vault, fresh)
     done = {n.rel: n for n in report.notes}
     display = displayer(vault.root, job.cwd)
-    for rel, entry in valid.items():
-        shown = display(rel)
-        done[rel] = NoteReport(rel, [Result.from_cache(shown, r) for r in entry["r"]])
+    with _gc_paused():
+        for rel, entry in valid.items():
+            done[rel] = NoteReport(rel, Result.from_cache(display(rel), entry["r"]))
     report.notes = [done[rel] for rel in rels if rel in done]
     report.planned = len(rels)
     return report
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a block builds many objects that form no
+    cycles, and exempt what it built from later collections (`gc.freeze`): loading a warm
+    run's findings (about 150,000 on 20,000 generated notes) took twice as long with the
+    collector scanning them again and again, and once more after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _collect(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -55,7 +54,7 @@ def check(
     """A report of one note, shown under the name it was given."""
     found = api.check_text(text, rel, vault, select, ignore)
     shown = filename.as_posix()
-    return Report([NoteReport(rel, [replace(r, path=shown) for r in found])], planned=1)
+    return Report([NoteReport(rel, [r._replace(path=shown) for r in found])], planned=1)
 
 
 def fix(
@@ -65,6 +64,6 @@ def fix(
     """The fixed text, and a report of what was fixed and what remains."""
     fixed = api.fix_text(text, rel, vault, unsafe, select, ignore)
     shown = filename.as_posix()
-    note = NoteReport(rel, [replace(r, path=shown) for r in fixed.remaining])
+    note = NoteReport(rel, [r._replace(path=shown) for r in fixed.remaining])
     note.fixed.update(fixed.fixed)
     return fixed.text, Report([note], planned=1)

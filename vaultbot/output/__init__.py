@@ -7,7 +7,7 @@ the formats in `--help`) does not import every formatter and the engine behind t
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -40,4 +40,14 @@ class _Formatters(Mapping[str, "Callable[[Report], str]"]):
 
 FORMATTERS: Mapping[str, Callable[[Report], str]] = _Formatters()
 
-__all__ = ["FORMATTERS"]
+
+def chunks(name: str, report: Report) -> Iterable[str]:
+    """Format `name`'s text for `report` in pieces of whole lines, to write as they come: a
+    formatter whose module has `chunks` (JSON, whose document can be tens of MB) never holds
+    it whole; the others give their `render` in one piece."""
+    module = importlib.import_module(f"vaultbot.output.{_MODULES[name]}")
+    parts: Callable[[Report], Iterable[str]] | None = getattr(module, "chunks", None)
+    return parts(report) if parts is not None else [FORMATTERS[name](report)]
+
+
+__all__ = ["FORMATTERS", "chunks"]

@@ -56,6 +56,7 @@ def _help(result: Result) -> str:
 
 
 def render(report: Report) -> str:
+    report.load_sources()
     out: list[str] = []
     width = _width()
     for result in report.results:
