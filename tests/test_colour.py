@@ -175,13 +175,28 @@ def test_enabled_decides_as_the_matrix_says(
     assert colour.enabled(stream) == expected("pipe" if where == "closed" else where, env, flag)
 
 
-@pytest.mark.parametrize("choice", ["always", "never"])
-def test_console_colours_exactly_when_enabled(monkeypatch: pytest.MonkeyPatch, choice: str) -> None:
+@pytest.mark.parametrize(
+    ("choice", "env", "tty", "coloured"),
+    [
+        ("always", {}, False, True),  # even off a terminal
+        ("always", {"NO_COLOR": "1"}, False, True),  # the flag wins over the environment
+        ("never", {"FORCE_COLOR": "1"}, True, False),
+        ("auto", {}, True, True),
+        ("auto", {}, False, False),
+    ],
+)
+def test_console_colours_exactly_when_enabled(
+    monkeypatch: pytest.MonkeyPatch, choice: str, env: dict[str, str], tty: bool, coloured: bool
+) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setattr(colour, "_choice", choice)
-    stream = Stream(tty=False)
+    stream = Stream(tty=tty)
     console = colour.console(stream, width=12)  # options reach the console
     console.print("[bold red]alarm[/] and more words")
-    if choice == "always":  # the 16 standard colours, even off a terminal
+    if coloured:  # the 16 standard colours
         assert stream.getvalue() == "\x1b[1;31malarm\x1b[0m and \nmore words\n"
     else:
         assert stream.getvalue() == "alarm and \nmore words\n"

@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, run
+from conftest import VaultFactory, run, write_vault
+from test_cli import MIXED
 
 from vaultbot import Vault, check_text
-from vaultbot.engine import NoteReport, Report
+from vaultbot.engine import NoteReport, Report, Result
 from vaultbot.output import summary
 from vaultbot.rules import ALL_RULES, Rule
 
@@ -113,15 +115,16 @@ def test_fix_line_adds_up_or_says_what_else_happened(
 @pytest.mark.parametrize(
     ("planned", "writes", "line"),
     [
-        (5, True, "interrupted after 3 of 5 notes (1 note written)"),
-        (5, False, "interrupted after 3 of 5 notes"),
+        (5, True, "interrupted after 4 of 5 notes (2 notes written)"),
+        (5, False, "interrupted after 4 of 5 notes"),
     ],
 )
 def test_an_interrupted_run_says_how_far_it_got(planned: int, writes: bool, line: str) -> None:
     notes = [
         NoteReport("a.md", diff="-a\n+b\n"),  # written
-        NoteReport("b.md", diff="-a\n+b\n", error="changed on disk"),  # not written
-        NoteReport("c.md"),  # nothing to write
+        NoteReport("b.md", diff="-a\n+b\n"),  # written
+        NoteReport("c.md", diff="-a\n+b\n", error="changed on disk"),  # not written
+        NoteReport("d.md"),  # nothing to write
     ]
     report = Report(notes=notes, planned=planned, writes=writes)
     assert summary.interrupted_line(report) == line
@@ -209,3 +212,93 @@ def test_package_metadata() -> None:
     assert meta["Author"] or meta["Author-email"]
     urls = dict(entry.split(", ", 1) for entry in meta.get_all("Project-URL") or [])
     assert {"Homepage", "Issues", "Documentation"} <= set(urls)
+
+
+# -- the summary's lines to the character, from findings made up here ---------------------------
+
+
+def finding(code: str, rule: str, severity: str = "error", fix: str | None = None) -> Result:
+    edit = {"content": "", "location": {"line": 1, "column": 1},
+            "end_location": {"line": 1, "column": 2}}  # fmt: skip
+    return Result(
+        path="n.md", line=1, column=1, end_line=1, end_column=2, rule=rule, code=code,
+        severity=severity, message="m", source="x",
+        fix=None if fix is None else {"applicability": fix, "title": "t", "edits": [edit]},
+    )  # fmt: skip
+
+
+def test_statistics_of_every_kind_of_rule_to_the_character(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    generated = "---\ntitle: T\nvideoId: abcdefghijk\n---\n\n" + EDITORIAL  # ED001 safe here
+    vault = make_vault({**MIXED, "g.md": generated})
+    code, out, _ = run(vault, capsys, "check", "--no-cache", "--statistics")
+    assert code == 1
+    assert out.splitlines()[:7] == [
+        "2  ED001  [-] editorial-line        warning  1 fixable, 1 unsafe-fixable",  # e.md first
+        "2  ED002  [*] editorial-fence       error    2 fixable",
+        "1  LK001  [ ] link-target-missing   error    no fix",
+        "1  LK003  [ ] link-heading-missing  warning  no fix",
+        "1  LK004  [ ] link-ambiguous        info     no fix",
+        "1  MD001  [-] heading-stray-h1      warning  1 unsafe-fixable",
+        "Found 8 findings (4 errors, 3 warnings, 1 info) in 6 of 9 notes.",
+    ]
+    clean = write_vault(tmp_path / "clean", {"ok.md": "# Ok\n\nFine.\n"})
+    assert run(clean, capsys, "check", "--no-cache", "--statistics")[1].startswith("All checked")
+
+
+def test_the_check_line_counts_info_without_a_plural_and_no_profile_when_none() -> None:
+    results = [
+        finding("LK004", "link-ambiguous", "info"),
+        finding("LK004", "link-ambiguous", "info"),
+    ]
+    report = Report(notes=[NoteReport("n.md", results=results)])
+    assert summary.check_line(report) == "Found 2 findings (2 info) in 1 of 1 note."
+
+
+@pytest.mark.parametrize(
+    ("dry_run", "line"),
+    [
+        (False, "Fixed 1 issue in 1 note; 1 remaining. Of 3 found, 1 went away with the fixes of others."),
+        (True, "Would fix 1 issue in 1 note; 1 remaining. Of 3 found, 1 would go away with the fixes of others."),
+    ],
+)  # fmt: skip
+def test_the_fix_line_says_what_went_away_with_other_fixes(dry_run: bool, line: str) -> None:
+    found = [finding("LK002", "link-malformed", fix="safe"), finding("LK001", "link-target-missing"),
+             finding("LK001", "link-target-missing")]  # fmt: skip
+    note = NoteReport("n.md", results=found[1:2], initial=found, fixed=Counter({"LK002": 1}))
+    assert summary.fix_line(Report(notes=[note]), dry_run=dry_run, unsafe=False) == line
+
+
+def test_the_fix_line_says_what_appeared_only_after_other_fixes() -> None:
+    found = [finding("LK002", "link-malformed", fix="safe")]
+    note = NoteReport("n.md", initial=found, fixed=Counter({"LK002": 1, "TS006": 1}))
+    assert summary.fix_line(Report(notes=[note]), dry_run=False, unsafe=False) == (
+        "Fixed 2 issues in 1 note; 0 remaining."
+        " 1 of the fixed appeared only once other fixes were made (1 found)."
+    )
+
+
+def test_show_fixes_names_each_note_as_its_findings_do() -> None:
+    found = [finding("LK002", "link-malformed", fix="safe")] * 2
+    notes = [
+        NoteReport("sub/n.md", initial=found, fixed=Counter({"LK002": 2, "TS006": 1})),
+        NoteReport("sub/m.md", fixed=Counter({"LK002": 1})),  # fixed, no finding kept: its name
+        NoteReport("sub/o.md", initial=found),  # nothing fixed: not listed
+    ]
+    assert summary.fixes_applied(Report(notes=notes), dry_run=True) == (
+        "Would fix:\nn.md:\n    2 × LK002 (link-malformed)\n    1 × TS006 ()\n"
+        "sub/m.md:\n    1 × LK002 ()"
+    )
+    assert summary.fixes_applied(Report(notes=notes[2:]), dry_run=False) == "No fixes applied."
+
+
+def test_the_commit_message_sums_the_fixes_per_rule() -> None:
+    notes = [
+        NoteReport("a.md", fixed=Counter({"LK002": 2, "ED001": 1})),
+        NoteReport("b.md", fixed=Counter({"LK002": 1})),
+        NoteReport("c.md"),
+    ]
+    assert summary.commit_message(notes) == (
+        "vaultbot: fix 4 issues in 2 notes\n\n- ED001: 1\n- LK002: 3\n"
+    )
