@@ -319,3 +319,17 @@ def test_json_without_findings(
     code, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "json")
     assert code == 0 and out.startswith('{\n  "version": 1,\n  "findings": [],\n  "summary": {')
     assert json.loads(out)["summary"]["findings"] == 0
+
+
+def test_json_comes_in_pieces_and_other_formats_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_diagnostics import finding
+
+    from vaultbot.engine import NoteReport, Report
+    from vaultbot.output import chunks, json_format
+
+    monkeypatch.setattr(json_format, "CHUNK", 1)
+    found = [finding("LK001", "link-target-missing") for _ in range(3)]
+    report = Report(notes=[NoteReport("n.md", results=found)])
+    pieces = list(chunks("json", report))
+    assert len(pieces) == 7 and "".join(pieces) == FORMATTERS["json"](report)  # never whole
+    assert list(chunks("concise", report)) == [FORMATTERS["concise"](report)]

@@ -15,6 +15,7 @@ import pytest
 from conftest import VaultFactory, run
 
 from vaultbot.output import colour
+from vaultbot.output.diff import colour as coloured_diff
 
 ROOT = Path(__file__).resolve().parents[1]
 VAULTBOT = [sys.executable, "-m", "vaultbot"]
@@ -233,4 +234,17 @@ def test_fix_diff_colours_lines_and_changed_words_in_process(
         sgr("-", red) + sgr("See [[ok", red) + sgr("|", red, 1, 7) + sgr("]] and ␛ more.", red),
         sgr("+", green) + sgr("See [[ok", green) + sgr("]] and ␛ more.", green),
         "Would fix 2 issues in 1 note; 0 remaining.",
+    ]
+
+
+def test_diff_colours_added_lines_beyond_the_pairs_and_to_the_end() -> None:
+    # Hand-made: vaultbot's fixes today never add a line, but a diff may (and may end on one).
+    diff = "@@ -1,2 +1,3 @@\n-old\n+new\n+added\n x\n+inserted"
+    assert coloured_diff(diff).split("\n") == [
+        sgr("@@ -1,2 +1,3 @@", 36),
+        sgr("-", 31) + sgr("old", 31, 1, 7),
+        sgr("+", 32) + sgr("new", 32, 1, 7),
+        sgr("+added", 32),
+        " x",
+        sgr("+inserted", 32),
     ]
