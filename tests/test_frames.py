@@ -173,6 +173,13 @@ def test_a_frame_keeps_twenty_cells_on_the_narrowest_screen(
         ("a" * 50 + "b" * 20 + "c" * 50, 50, 70, 32, "…" + "a" * 5 + "b" * 20 + "c" * 5 + "…", " " * 6 + "^" * 20),
         # a span as wide as the frame: no context
         ("x" * 10 + "y" * 30 + "z" * 10, 10, 40, 32, "…" + "y" * 30 + "…", " " + "^" * 30),
+        # ...or the line's start, when the context holds it
+        ("b" + "a" * 8 + "S" + "b" * 50, 9, 10, 30, "b" + "a" * 8 + "S" + "b" * 18 + "…", " " * 9 + "^"),
+        # a wide character the context has no room for stays out
+        ("a" * 20 + "東" + "a" * 8 + "S" + "b" * 50, 29, 30, 30, "…" + "a" * 8 + "S" + "b" * 19 + "…", " " * 9 + "^"),
+        # the line ends: the room left goes before the span, up to a wide character
+        ("a" * 20 + "東" + "a" * 20 + "S" + "b" * 3, 41, 42, 30, "…aa東" + "a" * 20 + "Sbbb", " " * 25 + "^"),
+        ("a" * 20 + "東" + "a" * 21 + "S" + "b" * 5, 42, 43, 30, "…" + "a" * 21 + "S" + "b" * 5, " " * 22 + "^"),
         # exactly the width: shown whole
         ("a" * 20, 5, 6, 20, "a" * 20, " " * 5 + "^"),
         # an empty span: one caret where it is

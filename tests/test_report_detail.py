@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -180,7 +181,7 @@ def test_chart_and_tables_of_a_clean_vault(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, html = clean(make_vault({"ok.md": "# Ok\n\nFine.\n"}), capsys)
-    assert "<h2>Findings per rule</h2>" in html and "<p>No findings.</p>" in html
+    assert "</p>\n<p>No findings.</p>\n<table" in html  # after the legend, before the table
     assert '<svg role="img"' not in html and '<table id="missing">' not in html
 
 
@@ -256,3 +257,27 @@ def test_a_finding_with_no_fix_shows_none_beside_a_fixed_one_of_its_rule(
     rows = re.findall(r"<tr><td class='n'>1</td><td>LK002</td><td>(.*?)</tr>", html)
     fixes = [row.split("</td><td>")[-1].split("<pre")[0].removesuffix("</td>") for row in rows]
     assert fixes == ["Remove the empty alias", ""]
+
+
+def test_before_and_after_of_two_edits_on_one_line_and_of_an_edit_at_the_line_end(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = "---\ntitle: T\nvideoId: abcdefghijk\n---\n\n"
+    anchor = '<a class="yt-timestamp" data-t="{0}">[{0}]</a>'
+    stray = "---\ntitle: T\n---\n\nIntro.\n\n## S\n\nText.\n\n# Stray\n"
+    vault = make_vault(
+        {
+            "two.md": head + f"Read {anchor.format('34:29')}.\n",  # TS004: data-t and label
+            "end.md": head + "He returns to it later [00:12:10]\n",  # TS006: up to the line end
+            "stray.md": stray,  # MD001: an unsafe fix, not applied without --unsafe-fixes
+        }
+    )
+    _, html = clean(vault, capsys, "--dry-run")
+    old, new = escape(anchor.format("34:29")), escape(anchor.format("00:34:29"))
+    assert f"<pre class='before'>- Read {old}.</pre><pre class='after'>+ Read {new}.</pre>" in html
+    wrapped = escape(anchor.format("00:12:10"))
+    assert (
+        "<pre class='before'>- He returns to it later [00:12:10]</pre>"
+        f"<pre class='after'>+ He returns to it later {wrapped}</pre>"
+    ) in html
+    assert "<mark># Stray</mark></pre></td><td></td></tr>" in html
