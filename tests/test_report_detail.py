@@ -74,6 +74,17 @@ def test_clean_says_how_the_table_adds_up(
     assert "Would fix 1 issue in 1 note; 5 remaining." in out
 
 
+def test_clean_hints_at_the_unsafe_fixes_it_left(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stray = "---\ntitle: T\n---\n\nIntro.\n\n## S\n\nText.\n\n# Stray\n"  # MD001, unsafe
+    out, _ = clean(make_vault({"n.md": stray}), capsys, "--dry-run")
+    assert (
+        "Would fix 0 issues in 0 notes; 1 remaining.\n1 more fix available with `--unsafe-fixes`.\n"
+        in out
+    )
+
+
 def test_a_finding_far_along_a_long_line_shows_its_window(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
