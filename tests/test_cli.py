@@ -245,6 +245,8 @@ def test_json_summary_counts_each_severity_and_keeps_text_unescaped(
     # Non-ASCII text is written as it is, not as \u escapes, in findings and summary alike.
     assert '\n    {"path": "café.md", "line": 3, "column": 5, "end_line": 3,' in text
     assert '"errors": ["göne.md: no such file or folder"]' in text
+    fix = next(f["fix"] for f in json.loads(text)["findings"] if f["path"] == "w.md")
+    assert (fix["applicability"], fix["title"]) == ("safe", "Remove the fences")
     assert json.loads(text)["summary"] == {
         "notes_checked": 9,
         "findings": 8,

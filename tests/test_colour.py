@@ -248,3 +248,18 @@ def test_diff_colours_added_lines_beyond_the_pairs_and_to_the_end() -> None:
         " x",
         sgr("+inserted", 32),
     ]
+
+
+def test_diff_runs_stop_at_the_next_file_and_at_the_end() -> None:
+    diff = "--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n-old\n--- a/b.md\n+++ b/b.md\n@@ -1 +1 @@\n-gone\n+kept"
+    assert coloured_diff(diff).split("\n") == [
+        sgr("--- a/a.md", 1),
+        sgr("+++ b/a.md", 1),
+        sgr("@@ -1 +1 @@", 36),
+        sgr("-old", 31),  # a removed line, not paired with the next file's header
+        sgr("--- a/b.md", 1),
+        sgr("+++ b/b.md", 1),
+        sgr("@@ -1 +1 @@", 36),
+        sgr("-", 31) + sgr("gone", 31, 1, 7),
+        sgr("+", 32) + sgr("kept", 32, 1, 7),
+    ]

@@ -232,17 +232,18 @@ def test_statistics_of_every_kind_of_rule_to_the_character(
 ) -> None:
     generated = "---\ntitle: T\nvideoId: abcdefghijk\n---\n\n" + EDITORIAL  # ED001 safe here
     gone = "".join(f"[[Gone {i}]]\n" for i in range(9))  # LK001: 10 in all, the most found
-    vault = make_vault({**MIXED, "g.md": generated, "m.md": gone})
+    # MD001 in `0.md` too: three rules found twice, in the order of their codes, not their notes
+    vault = make_vault({**MIXED, "g.md": generated, "m.md": gone, "0.md": MIXED["h.md"]})
     code, out, _ = run(vault, capsys, "check", "--no-cache", "--statistics")
     assert code == 1
     assert out.splitlines()[:7] == [
         "10  LK001  [ ] link-target-missing   error    no fix",
         " 2  ED001  [-] editorial-line        warning  1 fixable, 1 unsafe-fixable",  # e.md first
         " 2  ED002  [*] editorial-fence       error    2 fixable",
+        " 2  MD001  [-] heading-stray-h1      warning  2 unsafe-fixable",
         " 1  LK003  [ ] link-heading-missing  warning  no fix",
         " 1  LK004  [ ] link-ambiguous        info     no fix",
-        " 1  MD001  [-] heading-stray-h1      warning  1 unsafe-fixable",
-        "Found 17 findings (13 errors, 3 warnings, 1 info) in 7 of 10 notes.",
+        "Found 18 findings (13 errors, 4 warnings, 1 info) in 8 of 11 notes.",
     ]
     clean = write_vault(tmp_path / "clean", {"ok.md": "# Ok\n\nFine.\n"})
     assert run(clean, capsys, "check", "--no-cache", "--statistics")[1].startswith("All checked")
