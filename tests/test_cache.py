@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import VaultFactory, check_json
+from conftest import run as run_cli
 
 from vaultbot import cache
 
@@ -126,3 +127,67 @@ def test_corrupt_cache_is_ignored(make_vault: VaultFactory) -> None:
     [file] = cache_files(vault)
     file.write_text("{not json")
     assert codes(vault) == [("n.md", 1, "LK001")]
+
+
+def _notes(count: int) -> dict[str, str]:
+    return {f"n{i}.md": f"Note {i} links [[Missing {i}]].\n" for i in range(count)}
+
+
+def _delta(vault: Path) -> Path:
+    [main] = cache_files(vault)
+    return main.with_name(main.name.replace("check-", "delta-"))
+
+
+def fresh_codes(vault: Path) -> list[tuple[str, int, str]]:
+    return [(f["path"], f["line"], f["code"]) for f in check_json(vault)[1]["findings"]]
+
+
+def test_a_few_changed_notes_go_to_a_delta_file(make_vault: VaultFactory) -> None:
+    """Editing one note of many rewrites a small delta file, not the whole cache; reruns read
+    both and answer as a fresh run; once the delta holds more than DELTA_SHARE of the
+    entries, the main file is rewritten and the delta removed."""
+    vault = make_vault({"vaultbot.toml": 'profile = "generated"\n', **_notes(24)})
+    first = codes(vault)
+    [main] = cache_files(vault)
+    written = main.read_bytes()
+    touch_later(vault / "n3.md", "Note 3 now links [[n4]].\n")
+    second = codes(vault)
+    assert second == codes(vault) == fresh_codes(vault)
+    assert second != first
+    assert main.read_bytes() == written  # the main file is left as it was
+    delta = json.loads(_delta(vault).read_text())
+    assert list(delta["entries"]) == ["n3.md"]
+    assert delta["base"] == json.loads(written)["token"]
+    for i in range(int(24 * cache.DELTA_SHARE) + 1):  # past the share: one rewrite
+        touch_later(vault / f"n{10 + i}.md", f"Note {10 + i} links [[n1]].\n")
+    codes(vault)
+    assert main.read_bytes() != written and not _delta(vault).exists()
+    assert codes(vault) == fresh_codes(vault)
+
+
+def test_a_delta_of_another_main_file_is_ignored_and_a_bad_one_discarded(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A delta left behind by a rewrite of the main file that was cut short names another
+    token: its entries are not used (they could be older than the main file's). A delta
+    that does not validate discards the cache, with one warning, like a bad main file."""
+    vault = make_vault({"vaultbot.toml": 'profile = "generated"\n', **_notes(24)})
+    codes(vault)
+    touch_later(vault / "n3.md", "Note 3 links [[n4]].\n")
+    codes(vault)
+    document = json.loads(_delta(vault).read_text())
+    n5 = json.loads(cache_files(vault)[0].read_text())["entries"]["n5.md"]
+    document["entries"]["n5.md"] = {**n5, "r": []}  # n5 as it is on disk, without its finding
+    document["base"] = "0123456789abcdef"
+    _delta(vault).write_text(json.dumps(document))
+    assert ("n5.md", 1, "LK001") in codes(vault)  # the stale delta is not read
+    document["base"] = json.loads(cache_files(vault)[0].read_text())["token"]
+    _delta(vault).write_text(json.dumps(document))
+    assert ("n5.md", 1, "LK001") not in codes(vault)  # (a delta it amends is read)
+    document["entries"]["n5.md"] = {**n5, "r": "not a list"}
+    _delta(vault).write_text(json.dumps(document))
+    capsys.readouterr()
+    code, out, err = run_cli(vault, capsys, "check", "--format", "concise")
+    assert code == 1 and "n5.md:1:" in out
+    assert err.startswith("vaultbot: warning: .vaultbot_cache: ignoring a cache that has a")
+    assert codes(vault) == fresh_codes(vault)

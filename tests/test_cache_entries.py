@@ -83,3 +83,30 @@ def test_a_note_unreadable_after_its_check_shows_no_source(
     (vault / "b.md").unlink()
     report.load_sources()
     assert [(r.path, r.source) for r in report.results] == [("a.md", NOTE[:-1]), ("b.md", "")]
+
+
+def test_a_few_notes_of_a_large_vault_leave_the_cache_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking fewer notes than CACHE_MIN_SHARE of the vault's files (what the pre-commit
+    hook passes) neither reads nor rewrites the vault's cache; checking more uses it."""
+    from vaultbot.engine import CACHE_MIN_SHARE
+
+    vault = _vault(tmp_path)
+    (vault / "vaultbot.toml").write_text('profile = "generated"\n')  # LK001 for [[Absent]]
+    many = int(1 / CACHE_MIN_SHARE) + 8
+    for i in range(many):
+        (vault / f"n{i}.md").write_text(f"Note {i}.\n", encoding="utf-8")
+    monkeypatch.chdir(vault)
+    assert main(["check", "--format", "concise"]) == 1
+    (path,) = (vault / ".vaultbot_cache").glob("check-*.json")
+    _break_entry(vault, "a.md")
+    broken = path.read_bytes()
+    capsys.readouterr()
+    assert main(["check", "--format", "concise", "a.md"]) == 1  # 1 of 40 files: not read
+    out, err = capsys.readouterr()
+    assert "a.md:1:5: LK001" in out and err == ""
+    assert path.read_bytes() == broken  # nor written
+    assert main(["check", "--format", "concise", "a.md", "b.md"]) == 1  # 2 of 40: read
+    assert "ignoring a cache that has a malformed entry for 'a.md'" in capsys.readouterr().err
+    assert path.read_bytes() != broken

@@ -335,3 +335,18 @@ def test_json_comes_in_pieces_and_other_formats_whole(monkeypatch: pytest.Monkey
     pieces = list(chunks("json", report))
     assert len(pieces) == 7 and "".join(pieces) == FORMATTERS["json"](report)  # never whole
     assert list(chunks("concise", report)) == [FORMATTERS["concise"](report)]
+
+
+@pytest.mark.parametrize(
+    ("root", "cwd"),
+    [("v", "v/a/b"), ("v", "v/a"), ("v", "v"), ("x/vault", "y/z"), ("v/w", "v"), ("v", ".")],
+)
+def test_note_paths_are_shown_as_relpath_shows_them(tmp_path: Path, root: str, cwd: str) -> None:
+    """`displayer` computes one relative path per run where it can: it must give what
+    `os.path.relpath` gives for each note, also for notes in the folder that holds cwd."""
+    from vaultbot.engine import display_path, displayer
+
+    rels = ["n.md", "a/x.md", "a/b/n.md", "ab/n.md", "c/d.md", "b/a.md", "a/b/c/d.md"]
+    show = displayer(tmp_path / root, tmp_path / cwd)
+    for rel in rels:
+        assert show(rel) == display_path(tmp_path / root / rel, tmp_path / cwd), rel

@@ -82,3 +82,32 @@ def test_cached_findings_are_checked_field_by_field(tmp_path: Path) -> None:
     for rows in ({"r": good}, [tuple(good)], good):
         with pytest.raises(ValueError):
             Result.check_cached(rows)
+
+
+def test_cached_fixes_are_checked_in_bulk(tmp_path: Path) -> None:
+    good = _cached_with_fix(tmp_path)
+    plain = [*good[:_FIX], None, *good[_FIX + 1 :]]
+
+    def fix(change: Callable[[dict[str, Any]], None]) -> list[Any]:
+        changed = copy.deepcopy(good)
+        change(changed[_FIX])
+        return changed
+
+    Result.check_cached([plain, good, plain])
+    bad = [
+        fix(lambda f: f.__setitem__("applicability", "maybe")),
+        fix(lambda f: f.__setitem__("applicability", ["safe"])),  # unhashable
+        fix(lambda f: f.__setitem__("title", None)),
+        fix(lambda f: f.__setitem__("edits", {})),
+        fix(lambda f: f.pop("title")),
+        fix(lambda f: f.__setitem__("more", 1)),
+        fix(lambda f: f["edits"].append([])),
+        fix(lambda f: f["edits"].append(None)),
+        fix(lambda f: f["edits"][0].__setitem__("location", [1, 2])),
+        fix(lambda f: f["edits"][0]["end_location"].__setitem__("line", 1.5)),
+    ]
+    for values in bad:
+        with pytest.raises(ValueError):
+            Result.check_cached([plain, good, values])
+    edit_less = fix(lambda f: f.__setitem__("edits", []))
+    Result.check_cached([edit_less, plain])

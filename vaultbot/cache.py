@@ -17,6 +17,12 @@ files, and a same-size edit with its mtime put back is still seen. So a warm run
 reading every note on every run.) What remains: an edit within the file system's ctime
 granularity of the moment the note was stat'ed, as with git's "racy" index entries.
 
+A run that changes a few entries (one edited note) does not rewrite the whole file: it writes
+them to a small delta file beside it (`delta-KEY.json`, naming the token of the file it amends),
+and the whole file is rewritten, and the delta removed, once the delta holds more than
+DELTA_SHARE of the entries or the vault's files changed. A delta whose token is not the main
+file's (left by an interrupted rewrite) is ignored.
+
 Nothing in a cache is trusted: a file that does not validate is discarded with one warning,
 and a `.vaultbot_cache` that is a symbolic link is never followed (neither read nor written).
 Each note's entry is checked when a run first uses it, so that checking one note does not
@@ -44,6 +50,8 @@ from vaultbot.rules import Rule
 from vaultbot.vault import Vault
 
 CACHE_DIR = ".vaultbot_cache"
+#: The delta file is folded into the main file once it holds more than this share of entries.
+DELTA_SHARE = 1 / 8
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -114,6 +122,8 @@ class Cache:
     #: (a one-note check reads one entry, not the whole vault's).
     check_results: Callable[[Any], None] | None = None
     checked: set[str] = field(default_factory=set)  # entries found well formed
+    token: str | None = None  # names the main file, which a delta file amends
+    delta: dict[str, dict[str, Any]] = field(default_factory=dict)  # the delta file's entries
 
     @classmethod
     def load(cls, root: Path, key: str, check_results: Callable[[Any], None]) -> Cache:
@@ -126,17 +136,18 @@ class Cache:
             warning = f"{CACHE_DIR} is a symbolic link; the cache is not used"
             return cls(path, warning=warning, usable=False)
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return cls(path)  # no cache yet (or a link where the file should be: not followed)
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                data = json.loads(handle.read())
-            files, entries = _validate(data)
+            data = _read_json(path)
+            if data is None:
+                return cls(path)  # no cache yet (or a link where it should be: not followed)
+            files, entries, token = _validate(data)
+            delta = _read_json(_delta_path(path))
+            delta_entries = _validate_delta(delta, token) if delta is not None else {}
         except (OSError, ValueError, RecursionError) as exc:
             reason = str(exc) if isinstance(exc, CacheError) else "not valid JSON"
             return cls(path, warning=_ignoring(reason))
-        return cls(path, files, entries, check_results=check_results)
+        entries.update(delta_entries)
+        return cls(path, files, entries, check_results=check_results, token=token,
+                   delta=delta_entries)  # fmt: skip
 
     def _entry(self, rel: str) -> dict[str, Any] | None:
         """The entry for `rel`, checked on first use; a malformed one discards the whole
@@ -148,7 +159,7 @@ class Cache:
             _check_entry(entry, self.check_results)
         except (ValueError, TypeError, KeyError) as exc:
             self.warning = _ignoring(f"has a malformed entry for {rel!r} ({exc})")
-            self.files, self.entries = [], {}
+            self.files, self.entries, self.token, self.delta = [], {}, None, {}
             raise CacheError(self.warning) from None
         self.checked.add(rel)
         return entry
@@ -191,24 +202,55 @@ class Cache:
         folder = self.path.parent
         if not self.usable or folder.is_symlink():
             return
-        tmp: str | None = None
+        delta = {**self.delta, **fresh}
         try:
             folder.mkdir(exist_ok=True)
             _create(folder / ".gitignore", b"# Created by vaultbot\n*\n")
-            for old in folder.glob("check-*.json"):
+            remove_stale_temps([folder])
+            if (
+                self.token
+                and self.files == vault.files
+                and len(delta) <= len(entries) * DELTA_SHARE
+            ):
+                document = {"version": __version__, "base": self.token, "entries": delta}
+                _write_json(_delta_path(self.path), document)
+                return
+            for old in [*folder.glob("check-*.json"), *folder.glob("delta-*.json")]:
                 if old != self.path:
                     old.unlink(missing_ok=True)  # a link is removed, its target never touched
-            document = {"version": __version__, "files": vault.files, "entries": entries}
-            remove_stale_temps([folder])
-            fd, tmp = tempfile.mkstemp(dir=folder, **temp_name(self.path.name))
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(document, separators=(",", ":")))  # dumps: C encoder
-            os.replace(tmp, self.path)
+            token = os.urandom(8).hex()
+            document = {"version": __version__, "token": token, "files": vault.files,
+                        "entries": entries}  # fmt: skip
+            _write_json(self.path, document)
         except OSError:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-            # A cache that cannot be written only costs speed next time.
+            pass  # A cache that cannot be written only costs speed next time.
+
+
+def _delta_path(path: Path) -> Path:
+    return path.with_name("delta-" + path.name.removeprefix("check-"))
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON document in `path`; None when there is none (or a link, never followed)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return json.loads(handle.read())
+
+
+def _write_json(path: Path, document: dict[str, Any]) -> None:
+    """Write atomically (a temporary file renamed over `path`, never through a link)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, **temp_name(path.name))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(document, separators=(",", ":")))  # dumps: C encoder
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _create(path: Path, data: bytes) -> None:
@@ -229,19 +271,34 @@ def _ignoring(reason: str) -> str:
     return f"{CACHE_DIR}: ignoring a cache that {reason}"
 
 
-def _validate(data: Any) -> tuple[list[str], dict[str, Any]]:
-    """(files, entries) of a cache document; raise CacheError saying what is wrong. Each
-    entry is checked when it is used (`Cache._entry`)."""
+def _validate(data: Any) -> tuple[list[str], dict[str, Any], str]:
+    """(files, entries, token) of a cache document; raise CacheError saying what is wrong.
+    Each entry is checked when it is used (`Cache._entry`)."""
     if not isinstance(data, dict):
         raise CacheError("is not a JSON object")
     if data.get("version") != __version__:
         raise CacheError("was written by another version of vaultbot")
-    files, entries = data.get("files"), data.get("entries")
+    files, entries, token = data.get("files"), data.get("entries"), data.get("token")
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise CacheError("has no list of files")
     if not isinstance(entries, dict):
         raise CacheError("has no table of entries")
-    return files, entries
+    if not isinstance(token, str):
+        raise CacheError("has no token")
+    return files, entries, token
+
+
+def _validate_delta(data: Any, token: str) -> dict[str, Any]:
+    """The entries of a delta document amending the main file named `token`; none for a delta
+    of another main file; raise CacheError for one that is not well formed."""
+    if not isinstance(data, dict) or data.get("version") != __version__:
+        raise CacheError("has a malformed delta file")
+    if data.get("base") != token:
+        return {}  # left by a rewrite of the main file that was cut short: stale
+    entries = data.get("entries")
+    if not isinstance(entries, dict):
+        raise CacheError("has a delta file with no table of entries")
+    return entries
 
 
 def _check_entry(entry: Any, check_results: Callable[[Any], None]) -> None:

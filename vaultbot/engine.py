@@ -19,7 +19,8 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -45,6 +46,11 @@ from vaultbot.vault import (
 
 #: Below this many notes a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
+#: A check of fewer notes than this share of the vault's files does not use the cache (see
+#: `run_cached`). Measured on 20,000 real-density notes (40 MB of cache): one edited note took
+#: 1.05 s of CPU with the cache and 0.30 s without; a cached entry costs about 30 µs to load
+#: and write back, a note about 1 ms to check.
+CACHE_MIN_SHARE = 1 / 32
 
 
 class Result(NamedTuple):
@@ -118,9 +124,7 @@ class Result(NamedTuple):
             raise ValueError("a finding's code, severity or message is not text")
         if not (set(codes) <= _rule_names().keys() and set(severities) <= set(SEVERITIES)):
             raise ValueError("a finding names an unknown rule or severity")
-        for fix in fixes:
-            if fix is not None:
-                _check_fix(fix)
+        _check_fixes([fix for fix in fixes if fix is not None])
 
 
 _JSON_FIELDS = Result._fields[:-3]  # all but the source window
@@ -143,28 +147,45 @@ def _rule_names() -> dict[str, str]:
     return {rule.code: rule.name for rule in ALL_RULES}
 
 
-_FIX_KEYS = {"applicability", "title", "edits"}
-_EDIT_KEYS = {"content", "location", "end_location"}
-_WHERE_KEYS = {"line", "column"}
+_FIX_KEYS = frozenset(("applicability", "title", "edits"))
+_EDIT_KEYS = frozenset(("content", "location", "end_location"))
+_WHERE_KEYS = frozenset(("line", "column"))
 
 
-def _check_fix(fix: Any) -> None:
-    if type(fix) is not dict or fix.keys() != _FIX_KEYS:
+def _check_fixes(fixes: list[Any]) -> None:
+    """Raise ValueError unless every fix is a fix as a finding holds it:
+    checked in bulk, a field of all the fixes (and then of all their edits) at a time."""
+    if not fixes:
+        return
+    if not _tables(fixes, _FIX_KEYS):
         raise ValueError("a fix lacks its keys")
-    if fix["applicability"] not in ("safe", "unsafe") or type(fix["title"]) is not str:
-        raise ValueError("a fix has a bad applicability or title")
-    if type(fix["edits"]) is not list:
+    applicabilities = list(map(itemgetter("applicability"), fixes))
+    if not (_texts(applicabilities) and set(applicabilities) <= {"safe", "unsafe"}):
+        raise ValueError("a fix has a bad applicability")
+    if not _texts(list(map(itemgetter("title"), fixes))):
+        raise ValueError("a fix's title is not text")
+    lists = list(map(itemgetter("edits"), fixes))
+    if set(map(type, lists)) != {list}:
         raise ValueError("a fix's edits are not a list")
-    for edit in fix["edits"]:
-        if type(edit) is not dict or edit.keys() != _EDIT_KEYS:
-            raise ValueError("an edit lacks its keys")
-        if type(edit["content"]) is not str:
-            raise ValueError("an edit's content is not text")
-        for where in (edit["location"], edit["end_location"]):
-            if not (type(where) is dict and where.keys() == _WHERE_KEYS) or not _positions(
-                (where["line"], where["column"])
-            ):
-                raise ValueError("an edit's location is malformed")
+    edits = list(chain.from_iterable(lists))
+    if not edits:
+        return
+    if not _tables(edits, _EDIT_KEYS):
+        raise ValueError("an edit lacks its keys")
+    if not _texts(list(map(itemgetter("content"), edits))):
+        raise ValueError("an edit's content is not text")
+    wheres = [*map(itemgetter("location"), edits), *map(itemgetter("end_location"), edits)]
+    if not (
+        _tables(wheres, _WHERE_KEYS)
+        and _positions(list(map(itemgetter("line"), wheres)))
+        and _positions(list(map(itemgetter("column"), wheres)))
+    ):
+        raise ValueError("an edit's location is malformed")
+
+
+def _tables(values: list[Any], keys: frozenset[str]) -> bool:
+    """Whether every value is a JSON object with exactly these keys."""
+    return set(map(type, values)) == {dict} and set(map(frozenset, values)) == {keys}
 
 
 #: How much of a finding's line a result keeps for display: a finding costs O(1) memory
@@ -399,12 +420,17 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def displayer(root: Path, cwd: Path) -> Callable[[str], str]:
-    """Vault-relative note path -> path relative to `cwd` (one relpath per run, not per note)."""
+    """Vault-relative note path -> path relative to `cwd` (one relpath per run, not per note,
+    but for notes in the folder that holds `cwd` when `cwd` is inside the vault)."""
     prefix = display_path(root, cwd)
     if prefix == ".":
         return lambda rel: rel
-    if prefix.startswith("../") or prefix == "..":
-        return lambda rel: display_path(root / rel, cwd)  # `..` may not fold through links
+    inside = display_path(cwd, root)  # relpath is lexical: `a/b` when cwd is root/a/b
+    if not (inside == ".." or inside.startswith("../")):
+        top = inside.split("/", 1)[0] + "/"  # only these notes' paths share a part with cwd's
+        return lambda rel: (
+            display_path(root / rel, cwd) if rel.startswith(top) else f"{prefix}/{rel}"
+        )
     return lambda rel: f"{prefix}/{rel}"
 
 
@@ -533,8 +559,14 @@ def run_cached(
     jobs: int | None = None,
     progress: Callable[[NoteReport], None] | None = None,
 ) -> Report:
-    """`run` for a check, reusing the cache's results for notes that did not change."""
+    """`run` for a check, reusing the cache's results for notes that did not change.
+
+    A check of a few notes of a large vault (fewer than CACHE_MIN_SHARE of its files; the
+    pre-commit hook's staged notes) neither reads nor writes the cache: the cache is one file
+    for the whole vault, and loading and rewriting it would cost more than checking them."""
     vault = job.vault
+    if len(rels) < len(vault.files) * CACHE_MIN_SHARE:
+        return run(job, rels, jobs, progress)
     key = cache.cache_key(list(job.rules), vault.profile.name, job.per_file_ignores)
     with _gc_paused():
         store = cache.Cache.load(vault.root, key, Result.check_cached)

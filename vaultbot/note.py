@@ -28,8 +28,12 @@ MAX_NOTE_BYTES = 10 * 1024 * 1024
 _COMMENT = re.compile(r"%%")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:markdown|md)\b[^`\n]*$", re.I)
+_HEADER_KEY = r"^(?:From|Source|Channel|Video|Tags?):"
 #: A fixed header line generated notes open with (`From: [[channel | Name]]`).
-HEADER_LINE = re.compile(r"^(?:From|Source|Channel|Video|Tags?):\s*\S", re.I)
+HEADER_LINE = re.compile(_HEADER_KEY + r"\s*\S", re.I)
+#: The same, searched over a whole text (`search(text, pos)` from a line start): whether some
+#: line is one. `[^\S\n]` keeps the value on the key's line.
+HEADER_LINES = re.compile(_HEADER_KEY + r"[^\S\n]*\S", re.I | re.M)
 
 
 _CONTROL = bytes(range(32)).translate(None, b"\t\n\r\f")
@@ -312,14 +316,19 @@ class Note:
             ranges.append((fm.start, fm.end))
         return markdown._merge(ranges)
 
+    @cached_property
+    def _non_prose_starts(self) -> list[int]:
+        """The start of each `non_prose` range: what lookups bisect (ints, not tuples)."""
+        return [start for start, _ in self.non_prose]
+
     def is_prose(self, offset: int) -> bool:
-        return self.non_prose_range(offset) is None
+        i = bisect.bisect_right(self._non_prose_starts, offset) - 1
+        return i < 0 or offset >= self.non_prose[i][1]
 
     def non_prose_range(self, offset: int) -> tuple[int, int] | None:
         """The non-prose range holding `offset`, if any."""
-        ranges = self.non_prose
-        i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
-        return ranges[i] if i >= 0 and ranges[i][0] <= offset < ranges[i][1] else None
+        i = bisect.bisect_right(self._non_prose_starts, offset) - 1
+        return None if i < 0 or offset >= self.non_prose[i][1] else self.non_prose[i]
 
     def span_is_prose(self, start: int, end: int) -> bool:
         """True when no non-prose range touches [start, end)."""

@@ -10,21 +10,24 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from vaultbot.note import Note
 
-_OPEN = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>')
+# The opening tag, and (group 2) the bracketed label and `</a>` when they follow it whole:
+# the common case, read in the same match.
+_OPEN = re.compile(
+    r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>(?:\[([^\]\[<>\n]*)\]</a>)?'
+)
 _CLOSE = "</a>"
-_WHOLE = re.compile(r'<a\s+class="yt-timestamp"\s+data-t="([^"<>\n]*)"\s*>\[([^\]\[<>\n]*)\]</a>')
-# A bare label; the character before it is checked in code (a leading literal keeps the
-# search fast): not after `[` (a link alias), `>` (an anchor's label) or a word character.
-# `MM:SS` (`[07:25]`) only counts in a note about a video.
-_BARE = re.compile(r"\[(\d{1,2}:\d{2}(?::\d{2})?)\](?![\](\w])")
+# A bare label, not after `[` (a link alias), `>` (an anchor's label) or a word character:
+# that is looked at behind the `[` (a leading literal keeps the search fast; a leading
+# lookbehind would not). `MM:SS` (`[07:25]`) only counts in a note about a video.
+_BARE = re.compile(r"\[(?<![\[>\w]\[)(\d{1,2}:\d{2}(?::\d{2})?)\](?![\](\w])")
 # Several bare labels in one pair of brackets: `[00:00:33, 00:01:54, 00:02:10]`.
 _BARE_LIST = re.compile(
-    r"\[(\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*,[ \t]*\d{1,2}:\d{2}(?::\d{2})?)+)\](?![\](\w])"
+    r"\[(?<![\[>\w]\[)"
+    r"(\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*,[ \t]*\d{1,2}:\d{2}(?::\d{2})?)+)\](?![\](\w])"
 )
 # A Markdown link to a `#t=` fragment posing as a timestamp: `[00:48:21](#t=00:48:21)`, and
 # the same without `=` (`[01:38:43](#t1:38:43)`).
@@ -230,29 +233,27 @@ def anchors(note: Note) -> list[Anchor]:
 def _find_anchors(note: Note) -> list[Anchor]:
     """Anchors in prose, and bare `[HH:MM:SS]` labels in notes that have a video."""
     corrupt = [(c.start, c.end) for c in corrupt_anchors(note)]
+    tags = note.memo(_anchor_tags)  # in text order
     # An anchor that is part of a broken construct is timestamp-corrupt's, not a timestamp.
-    found = [a for a in note.memo(_anchor_tags) if not _within(corrupt, a.start)]
-    if note.video_id is not None or found:
-        others = [(b.start, b.end) for b in (*bare_lists(note), *fake_links(note))]
-        covered = sorted([(a.start, a.end) for a in found] + corrupt + others)
-        text = note.text
-        for m in _BARE.finditer(text, note.body_start):
-            if m.group(1).count(":") == 1 and note.video_id is None:
-                continue  # `[10:30]` is a time of day until the note has a video
-            if not _bare_start(text, m.start()):
-                continue
-            if note.is_prose(m.start()) and not _within(covered, m.start()):
-                label_start = m.start() + 1
-                found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
+    found = [a for a in tags if not _within(corrupt, a.start)] if corrupt else list(tags)
+    if note.video_id is None and not found:
+        return found
+    video = note.video_id is not None
+    bare = [
+        m
+        for m in _BARE.finditer(note.text, note.body_start)
+        if video or m.group(1).count(":") != 1  # `[10:30]` is a time of day without a video
+    ]
+    if not bare:
+        return found
+    others = [(b.start, b.end) for b in (*bare_lists(note), *fake_links(note))]
+    covered = sorted([(a.start, a.end) for a in found] + corrupt + others)
+    for m in bare:
+        if note.is_prose(m.start()) and not _within(covered, m.start()):
+            label_start = m.start() + 1
+            found.append(Anchor(m.start(), m.end(), None, m.group(1), label_start, True, True))
     found.sort(key=lambda a: a.start)
     return found
-
-
-def _bare_start(text: str, start: int) -> bool:
-    """A bare label may start here: not after `[` (a link alias), `>` (an anchor's label) or
-    a word character."""
-    before = text[start - 1] if start else " "
-    return not (before == "[" or before == ">" or before.isalnum() or before == "_")
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,7 @@ def _find_bare_lists(note: Note) -> list[BareList]:
     text = note.text
     found: list[BareList] = []
     for m in _BARE_LIST.finditer(text, note.body_start):
-        if not (_bare_start(text, m.start()) and note.is_prose(m.start())):
+        if not note.is_prose(m.start()):
             continue
         times = [parse_time(part) for part in m.group(1).split(",")]
         if all(times):
@@ -322,14 +323,12 @@ def _anchor_tags(note: Note) -> list[Anchor]:
     for m in _OPEN.finditer(text, note.body_start):
         if not note.is_prose(m.start()):
             continue
-        whole = _WHOLE.match(text, m.start())
-        if whole is not None:  # the common case: `<a …>[label]</a>` in one piece
-            label_start = whole.start(2)
+        label = m.group(2)
+        if label is not None:  # the common case: `<a …>[label]</a>` in one piece
             found.append(
-                Anchor(m.start(), whole.end(), m.group(1), whole.group(2), label_start, True,
-                       True, m.start(1))
-            )  # fmt: skip
-        else:
+                Anchor(m.start(), m.end(), m.group(1), label, m.start(2), True, True, m.start(1))
+            )
+        else:  # the tag alone: `m.end()` is where it ends
             found.append(_anchor_at(text, m, note.line_break(m.end())))
     _mark_outer_brackets(text, found)
     return found
@@ -432,12 +431,13 @@ def _find_corrupt(note: Note) -> list[Corrupt]:
     for i, anchor in enumerate(tags):
         if anchor.start < taken:
             continue
-        broken = _broken_range(text, anchor, tags[i + 1] if i + 1 < len(tags) else None)
-        if broken is not None:
-            found.append(broken)
-            taken = broken.end
+        if not anchor.closed:  # only an unclosed anchor can run into the next one
+            broken = _broken_range(text, anchor, tags[i + 1] if i + 1 < len(tags) else None)
+            if broken is not None:
+                found.append(broken)
+                taken = broken.end
             continue
-        if not anchor.closed or not text.startswith("(", anchor.start - 1):
+        if not text.startswith("(", anchor.start - 1):
             continue
         before = _WRAPPED_BEFORE.search(text, max(0, anchor.start - 16), anchor.start)
         if before:
@@ -499,13 +499,19 @@ def _recover(tag: str, label: str) -> int | None:
     return common.pop() if len(common) == 1 else None
 
 
-def ranges(note: Note, found: list[Anchor]) -> Iterator[Range]:
-    """Consecutive timestamps joined by `-`, `–` or `—` (spaces and one line break allowed)."""
+def ranges(note: Note) -> list[Range]:
+    """Consecutive timestamps joined by `-`, `–` or `—` (spaces and one line break allowed),
+    in text order (computed once per note)."""
+    return note.memo(_find_ranges)
+
+
+def _find_ranges(note: Note) -> list[Range]:
     text = note.text
-    for first, second in itertools.pairwise(found):
-        between = text[first.end : second.start]
-        if between and _DASH.fullmatch(between):
-            yield Range(first, second)
+    return [
+        Range(first, second)
+        for first, second in itertools.pairwise(anchors(note))
+        if first.end < second.start and _DASH.fullmatch(text, first.end, second.start)
+    ]
 
 
 def dangling_dash(note: Note, anchor: Anchor, next_anchor: Anchor | None) -> int | None:
@@ -514,6 +520,6 @@ def dangling_dash(note: Note, anchor: Anchor, next_anchor: Anchor | None) -> int
     m = _DANGLING_DASH.match(text, anchor.end)
     if m is None:
         return None
-    if next_anchor is not None and _DASH.fullmatch(text[anchor.end : next_anchor.start]):
+    if next_anchor is not None and _DASH.fullmatch(text, anchor.end, next_anchor.start):
         return None
     return anchor.end + (len(m.group()) - len(m.group().lstrip(" \t")))

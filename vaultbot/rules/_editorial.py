@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -41,18 +41,45 @@ def phrase_patterns() -> dict[str, re.Pattern[str]]:
     """The phrase families of `editorial.toml`, one alternation per family."""
     data = {k: v for k, v in phrase_config().items() if isinstance(v, list)}
     starts = data.pop("line_start_triggers")
-    inline = data.pop("inline_triggers")
-    requester = data.pop("requester_triggers")
+    del data["inline_triggers"], data["requester_triggers"]  # literals: `trigger_phrases`
     patterns = {key: "|".join(f"(?:{p})" for p in values) for key, values in data.items()}
     compiled = {key: re.compile(p, re.I | re.M) for key, p in patterns.items()}
     compiled["openers"] = re.compile(f"{_LEAD}(?:{patterns['openers']})", re.I)
-    # Literal triggers, matched on the lower-cased text: a fast first pass over the body.
-    compiled["triggers"] = re.compile(
+    # Literal triggers, matched on the lower-cased text: a fast first pass over the body. The
+    # line-start words follow a line break (a literal first character: a fast search); the
+    # phrases are looked for one by one with `str.find` (`trigger_phrases`), much faster than
+    # one alternation tried at every character.
+    compiled["line_start_triggers"] = re.compile(
         "\n[ \t*_#>-]*(?:" + "|".join(map(re.escape, starts)) + ")"
-        "|" + "|".join(map(re.escape, inline))
     )
-    compiled["requester_triggers"] = re.compile("|".join(map(re.escape, requester)))
     return compiled
+
+
+@cache
+def trigger_phrases() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The literal (lower-case) `inline_triggers` and `requester_triggers` of `editorial.toml`."""
+    config = phrase_config()
+    return tuple(config["inline_triggers"]), tuple(config["requester_triggers"])
+
+
+def _triggered(lowered: str) -> bool:
+    """Whether the lower-cased text holds a trigger: a line-start word after a line break, or
+    an inline phrase."""
+    if phrase_patterns()["line_start_triggers"].search(lowered):
+        return True
+    return any(map(lowered.__contains__, trigger_phrases()[0]))
+
+
+def trigger_ends(lowered: str, start: int) -> Iterator[int]:
+    """The end offset of every trigger in the lower-cased text from `start` (see `_triggered`;
+    overlapping triggers each count, so every line holding one is found)."""
+    for m in phrase_patterns()["line_start_triggers"].finditer(lowered, start):
+        yield m.end()
+    for phrase in trigger_phrases()[0]:
+        at = lowered.find(phrase, start)
+        while at != -1:
+            yield at + len(phrase)
+            at = lowered.find(phrase, at + 1)
 
 
 def _unquoted(line: str, m: re.Match[str] | None) -> bool:
@@ -71,7 +98,7 @@ def classify(line: str, edge: bool) -> str | None:
     if not text or text.startswith(">") or text[0] in _QUOTES:
         return None
     lowered = "\n" + text.lower()
-    if p["triggers"].search(lowered):
+    if _triggered(lowered):
         if _unquoted(text, p["prompt_leaks"].search(text)):
             return LEAK
         if _unquoted(text, p["edit_reports"].search(text)):
@@ -84,7 +111,7 @@ def classify(line: str, edge: bool) -> str | None:
                 return "the model presenting its output"
     if (
         edge
-        and p["requester_triggers"].search(lowered)
+        and any(map(lowered.__contains__, trigger_phrases()[1]))
         and _unquoted(text, p["requester"].search(text))
         and p["deliverables"].search(text)
         and not p["third_person"].search(text)
@@ -134,8 +161,8 @@ def find_hits(note: Note) -> dict[int, Hit]:
         return {}  # the whole note is the model declining: declined-note's, one finding
     edges = _edge_lines(note)
     candidates = set(edges)
-    for m in phrase_patterns()["triggers"].finditer(note.memo(_lowered), note.body_start):
-        candidates.add(note.line_of(m.end()))
+    for end in trigger_ends(note.memo(_lowered), note.body_start):
+        candidates.add(note.line_of(end))
     hits: dict[int, Hit] = {}
     for number in sorted(candidates):
         start, end = note.line_span(number)
@@ -144,7 +171,7 @@ def find_hits(note: Note) -> dict[int, Hit]:
             continue
         if number > 1 and note.line_text(number - 1).lstrip().startswith(">"):
             continue  # a lazy continuation line of a block quote: quoted, not said
-        reason = classify(COMMENT.sub("", text), number in edges)
+        reason = classify(COMMENT.sub("", text) if "%%" in text else text, number in edges)
         if reason is not None:
             hits[number] = Hit(number, start, end, reason)
     return hits

@@ -43,6 +43,8 @@ def is_placeholder(target: str) -> bool:
 
 def has_template_syntax(target: str) -> bool:
     """`{{date}}`, `<% tp.date.now() %>`: template syntax, never a note's name."""
+    if "{" not in target and "%" not in target:
+        return False  # every opening holds one of them: most names are done here
     for opening, closing, between in _TEMPLATE_SYNTAX:
         start = target.find(opening)
         if start != -1 and target.find(closing, start + len(opening) + between) != -1:

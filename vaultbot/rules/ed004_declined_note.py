@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vaultbot.note import HEADER_LINE, Note
+from vaultbot.note import HEADER_LINE, HEADER_LINES, Note
 from vaultbot.rules.base import Finding, Fix, Rule, delete_lines
 from vaultbot.vault import Vault
 
@@ -49,8 +49,7 @@ def _declined_lines(note: Note) -> tuple[int, int] | None:
         return None
     first_line = note.line_of(note.body_start)
     numbers = range(first_line, note.line_count + 1)
-    header = any(HEADER_LINE.match(note.line_text(n)) for n in numbers)
-    if note.video_id is None and not header:
+    if note.video_id is None and not HEADER_LINES.search(note.text, note.body_start):
         return None  # only a pipeline writes such a note; a person's note is not judged
     lines = [
         n

@@ -33,7 +33,7 @@ class RangeReversed(Rule):
     code, name, severity = "RG002", "range-reversed", "error"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        for rng in timestamps.ranges(note, timestamps.anchors(note)):
+        for rng in timestamps.ranges(note):
             if rng.first.disagrees or rng.second.disagrees:
                 continue  # one timestamp-mismatch, not also a reversed range (DESIGN.md §5)
             first, second = rng.first.instant, rng.second.instant

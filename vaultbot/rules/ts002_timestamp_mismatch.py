@@ -82,7 +82,7 @@ class TimestampMismatch(Rule):
         if not mismatched:
             return
         agreed = _Instants([a.instant for a in found if not a.disagrees and a.instant])
-        partners = _range_partners(note, found)
+        partners = _range_partners(note)
         runs = _shifted_runs(found)
         end = video_end(note)
         for anchor in mismatched:
@@ -135,10 +135,10 @@ def _set_label(anchor: Anchor, applicability: str = "safe") -> Fix:
     return Fix(applicability, (edit,), f"Set the label to data-t, {value}")
 
 
-def _range_partners(note: Note, found: list[Anchor]) -> dict[Anchor, tuple[Anchor, bool]]:
+def _range_partners(note: Note) -> dict[Anchor, tuple[Anchor, bool]]:
     """Each range end's partner, and whether the anchor is the range's start."""
     partners: dict[Anchor, tuple[Anchor, bool]] = {}
-    for rng in timestamps.ranges(note, found):
+    for rng in timestamps.ranges(note):
         partners[rng.first] = (rng.second, True)
         partners[rng.second] = (rng.first, False)
     return partners

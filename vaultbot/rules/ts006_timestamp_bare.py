@@ -68,14 +68,21 @@ class _Wrappable:
     wrapping it leaves `</a></a>`; timestamp-corrupt reports that tag)."""
 
     def __init__(self, note: Note) -> None:
-        self.text = note.text
-        spans = sorted((link.start, link.end) for link in links.wikilinks(note))
-        self.starts = [start for start, _ in spans]
-        self.ends = [end for _, end in spans]
+        self.note = note
+        self.starts: list[int] | None = None  # of the wikilinks, found on first use
+        self.ends: list[int] = []
 
     def __call__(self, span: Anchor | BareList, fix: Fix) -> Fix | None:
         start, end = span.start, span.end
-        if self.text.startswith("</a>", end):
+        if self.note.text.startswith("</a>", end):
             return None
+        if self.starts is None:  # the note's links, parsed once for all rules
+            spans = sorted(
+                (link.start, link.end)
+                for link in links.all_links(self.note)
+                if link.kind in ("wikilink", "embed")
+            )
+            self.starts = [s for s, _ in spans]
+            self.ends = [e for _, e in spans]
         i = bisect.bisect_right(self.starts, start) - 1
         return None if i >= 0 and self.ends[i] > start else fix
