@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import VaultFactory, check_json, run, write_vault
 
+from vaultbot.output import FORMATTERS
 from vaultbot.rules import ALL_RULES
 
 NOTE = (
@@ -216,6 +217,112 @@ def test_console_script_runs(make_vault: VaultFactory) -> None:
     assert "n.md:8:6: TS002" in done.stdout
 
 
+# -- one vault with a finding of each severity, safe and unsafe fixes, a multi-line finding ----
+
+WRAPPED = "```markdown\n# Title\n\nBody.\n```\n"
+MIXED = {
+    # LK003 (warning), LK004 (info) and LK001 (error), on one line of a non-ASCII name
+    "café.md": "# Café\n\nSee [[ok#Nope]] and [[dup]] and [[Missing]].\n",
+    "ok.md": "x\n",
+    "a/dup.md": "a\n",
+    "b/dup.md": "b\n",
+    "e.md": "Here is the modified article with inserted backlinks:\n\nText.\n",  # ED001, unsafe
+    "h.md": "---\ntitle: T\n---\n\nIntro.\n\n## S\n\nText.\n\n# Stray\n\nMore.\n",  # MD001, unsafe
+    "w.md": WRAPPED,  # ED002 over lines 1-5, a safe fix
+    "w2.md": WRAPPED,
+}
+
+
+def sgr(text: str, *codes: int) -> str:
+    """`text` styled as click styles it: one escape a code, then a reset."""
+    return "".join(f"\x1b[{code}m" for code in codes) + text + "\x1b[0m"
+
+
+def test_text_format_colours_by_severity_and_marks_a_multi_line_span(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault(MIXED)
+    args = ("check", "--no-cache", "--color", "always", "--select", "ED002,MD001,LK004")
+    code, out, _ = run(vault, capsys, *args, "w.md", "h.md", "café.md")
+    assert code == 1
+    message = "H1 heading 'Stray' in a note titled in front matter; use '##'"
+    ambiguous = "Link 'dup' matches 2 files ('a/dup.md', 'b/dup.md'); Obsidian opens 'a/dup.md'"
+    findings = [
+        f"{sgr('w.md:1:1:', 1)} {sgr('ED002', 31, 1)} [*] {sgr('error:', 31)} "
+        "The whole note is wrapped in a '```markdown' fence (lines 1-5)",
+        "   |",
+        " 1 | ```markdown",
+        f"   | {sgr('^' * 12, 31)}",  # the span goes on past the line: one caret beyond it
+        f"{sgr('help:', 36, 1)} Remove the fences",
+        "",
+        f"{sgr('h.md:11:1:', 1)} {sgr('MD001', 33, 1)} {sgr('warning:', 33)} {message}",
+        "   |",
+        "11 | # Stray",
+        f"   | {sgr('^' * 7, 31)}",
+        f"{sgr('help:', 36, 1)} Demote the heading and its section by one level"
+        " (unsafe: `vaultbot fix --unsafe-fixes`)",
+        "",
+        f"{sgr('café.md:3:21:', 1)} {sgr('LK004', 34, 1)} {sgr('info:', 34)} {ambiguous}",
+        "   |",
+        " 3 | See [[ok#Nope]] and [[dup]] and [[Missing]].",
+        f"   | {sgr(' ' * 20 + '^' * len('[[dup]]'), 31)}",
+        "",
+        "Found 3 findings (1 error, 1 warning, 1 info) in 3 of 3 notes.",
+        "[*] 1 fixable with `vaultbot fix` (1 more fix available with `--unsafe-fixes`).",
+    ]
+    assert out.splitlines()[: len(findings)] == findings
+
+
+def test_json_summary_counts_each_severity_and_keeps_text_unescaped(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # one more unsafe fix than safe ones: `fixable` counts the safe
+    vault = make_vault({**MIXED, "e2.md": MIXED["e.md"]})
+    report = tmp_path / "report.json"
+    args = ("check", "--no-cache", "--format", "json", "--output", str(report))
+    code, _, err = run(vault, capsys, *args, ".", "göne.md")
+    assert code == 2 and "göne.md: no such file or folder" in err
+    text = report.read_text(encoding="utf-8")
+    # Non-ASCII text is written as it is, not as \u escapes, in findings and summary alike.
+    assert '\n    {"path": "café.md", "line": 3, "column": 5, "end_line": 3,' in text
+    assert '"errors": ["göne.md: no such file or folder"]' in text
+    fix = next(f["fix"] for f in json.loads(text)["findings"] if f["path"] == "w.md")
+    assert (fix["applicability"], fix["title"]) == ("safe", "Remove the fences")
+    assert json.loads(text)["summary"] == {
+        "notes_checked": 9,
+        "findings": 8,
+        "by_rule": {
+            "editorial-fence": 2, "editorial-line": 2, "heading-stray-h1": 1, "link-ambiguous": 1,
+            "link-heading-missing": 1, "link-target-missing": 1,
+        },
+        "by_severity": {"error": 3, "info": 1, "warning": 4},
+        "fixable": 2,  # the two ED002; not the three unsafe ED001 and MD001
+        "baselined": 0,
+        "errors": ["göne.md: no such file or folder"],
+        "profile": "generated",
+    }  # fmt: skip
+
+
+def test_formats_are_named_in_their_order() -> None:
+    assert list(FORMATTERS) == ["text", "concise", "json", "github", "sarif"]
+    assert len(FORMATTERS) == 5 and all(callable(FORMATTERS[name]) for name in FORMATTERS)
+
+
+def test_counts_are_appended_as_name_value_lines(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vault = make_vault(MIXED)
+    counts = tmp_path / "counts.txt"
+    counts.write_text("earlier=1\n")  # $GITHUB_OUTPUT is appended to, never replaced
+    run(vault, capsys, "check", "--no-cache", "--counts", str(counts))
+    assert counts.read_text() == (
+        "earlier=1\nfindings=7\nerrors=3\nwarnings=3\nnotices=1\nnotes-checked=8\n"
+    )
+    counts.write_text("")
+    run(vault, capsys, "fix", "--counts", str(counts))  # the two safe ED002 fixes
+    assert counts.read_text() == "fixes=2\nnotes-fixed=2\nremaining=5\n"
+
+
 @pytest.mark.parametrize("chunk", [1, 2, 1000])
 def test_json_is_written_in_pieces_as_json_dumps_would_write_it(
     make_vault: VaultFactory,
@@ -255,6 +362,20 @@ def test_json_without_findings(
     code, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "json")
     assert code == 0 and out.startswith('{\n  "version": 1,\n  "findings": [],\n  "summary": {')
     assert json.loads(out)["summary"]["findings"] == 0
+
+
+def test_json_comes_in_pieces_and_other_formats_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_diagnostics import finding
+
+    from vaultbot.engine import NoteReport, Report
+    from vaultbot.output import chunks, json_format
+
+    monkeypatch.setattr(json_format, "CHUNK", 1)
+    found = [finding("LK001", "link-target-missing") for _ in range(3)]
+    report = Report(notes=[NoteReport("n.md", results=found)])
+    pieces = list(chunks("json", report))
+    assert len(pieces) == 7 and "".join(pieces) == FORMATTERS["json"](report)  # never whole
+    assert list(chunks("concise", report)) == [FORMATTERS["concise"](report)]
 
 
 @pytest.mark.parametrize(

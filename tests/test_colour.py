@@ -4,6 +4,7 @@ each under NO_COLOR, FORCE_COLOR and `--color`."""
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import subprocess
@@ -11,6 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import VaultFactory, run
+
+from vaultbot.output import colour
+from vaultbot.output.diff import colour as coloured_diff
 
 ROOT = Path(__file__).resolve().parents[1]
 VAULTBOT = [sys.executable, "-m", "vaultbot"]
@@ -136,3 +141,125 @@ def test_explain_is_rendered_in_a_terminal_and_raw_when_piped(vault: Path, where
         assert "timestamp-mismatch (TS002)" in text and ESC in text
     no_colour = on_terminal(vault, ["explain", "TS002"], {"NO_COLOR": "1"})
     assert ESC not in no_colour.replace(f"{ESC}?25l", "").replace(f"{ESC}?25h", "")
+
+
+# -- in this process: the decision, the console, the coloured diff ----------------------------
+
+
+class Stream(io.StringIO):
+    """A stream that is a terminal or not, or closed (its `isatty` then raises)."""
+
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        super().isatty()  # ValueError once closed
+        return self.tty
+
+
+@pytest.mark.parametrize("flag", FLAGS)
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("where", ["terminal", "pipe", "file", "closed"])
+def test_enabled_decides_as_the_matrix_says(
+    monkeypatch: pytest.MonkeyPatch, where: str, env: str, flag: str
+) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in ENVS[env].items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(colour, "_choice", colour._choice)  # restored afterwards
+    colour.choose(flag)
+    stream = None if where == "file" else Stream(tty=where != "pipe")
+    if where == "closed":
+        stream.close()  # type: ignore[union-attr]
+    assert colour.enabled(stream) == expected("pipe" if where == "closed" else where, env, flag)
+
+
+@pytest.mark.parametrize(
+    ("choice", "env", "tty", "coloured"),
+    [
+        ("always", {}, False, True),  # even off a terminal
+        ("always", {"NO_COLOR": "1"}, False, True),  # the flag wins over the environment
+        ("never", {"FORCE_COLOR": "1"}, True, False),
+        ("auto", {}, True, True),
+        ("auto", {}, False, False),
+    ],
+)
+def test_console_colours_exactly_when_enabled(
+    monkeypatch: pytest.MonkeyPatch, choice: str, env: dict[str, str], tty: bool, coloured: bool
+) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(colour, "_choice", choice)
+    stream = Stream(tty=tty)
+    console = colour.console(stream, width=12)  # options reach the console
+    console.print("[bold red]alarm[/] and more words")
+    if coloured:  # the 16 standard colours
+        assert stream.getvalue() == "\x1b[1;31malarm\x1b[0m and \nmore words\n"
+    else:
+        assert stream.getvalue() == "alarm and \nmore words\n"
+    assert colour.strip("\x1b[1;31malarm\x1b[0m and") == "alarm and"  # noqa: B005 (not str.strip)
+
+
+def sgr(text: str, *codes: int) -> str:
+    return "".join(f"{ESC}{code}m" for code in codes) + text + f"{ESC}0m"
+
+
+def test_fix_diff_colours_lines_and_changed_words_in_process(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = (
+        "---\ntitle: T\nvideoId: abcdefghijk\n---\n\n"
+        "Here is the modified article with inserted backlinks:\n\n"  # ED001: removed whole
+        "Intro \a.\n\nSee [[ok|]] and \x1b more.\n"  # LK002: one character removed
+    )
+    vault = make_vault({"n.md": note, "ok.md": "x\n"})
+    code, out, _ = run(vault, capsys, "fix", "--diff", "--color", "always")
+    assert code == 1
+    red, green = 31, 32
+    assert out.splitlines() == [
+        sgr("--- a/n.md", 1),
+        sgr("+++ b/n.md", 1),
+        sgr("@@ -3,8 +3,6 @@", 36),
+        " videoId: abcdefghijk",
+        " ---",
+        " ",
+        sgr("-Here is the modified article with inserted backlinks:", red),
+        sgr("-", red),
+        " Intro ␇.",  # control characters made visible, in context lines too
+        " ",
+        sgr("-", red) + sgr("See [[ok", red) + sgr("|", red, 1, 7) + sgr("]] and ␛ more.", red),
+        sgr("+", green) + sgr("See [[ok", green) + sgr("]] and ␛ more.", green),
+        "Would fix 2 issues in 1 note; 0 remaining.",
+    ]
+
+
+def test_diff_colours_added_lines_beyond_the_pairs_and_to_the_end() -> None:
+    # Hand-made: vaultbot's fixes today never add a line, but a diff may (and may end on one).
+    diff = "@@ -1,2 +1,3 @@\n-old\n+new\n+added\n x\n+inserted"
+    assert coloured_diff(diff).split("\n") == [
+        sgr("@@ -1,2 +1,3 @@", 36),
+        sgr("-", 31) + sgr("old", 31, 1, 7),
+        sgr("+", 32) + sgr("new", 32, 1, 7),
+        sgr("+added", 32),
+        " x",
+        sgr("+inserted", 32),
+    ]
+
+
+def test_diff_runs_stop_at_the_next_file_and_at_the_end() -> None:
+    diff = "--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n-old\n--- a/b.md\n+++ b/b.md\n@@ -1 +1 @@\n-gone\n+kept"
+    assert coloured_diff(diff).split("\n") == [
+        sgr("--- a/a.md", 1),
+        sgr("+++ b/a.md", 1),
+        sgr("@@ -1 +1 @@", 36),
+        sgr("-old", 31),  # a removed line, not paired with the next file's header
+        sgr("--- a/b.md", 1),
+        sgr("+++ b/b.md", 1),
+        sgr("@@ -1 +1 @@", 36),
+        sgr("-", 31) + sgr("gone", 31, 1, 7),
+        sgr("+", 32) + sgr("kept", 32, 1, 7),
+    ]

@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, run
+from conftest import VaultFactory, run, write_vault
+from test_cli import MIXED
 
 from vaultbot import Vault, check_text
+from vaultbot.engine import NoteReport, Report, Result
+from vaultbot.output import summary
 from vaultbot.rules import ALL_RULES, Rule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,10 +63,34 @@ def test_summary_counts_severities_and_hints_unsafe_fixes(
     lines = out.strip().splitlines()
     assert lines[-3] == "Found 3 findings (2 errors, 1 warning) in 1 of 2 notes."
     assert lines[-2] == (
-        "[*] 1 fixable with `vaultbot fix` (1 more fixes available with `--unsafe-fixes`)."
+        "[*] 1 fixable with `vaultbot fix` (1 more fix available with `--unsafe-fixes`)."
     )
     assert any(" LK002 [*] [link-malformed] error: " in line for line in lines)
     assert any(" MD001 [heading-stray-h1] warning: " in line for line in lines)
+
+
+EDITORIAL = "Here is the modified article with inserted backlinks:\n\nText.\n"  # ED001, unsafe
+
+
+@pytest.mark.parametrize(
+    ("notes", "fix", "hidden"),
+    [
+        (1, "1 fix available with `vaultbot fix --unsafe-fixes`.", "1 more fix"),
+        (2, "2 fixes available with `vaultbot fix --unsafe-fixes`.", "2 more fixes"),
+    ],
+)
+def test_unsafe_fix_hints_say_fix_or_fixes(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], notes: int, fix: str, hidden: str
+) -> None:
+    vault = make_vault({f"e{i}.md": EDITORIAL for i in range(notes)})
+    _, out, _ = run(vault, capsys, "check", "--no-cache", "--format", "concise")
+    assert out.splitlines()[notes] == (
+        f"Found {notes} finding{'s' * (notes > 1)} ({notes} warning{'s' * (notes > 1)}) "
+        f"in {notes} of {notes} note{'s' * (notes > 1)}."
+    )
+    assert out.splitlines()[notes + 1] == fix
+    _, out, _ = run(vault, capsys, "fix", "--diff")
+    assert out.splitlines()[-1] == f"{hidden} available with `--unsafe-fixes`."
 
 
 def test_fix_line_adds_up_or_says_what_else_happened(
@@ -82,6 +110,24 @@ def test_fix_line_adds_up_or_says_what_else_happened(
             f" Of {found} found, {found - fixed - left} would go away with the fixes of others."
         )
     assert re.fullmatch(r"\d+ more fix(es)? available with `--unsafe-fixes`\.", last[1])
+
+
+@pytest.mark.parametrize(
+    ("planned", "writes", "line"),
+    [
+        (5, True, "interrupted after 4 of 5 notes (2 notes written)"),
+        (5, False, "interrupted after 4 of 5 notes"),
+    ],
+)
+def test_an_interrupted_run_says_how_far_it_got(planned: int, writes: bool, line: str) -> None:
+    notes = [
+        NoteReport("a.md", diff="-a\n+b\n"),  # written
+        NoteReport("b.md", diff="-a\n+b\n"),  # written
+        NoteReport("c.md", diff="-a\n+b\n", error="changed on disk"),  # not written
+        NoteReport("d.md"),  # nothing to write
+    ]
+    report = Report(notes=notes, planned=planned, writes=writes)
+    assert summary.interrupted_line(report) == line
 
 
 def test_show_fixes_lists_the_fixes_per_note(
@@ -166,3 +212,95 @@ def test_package_metadata() -> None:
     assert meta["Author"] or meta["Author-email"]
     urls = dict(entry.split(", ", 1) for entry in meta.get_all("Project-URL") or [])
     assert {"Homepage", "Issues", "Documentation"} <= set(urls)
+
+
+# -- the summary's lines to the character, from findings made up here ---------------------------
+
+
+def finding(code: str, rule: str, severity: str = "error", fix: str | None = None) -> Result:
+    edit = {"content": "", "location": {"line": 1, "column": 1},
+            "end_location": {"line": 1, "column": 2}}  # fmt: skip
+    return Result(
+        path="n.md", line=1, column=1, end_line=1, end_column=2, rule=rule, code=code,
+        severity=severity, message="m", source="x",
+        fix=None if fix is None else {"applicability": fix, "title": "t", "edits": [edit]},
+    )  # fmt: skip
+
+
+def test_statistics_of_every_kind_of_rule_to_the_character(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    generated = "---\ntitle: T\nvideoId: abcdefghijk\n---\n\n" + EDITORIAL  # ED001 safe here
+    gone = "".join(f"[[Gone {i}]]\n" for i in range(9))  # LK001: 10 in all, the most found
+    # MD001 in `0.md` too: three rules found twice, in the order of their codes, not their notes
+    vault = make_vault({**MIXED, "g.md": generated, "m.md": gone, "0.md": MIXED["h.md"]})
+    code, out, _ = run(vault, capsys, "check", "--no-cache", "--statistics")
+    assert code == 1
+    assert out.splitlines()[:7] == [
+        "10  LK001  [ ] link-target-missing   error    no fix",
+        " 2  ED001  [-] editorial-line        warning  1 fixable, 1 unsafe-fixable",  # e.md first
+        " 2  ED002  [*] editorial-fence       error    2 fixable",
+        " 2  MD001  [-] heading-stray-h1      warning  2 unsafe-fixable",
+        " 1  LK003  [ ] link-heading-missing  warning  no fix",
+        " 1  LK004  [ ] link-ambiguous        info     no fix",
+        "Found 18 findings (13 errors, 4 warnings, 1 info) in 8 of 11 notes.",
+    ]
+    clean = write_vault(tmp_path / "clean", {"ok.md": "# Ok\n\nFine.\n"})
+    assert run(clean, capsys, "check", "--no-cache", "--statistics")[1].startswith("All checked")
+
+
+def test_the_check_line_counts_info_without_a_plural_and_no_profile_when_none() -> None:
+    results = [
+        finding("LK004", "link-ambiguous", "info"),
+        finding("LK004", "link-ambiguous", "info"),
+    ]
+    report = Report(notes=[NoteReport("n.md", results=results)])
+    assert summary.check_line(report) == "Found 2 findings (2 info) in 1 of 1 note."
+
+
+@pytest.mark.parametrize(
+    ("dry_run", "line"),
+    [
+        (False, "Fixed 1 issue in 1 note; 1 remaining. Of 3 found, 1 went away with the fixes of others."),
+        (True, "Would fix 1 issue in 1 note; 1 remaining. Of 3 found, 1 would go away with the fixes of others."),
+    ],
+)  # fmt: skip
+def test_the_fix_line_says_what_went_away_with_other_fixes(dry_run: bool, line: str) -> None:
+    found = [finding("LK002", "link-malformed", fix="safe"), finding("LK001", "link-target-missing"),
+             finding("LK001", "link-target-missing")]  # fmt: skip
+    note = NoteReport("n.md", results=found[1:2], initial=found, fixed=Counter({"LK002": 1}))
+    assert summary.fix_line(Report(notes=[note]), dry_run=dry_run, unsafe=False) == line
+
+
+def test_the_fix_line_says_what_appeared_only_after_other_fixes() -> None:
+    found = [finding("LK002", "link-malformed", fix="safe")]
+    note = NoteReport("n.md", initial=found, fixed=Counter({"LK002": 1, "TS006": 1}))
+    assert summary.fix_line(Report(notes=[note]), dry_run=False, unsafe=False) == (
+        "Fixed 2 issues in 1 note; 0 remaining."
+        " 1 of the fixed appeared only once other fixes were made (1 found)."
+    )
+
+
+def test_show_fixes_names_each_note_as_its_findings_do() -> None:
+    found = [finding("LK002", "link-malformed", fix="safe")]
+    notes = [
+        NoteReport("sub/n.md", initial=found, fixed=Counter({"LK002": 2, "TS006": 1})),
+        NoteReport("sub/m.md", fixed=Counter({"LK002": 1})),  # fixed, no finding kept: its name
+        NoteReport("sub/o.md", initial=found),  # nothing fixed: not listed
+    ]
+    assert summary.fixes_applied(Report(notes=notes), dry_run=True) == (
+        "Would fix:\nn.md:\n    2 × LK002 (link-malformed)\n    1 × TS006 ()\n"
+        "sub/m.md:\n    1 × LK002 ()"
+    )
+    assert summary.fixes_applied(Report(notes=notes[2:]), dry_run=False) == "No fixes applied."
+
+
+def test_the_commit_message_sums_the_fixes_per_rule() -> None:
+    notes = [
+        NoteReport("a.md", fixed=Counter({"LK002": 2, "ED001": 1})),
+        NoteReport("b.md", fixed=Counter({"LK002": 1})),
+        NoteReport("c.md"),
+    ]
+    assert summary.commit_message(notes) == (
+        "vaultbot: fix 4 issues in 2 notes\n\n- ED001: 1\n- LK002: 3\n"
+    )

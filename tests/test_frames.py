@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import VaultFactory
 from rich.cells import cell_len
 
 from vaultbot.cli import main
-from vaultbot.output.frame import frame
+from vaultbot.output import text as text_format
+from vaultbot.output.frame import Frame, frame
 
 
 def under_caret(text: str, marker: str) -> str:
@@ -104,3 +107,88 @@ def test_a_window_of_a_longer_line_fits_with_its_ellipses(left: bool, right: boo
     assert shown.text.startswith("…") or not left
     assert shown.text.endswith("…") or not right
     assert under_caret(shown.text, shown.marker) == "[[y]]"
+
+
+def test_a_long_line_fills_the_width_of_a_pipe_exactly(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Off a terminal a frame may take 240 cells (text.PIPE_WIDTH), gutter included: a long
+    # line cut on both sides takes every one of them.
+    line = "word " * 100 + "[[Nowhere]]" + " more" * 100
+    vault = make_vault({"n.md": line + "\n"})
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(vault)
+        main(["check", "--no-cache"])
+    rows = capsys.readouterr().out.split("LK001", 1)[1].splitlines()
+    shown = next(r for r in rows if r.startswith(" 1 | "))
+    marker = next(r for r in rows if "^" in r)
+    assert len(shown) == 240 and shown.startswith(" 1 | …") and shown.endswith("…")
+    assert under_caret(shown[5:], marker[5:]) == "[[Nowhere]]"
+
+
+def frame_rows(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, width: int
+) -> tuple[str, str]:
+    """The source and caret rows of the one finding of `check` off a terminal `width` wide."""
+    monkeypatch.setattr(text_format, "PIPE_WIDTH", width)
+    monkeypatch.chdir(vault)
+    main(["check", "--no-cache"])
+    rows = capsys.readouterr().out.splitlines()
+    source = next(i for i, r in enumerate(rows) if r.startswith(" 1 | "))
+    return rows[source][5:], rows[source + 1][5:]
+
+
+def test_a_window_of_a_long_line_shows_its_cuts_where_it_fits_whole(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A finding keeps 240 characters of its line (engine.source_window); 300 cells hold them.
+    line = "word " * 60 + "[[Nowhere]]" + " more" * 60
+    shown, marker = frame_rows(make_vault({"n.md": line + "\n"}), capsys, monkeypatch, 300)
+    window = line[300 - 40 : 300 - 40 + 240]
+    assert shown == "…" + window + "…"
+    assert under_caret(shown, marker) == "[[Nowhere]]"
+
+
+def test_a_frame_keeps_twenty_cells_on_the_narrowest_screen(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = "word " * 10 + "[[Nowhere]]" + " more" * 10
+    shown, marker = frame_rows(make_vault({"n.md": line + "\n"}), capsys, monkeypatch, 10)
+    assert cell_len(shown) == 20 and shown.startswith("…") and shown.endswith("…")
+    assert under_caret(shown, marker).startswith("[[Nowhere")
+
+
+@pytest.mark.parametrize(
+    ("source", "start", "end", "width", "text", "marker"),
+    [
+        # context of width // 3 = 9 cells before the span (30 - 2 for the `…`), then the rest
+        ("a" * 50 + "S" + "b" * 50, 50, 51, 30, "…" + "a" * 9 + "S" + "b" * 18 + "…", " " * 10 + "^"),
+        # the context reaches the second character: the first is cut
+        ("b" + "a" * 9 + "S" + "b" * 50, 10, 11, 30, "…" + "a" * 9 + "S" + "b" * 18 + "…", " " * 10 + "^"),
+        # a wide character that does not fit leaves one cell: it takes back the first character
+        ("b" + "a" * 9 + "S" + "a" * 17 + "東" + "c" * 20, 10, 11, 30, "b" + "a" * 9 + "S" + "a" * 17 + "…", " " * 10 + "^"),
+        # ...which at the line's start is no character at all
+        ("S" + "a" * 26 + "東" + "c" * 20, 0, 1, 30, "S" + "a" * 26 + "…", "^"),
+        # a wide span: the context shares what is left evenly
+        ("a" * 50 + "b" * 20 + "c" * 50, 50, 70, 32, "…" + "a" * 5 + "b" * 20 + "c" * 5 + "…", " " * 6 + "^" * 20),
+        # a span as wide as the frame: no context
+        ("x" * 10 + "y" * 30 + "z" * 10, 10, 40, 32, "…" + "y" * 30 + "…", " " + "^" * 30),
+        # ...or the line's start, when the context holds it
+        ("b" + "a" * 8 + "S" + "b" * 50, 9, 10, 30, "b" + "a" * 8 + "S" + "b" * 18 + "…", " " * 9 + "^"),
+        # a wide character the context has no room for stays out
+        ("a" * 20 + "東" + "a" * 8 + "S" + "b" * 50, 29, 30, 30, "…" + "a" * 8 + "S" + "b" * 19 + "…", " " * 9 + "^"),
+        # the line ends: the room left goes before the span, up to a wide character
+        ("a" * 20 + "東" + "a" * 20 + "S" + "b" * 3, 41, 42, 30, "…aa東" + "a" * 20 + "Sbbb", " " * 25 + "^"),
+        ("a" * 20 + "東" + "a" * 21 + "S" + "b" * 5, 42, 43, 30, "…" + "a" * 21 + "S" + "b" * 5, " " * 22 + "^"),
+        # exactly the width: shown whole
+        ("a" * 20, 5, 6, 20, "a" * 20, " " * 5 + "^"),
+        # an empty span: one caret where it is
+        ("abcdef", 2, 2, 80, "abcdef", "  ^"),
+        # a tab: spaces to the next tab stop
+        ("\tab", 1, 2, 80, "    ab", "    ^"),
+    ],
+)  # fmt: skip
+def test_windows_to_the_cell(
+    source: str, start: int, end: int, width: int, text: str, marker: str
+) -> None:
+    assert frame(source, start, end, width) == Frame(text, marker)

@@ -8,16 +8,18 @@ from `action.yml` with bash.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import check_json, finish, session_dir, snapshot_repo, start
+from conftest import VaultFactory, check_json, finish, run, session_dir, snapshot_repo, start
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
@@ -106,6 +108,11 @@ def warm_up(fixtures: set[str]) -> None:
 @pytest.fixture(scope="session")
 def installed() -> dict[str, Any]:
     """What the action's install step left: its output and RUNNER_TEMP's contents."""
+    return install_step()
+
+
+@functools.cache
+def install_step() -> dict[str, Any]:
     warm_up({"installed"})
     finish("action install step")
     temp = session_dir() / "runner-temp"
@@ -116,25 +123,29 @@ def installed() -> dict[str, Any]:
     }
 
 
+Test = Callable[..., None]
+
+
+def uses_install(test: Test) -> Test:
+    """A test that runs the vaultbot the action's install step put into its own venv (built in
+    the background from the end of collection). Marked `installs`: mutation runs leave such
+    tests out (`[tool.mutmut]`), since that vaultbot is installed from a git snapshot of the
+    work tree, which mutmut's copy is not, and no mutant in this process reaches it."""
+    return pytest.mark.installs(pytest.mark.usefixtures("installed")(test))
+
+
 @pytest.fixture
-def pr_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """The pull request, for tests that run vaultbot in this process (no action install)."""
+def pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     base = {"long.md": long_note(BASE_LINE)}
     head = {"long.md": long_note(PR_LINE), "notes/new.md": NEW_NOTE}
     return pull_request(tmp_path, monkeypatch, base, head)
 
 
-@pytest.fixture
-def pr(pr_repo: dict[str, Any], installed: dict[str, Any]) -> dict[str, Any]:
-    """The pull request, for tests that run the action's steps with its installed vaultbot."""
-    return {**pr_repo, "installed": installed}
-
-
 def test_reports_only_changed_lines_and_new_notes(
-    pr_repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sarif = pr_repo["tmp"] / "out.sarif"
-    summary = Path(pr_repo["env"]["GITHUB_STEP_SUMMARY"])
+    sarif = pr["tmp"] / "out.sarif"
+    summary = Path(pr["env"]["GITHUB_STEP_SUMMARY"])
     code = main(
         ["check", "--format", "github", "--changed-since", "auto", "--sarif", str(sarif),
          "--summary", str(summary)]
@@ -170,8 +181,8 @@ def validate_sarif(document: dict[str, Any], expected_results: int) -> None:
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
 
 
-def test_whole_vault_sarif_validates(pr_repo: dict[str, Any]) -> None:
-    sarif = pr_repo["tmp"] / "all.sarif"
+def test_whole_vault_sarif_validates(pr: dict[str, Any]) -> None:
+    sarif = pr["tmp"] / "all.sarif"
     assert main(["check", "--format", "sarif", "--output", str(sarif)]) == 1
     document = json.loads(sarif.read_text())
     validate_sarif(document, expected_results=4)
@@ -179,24 +190,58 @@ def test_whole_vault_sarif_validates(pr_repo: dict[str, Any]) -> None:
     assert document["runs"][0]["tool"]["driver"]["informationUri"] == urls["Homepage"]
 
 
+def test_sarif_results_carry_level_location_and_text_as_is(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vault = make_vault(
+        {
+            "n.md": "# N\n\nSee [[ok#Nope]] and [[dup]] and [[Mißing]].\n",
+            "ok.md": "x\n",
+            "a/dup.md": "a\n",
+            "b/dup.md": "b\n",
+        }
+    )
+    sarif = tmp_path / "out.sarif"
+    args = ("check", "--no-cache", "--format", "sarif", "--output", str(sarif))
+    assert run(vault, capsys, *args)[0] == 1
+    text = sarif.read_text(encoding="utf-8")
+    # indented for a reader, and text as it is (no \u escapes)
+    assert text.startswith('{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n')
+    assert '\n          "name": "vaultbot",\n' in text
+    assert '"text": "Link target \'Mißing\' does not exist"' in text
+    document = json.loads(text)
+    validate_sarif(document, expected_results=3)
+    results = document["runs"][0]["results"]
+
+    def where(column: int, end: int) -> dict[str, Any]:
+        region = {"startLine": 3, "startColumn": column, "endLine": 3, "endColumn": end}
+        return {"artifactLocation": {"uri": "n.md", "uriBaseId": "%SRCROOT%"}, "region": region}
+
+    assert [(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]) for r in results] == [
+        ("LK003", "warning", where(5, 16)),
+        ("LK004", "note", where(21, 28)),
+        ("LK001", "error", where(33, 43)),
+    ]
+
+
 def test_missing_base_in_a_shallow_clone_says_so(
-    pr_repo: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    pr: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shallow = tmp_path / "shallow"
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", "--branch", "feature",
-         f"file://{pr_repo['repo']}", str(shallow)],
+         f"file://{pr['repo']}", str(shallow)],
         check=True, env=git_env(tmp_path),
     )  # fmt: skip
     os.chdir(shallow)
     assert main(["check", "--changed-since", "auto"]) == 2
     err = capsys.readouterr().err
-    assert f"the base commit '{pr_repo['base']}' is not in this repository" in err
+    assert f"the base commit '{pr['base']}' is not in this repository" in err
     assert "fetch-depth: 0" in err
 
 
 def test_changed_since_a_branch_name_works_locally(
-    pr_repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["check", "--format", "concise", "--changed-since", "main"]) == 1
     out = capsys.readouterr().out
@@ -212,10 +257,10 @@ def test_escaping() -> None:
 
 
 def test_hostile_note_names_and_text_cannot_inject(
-    pr_repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     name = "a::error file=x.md::boom.md"
-    write(pr_repo["repo"], {name: "See [[50% off, 3:00\rnow]] and [[::warning::x]].\n"})
+    write(pr["repo"], {name: "See [[50% off, 3:00\rnow]] and [[::warning::x]].\n"})
     assert main(["check", "--format", "github", name]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2  # one command a finding: no line break got through
@@ -265,7 +310,7 @@ def run_step(
     values = {key: str(spec.get("default", "")) for key, spec in action["inputs"].items()}
     values.update(inputs)
     step = next(s for s in action["runs"]["steps"] if s.get("name") == name)
-    installed = dict(line.split("=", 1) for line in pr["installed"]["output"].splitlines())
+    installed = dict(line.split("=", 1) for line in install_step()["output"].splitlines())
     context = {
         "github.action_path": str(ROOT),
         "github.event.pull_request.head.ref": "feature",
@@ -279,6 +324,7 @@ def run_step(
     )
 
 
+@uses_install
 def test_action_check_step(pr: dict[str, Any]) -> None:
     done = run_step("Check changed notes", pr, {})
     assert done.returncode == 1, done.stderr  # fail-on: error
@@ -289,12 +335,14 @@ def test_action_check_step(pr: dict[str, Any]) -> None:
     assert "## vaultbot" in Path(pr["env"]["GITHUB_STEP_SUMMARY"]).read_text()
 
 
+@uses_install
 def test_action_check_step_passes_args_and_fail_on(pr: dict[str, Any]) -> None:
     done = run_step("Check changed notes", pr, {"args": "--select\nED001\n", "fail-on": "error"})
     assert done.returncode == 0, done.stderr  # the only ED001 is on an unchanged line
     assert done.stdout == ""
 
 
+@uses_install
 def test_action_fix_step_commits_to_the_pr_branch(pr: dict[str, Any], tmp_path: Path) -> None:
     origin = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True, env=git_env(tmp_path))
@@ -345,20 +393,15 @@ EDITED = "# Note\n\nA line with [[Nowhere]].\n\nLast line.\n"
 
 
 @pytest.fixture
-def hostile_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def hostile_pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Base: clean notes with hostile names. PR: line 3 of each edited, and each added anew
     under `added/`."""
     edited = {**dict.fromkeys(HOSTILE, EDITED), **{f"added/{n}": EDITED for n in HOSTILE}}
     return pull_request(tmp_path, monkeypatch, dict.fromkeys(HOSTILE, CLEAN), edited)
 
 
-@pytest.fixture
-def hostile_pr(hostile_repo: dict[str, Any], installed: dict[str, Any]) -> dict[str, Any]:
-    return {**hostile_repo, "installed": installed}
-
-
-def test_changed_since_sees_every_hostile_name(hostile_repo: dict[str, Any]) -> None:
-    code, document = check_json(hostile_repo["repo"], "--changed-since", "main")
+def test_changed_since_sees_every_hostile_name(hostile_pr: dict[str, Any]) -> None:
+    code, document = check_json(hostile_pr["repo"], "--changed-since", "main")
     assert code == 1
     found = sorted((f["path"], f["line"], f["code"]) for f in document["findings"])
     expected = sorted(
@@ -369,9 +412,9 @@ def test_changed_since_sees_every_hostile_name(hostile_repo: dict[str, Any]) -> 
 
 
 def test_fix_changed_since_commits_hostile_names(
-    hostile_repo: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    hostile_pr: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = hostile_repo["repo"]
+    repo = hostile_pr["repo"]
     sloppy = "# Note\n\n" + ANCHOR.format("00:5:52", "00:05:52") + "\n"
     write(repo, dict.fromkeys(HOSTILE, sloppy))
     git(repo, "commit", "-q", "-am", "sloppy")
@@ -418,6 +461,7 @@ def outputs(pr: dict[str, Any]) -> dict[str, str]:
     return dict(line.split("=", 1) for line in text.splitlines())
 
 
+@uses_install
 def test_action_fix_step_refuses_the_merge_commit(pr: dict[str, Any]) -> None:
     # actions/checkout's default for pull_request: a detached merge of the head into the base.
     origin = with_origin(pr)
@@ -433,6 +477,7 @@ def test_action_fix_step_refuses_the_merge_commit(pr: dict[str, Any]) -> None:
     assert git(pr["repo"], "log", "-1", "--format=%an") == "Ada Author"  # nothing committed
 
 
+@uses_install
 def test_action_fix_step_fails_when_vaultbot_fix_fails(pr: dict[str, Any]) -> None:
     (pr["repo"] / "vaultbot.toml").write_text("no-such-setting = 1\n")
     git(pr["repo"], "add", "vaultbot.toml")
@@ -445,6 +490,7 @@ def test_action_fix_step_fails_when_vaultbot_fix_fails(pr: dict[str, Any]) -> No
     assert git(origin, "rev-parse", "feature") == head
 
 
+@uses_install
 def test_action_fix_step_outputs_the_fixes_committed(pr: dict[str, Any]) -> None:
     with_origin(pr)
     done = run_step("Commit safe fixes", pr, {"fix": "true"})
@@ -455,6 +501,7 @@ def test_action_fix_step_outputs_the_fixes_committed(pr: dict[str, Any]) -> None
     assert again.returncode == 0 and outputs(pr)["fixes-committed"] == "0"
 
 
+@uses_install
 def test_action_check_step_outputs_counts(pr: dict[str, Any]) -> None:
     assert run_step("Check changed notes", pr, {}).returncode == 1
     assert outputs(pr) == {
@@ -467,6 +514,7 @@ def test_action_check_step_outputs_counts(pr: dict[str, Any]) -> None:
     }
 
 
+@uses_install
 @pytest.mark.parametrize(
     ("scope", "findings", "notes"), [("lines", "3", "2"), ("notes", "4", "2"), ("vault", "5", "3")]
 )
@@ -478,6 +526,7 @@ def test_action_check_step_scope(pr: dict[str, Any], scope: str, findings: str, 
     assert (counts["findings"], counts["notes-checked"]) == (findings, notes)
 
 
+@uses_install
 def test_action_list_inputs_keep_spaces_quotes_and_unicode(hostile_pr: dict[str, Any]) -> None:
     done = run_step(
         "Check changed notes",
@@ -492,6 +541,7 @@ def test_action_list_inputs_keep_spaces_quotes_and_unicode(hostile_pr: dict[str,
     assert files == ["Daily Notes/My Note.md", "added/café ノート.md", 'added/say "hi".md']
 
 
+@uses_install
 def test_action_check_step_reports_every_hostile_name(hostile_pr: dict[str, Any]) -> None:
     done = run_step("Check changed notes", hostile_pr, {})
     assert done.returncode == 1, done.stderr
@@ -499,6 +549,7 @@ def test_action_check_step_reports_every_hostile_name(hostile_pr: dict[str, Any]
     assert outputs(hostile_pr)["notes-checked"] == str(2 * len(HOSTILE))
 
 
+@pytest.mark.installs
 def test_action_installs_vaultbot_into_its_own_venv(installed: dict[str, Any]) -> None:
     venv = installed["temp"] / "vaultbot-venv"
     assert installed["output"] == f"vaultbot={venv}/bin/vaultbot\n"

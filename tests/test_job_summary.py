@@ -66,3 +66,13 @@ def test_a_line_break_in_a_note_name_stays_in_its_row(make_vault: VaultFactory) 
         " | 1 | LK001 | Link target 'Missing' does not exist |"
     )
     assert "\n" + "b.md" not in text
+
+
+def test_the_count_of_the_rest_is_a_paragraph_below_the_table(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "".join(f"[[Missing {i}]]\n" for i in range(21))})
+    # A blank line ends the table: without it Markdown would read the count as one more row.
+    assert summary(vault).endswith(
+        "| n.md | 20 | LK001 | Link target 'Missing 19' does not exist |\n"
+        "\n"
+        "… and 1 more (see the SARIF report).\n"
+    )

@@ -11,6 +11,7 @@ import pytest
 from conftest import VaultFactory
 
 from vaultbot.cli import main
+from vaultbot.output.safe import github_lines, markdown_cell, visible, visible_lines
 
 INJECTED = "a\n::error::INJECTED\n::add-mask::x\nz.md"
 CONTROLS = "\x1b]8;;https:evil.example\x07click\x1b]8;;\x07\x1b[2J\x1b[H\x07\x9b31m\u202e"
@@ -127,3 +128,43 @@ def test_text_caret_stays_under_the_finding(
     caret = lines[lines.index(source) + 1]
     assert caret.index("^") == source.index("[[Missing]]")
     assert caret.count("^") == len("[[Missing]]")
+
+
+# -- the escaping rules, one by one ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a\x1fb", "a\u241fb"),  # C0: its control picture
+        ("a\x7fb", "a\u2421b"),  # DEL: ␡
+        ("a\x85b", "a\\u{0085}b"),  # C1 and bidirectional controls: an escape
+        ("tab\tand space", "tab\tand space"),  # kept
+    ],
+)
+def test_visible_shows_each_control_character_as_one_symbol(text: str, shown: str) -> None:
+    assert visible(text) == shown
+
+
+def test_visible_lines_keeps_the_line_breaks() -> None:
+    assert visible_lines("a\x1b[2J\nb\x07\n") == "a␛[2J\nb␇\n"
+
+
+def test_github_lines_escape_each_command_line_and_only_those() -> None:
+    text = "::error::x\n  ::warning::y\n\x1b[1m::notice\x1b[0m::z\nok ::error::not at the start"
+    assert github_lines(text) == (
+        "%3A:error::x\n  %3A:warning::y\n%3A:notice::z\nok ::error::not at the start"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("plain | text", "plain \\| text"),  # nothing Markdown acts on: as it is
+        ("<b>x</b>", "` <b>x</b> `"),  # HTML: a code span
+        ("[a](b) | c", "` [a](b) \\| c `"),  # a pipe still ends no cell inside it
+        ("one ` and `` two", "``` one ` and `` two ```"),  # a fence longer than any run inside
+    ],
+)
+def test_markdown_cells_show_text_literally(text: str, cell: str) -> None:
+    assert markdown_cell(text) == cell

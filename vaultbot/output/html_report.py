@@ -191,7 +191,8 @@ def render(report: Report, title: str, dry_run: bool) -> str:
             f"<th>{'fix that would apply' if dry_run else 'fix applied'}</th></tr>"
         )
         for r in note.initial:
-            fix = applied.get((r.code, r.line), "")
+            # `applied` knows rule and line only: a finding with no fix of its own had none.
+            fix = applied.get((r.code, r.line), "") if r.fix else ""
             out.append(
                 f"<tr><td class='n'>{r.line}</td><td>{_e(r.code)}</td>"
                 f"<td>{_e(r.message)}{_snippet(r)}</td><td>{_e(fix)}{_before_after(r, fix)}</td></tr>"

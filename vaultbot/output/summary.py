@@ -12,8 +12,9 @@ from vaultbot.output.safe import visible
 from vaultbot.severity import SEVERITIES
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
+def _plural(n: int, word: str, plural: str = "") -> str:
+    """`1 note`, `2 notes`; `plural` for a word that takes more than an `s` (`fixes`)."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _severities(results: Sequence[Result]) -> str:
@@ -66,13 +67,13 @@ def fix_hint(safe: int, unsafe: int) -> str:
     """ruff's hint: what `vaultbot fix` would fix, and what only `--unsafe-fixes` would."""
     if safe and unsafe:
         return (
-            f"[*] {safe} fixable with `vaultbot fix` ({unsafe} more fixes available with "
-            "`--unsafe-fixes`)."
+            f"[*] {safe} fixable with `vaultbot fix` ({_plural(unsafe, 'more fix', 'more fixes')} "
+            "available with `--unsafe-fixes`)."
         )
     if safe:
         return f"[*] {safe} fixable with `vaultbot fix`."
     if unsafe:
-        return f"{_plural(unsafe, 'fix')} available with `vaultbot fix --unsafe-fixes`."
+        return f"{_plural(unsafe, 'fix', 'fixes')} available with `vaultbot fix --unsafe-fixes`."
     return ""
 
 
@@ -120,9 +121,7 @@ def fix_line(report: Report, dry_run: bool = False, unsafe: bool = False) -> str
         line += f" {-other} of the fixed appeared only once other fixes were made ({found} found)."
     hidden = fixability(report.results)[1]
     if hidden and not unsafe:
-        line += (
-            f"\n{hidden} more {'fix' if hidden == 1 else 'fixes'} available with `--unsafe-fixes`."
-        )
+        line += f"\n{_plural(hidden, 'more fix', 'more fixes')} available with `--unsafe-fixes`."
     return line
 
 
