@@ -52,7 +52,7 @@ def test_cache_is_json_and_ignored_by_git(make_vault: VaultFactory) -> None:
     codes(vault)
     [file] = cache_files(vault)
     assert json.loads(file.read_text())["entries"]["n.md"]
-    assert (vault / cache.CACHE_DIR / ".gitignore").read_text().endswith("*\n")
+    assert (vault / cache.CACHE_DIR / ".gitignore").read_bytes() == b"# Created by vaultbot\n*\n"
 
 
 def test_no_cache_reads_and_writes_nothing(make_vault: VaultFactory) -> None:
@@ -191,3 +191,68 @@ def test_a_delta_of_another_main_file_is_ignored_and_a_bad_one_discarded(
     assert code == 1 and "n5.md:1:" in out
     assert err.startswith("vaultbot: warning: .vaultbot_cache: ignoring a cache that has a")
     assert codes(vault) == fresh_codes(vault)
+
+
+def test_a_heading_link_depends_on_the_note_it_resolves_to_from_its_folder(
+    make_vault: VaultFactory,
+) -> None:
+    """Of two notes of one name, a heading link means the one in its own folder: editing that
+    one's heading away is seen, though the other still has it."""
+    vault = make_vault(
+        {
+            "a/T.md": "# T\n\n## H\n",
+            "b/T.md": "# T\n\n## H\n",
+            "b/n.md": "See [[T#H]] and [[./T#H]].\n",
+        }
+    )
+    assert codes(vault) == []
+    touch_later(vault / "b" / "T.md", "# T\n\n## G\n")
+    assert codes(vault) == [("b/n.md", 1, "LK003"), ("b/n.md", 1, "LK003")] == fresh_codes(vault)
+
+
+def test_a_heading_link_into_a_note_that_cannot_be_read(make_vault: VaultFactory) -> None:
+    """A target in the vault's list that has no stat (a dangling link) is remembered as
+    unreadable; the run goes on."""
+    vault = make_vault({"n.md": "See [[T#H]].\n", "Here.md": "x\n"})
+    (vault / "T.md").symlink_to(vault / "gone.md")
+    first = run(vault)
+    assert first == run(vault) == check_json(vault)[1]
+    assert json.loads(cache_files(vault)[0].read_text())["entries"]["n.md"]["d"]["h"] == {
+        "T.md": [0, 0, 0, 0]
+    }
+
+
+def test_deltas_accumulate_up_to_their_share(make_vault: VaultFactory) -> None:
+    """Edits in separate runs gather in one delta; at exactly DELTA_SHARE of the entries it
+    is still a delta, one more folds it into the main file."""
+    vault = make_vault({"vaultbot.toml": 'profile = "generated"\n', **_notes(24)})
+    codes(vault)
+    [main] = cache_files(vault)
+    written = main.read_bytes()
+    limit = int(24 * cache.DELTA_SHARE)
+    for i in range(limit):
+        touch_later(vault / f"n{i}.md", f"Note {i} links [[n{i + 1}]].\n")
+        codes(vault)
+        assert sorted(json.loads(_delta(vault).read_text())["entries"]) == sorted(
+            f"n{j}.md" for j in range(i + 1)
+        )
+    assert main.read_bytes() == written
+    touch_later(vault / f"n{limit}.md", "Note links [[n0]].\n")
+    assert codes(vault) == fresh_codes(vault)
+    assert main.read_bytes() != written and not _delta(vault).exists()
+
+
+def test_a_cache_folder_turned_into_a_link_before_saving_is_not_written(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    from vaultbot.engine import Result
+
+    vault = make_vault({"n.md": "[[Missing]]\n"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    store = cache.Cache.load(vault, "k", Result.check_cached)
+    (vault / cache.CACHE_DIR).symlink_to(outside, target_is_directory=True)
+    from vaultbot.vault import Vault
+
+    store.save(Vault(vault, ["n.md"]), {})
+    assert list(outside.iterdir()) == []
