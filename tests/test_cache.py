@@ -256,3 +256,18 @@ def test_a_cache_folder_turned_into_a_link_before_saving_is_not_written(
 
     store.save(Vault(vault, ["n.md"]), {})
     assert list(outside.iterdir()) == []
+
+
+def test_the_cache_folder_gitignore_is_made_once_and_then_left_alone(
+    make_vault: VaultFactory,
+) -> None:
+    vault = make_vault({"n.md": "[[Missing]]\n"})
+    codes(vault)
+    ignore = vault / cache.CACHE_DIR / ".gitignore"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert ignore.stat().st_mode & 0o777 == 0o644 & ~umask
+    ignore.write_text("# mine\n")
+    touch_later(vault / "n.md", "[[Elsewhere]]\n")
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    assert ignore.read_text() == "# mine\n"

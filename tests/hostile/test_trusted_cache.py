@@ -95,6 +95,16 @@ MALFORMED: dict[str, Any] = {
     "a finding short of a field": lambda d: _set(d, lambda e: e["r"][0].pop()),
     "a bool for a column": lambda d: _set(d, lambda e: e["r"][0].__setitem__(1, True)),
     "dependencies as a list": lambda d: _set(d, lambda e: e.__setitem__("d", [])),
+    "dependencies with a list of names": lambda d: _set(
+        d, lambda e: e.__setitem__("d", {"n": [], "h": {}})
+    ),
+    "dependencies with extra keys": lambda d: _set(
+        d, lambda e: e.__setitem__("d", {"n": "", "h": {}, "x": 1})
+    ),
+    "a heading target's stat as text": lambda d: _set(
+        d, lambda e: e.__setitem__("d", {"n": "", "h": {"T.md": "x"}})
+    ),
+    "an entry with an extra key": lambda d: _set(d, lambda e: e.__setitem__("x", 1)),
     "no token": lambda d: {k: v for k, v in d.items() if k != "token"},
     "another version": lambda d: {**d, "version": "0.0.0"},
     "deeply nested JSON": lambda d: "[" * 100_000 + "]" * 100_000,
@@ -137,6 +147,13 @@ REASONS = {
     "(a finding has a position no note can have)",
     "dependencies as a list": "has a malformed entry for 'n.md' (dependencies need keys n and h)",
     "deeply nested JSON": "is not valid JSON",
+    "dependencies with a list of names": "has a malformed entry for 'n.md' "
+    "(malformed dependencies)",
+    "dependencies with extra keys": "has a malformed entry for 'n.md' "
+    "(dependencies need keys n and h)",
+    "a heading target's stat as text": "has a malformed entry for 'n.md' "
+    "(a stat key is not four whole numbers)",
+    "an entry with an extra key": "has a malformed entry for 'n.md' (expected keys s, r and d)",
 }
 
 
