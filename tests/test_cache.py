@@ -271,3 +271,26 @@ def test_the_cache_folder_gitignore_is_made_once_and_then_left_alone(
     touch_later(vault / "n.md", "[[Elsewhere]]\n")
     assert codes(vault) == [("n.md", 1, "LK001")]
     assert ignore.read_text() == "# mine\n"
+
+
+def test_the_vault_profile_is_part_of_the_key(make_vault: VaultFactory) -> None:
+    """A link to a note not written yet is a finding in a generated vault, not in a personal
+    one: changing the profile must not reuse the other profile's results."""
+    vault = make_vault({"vaultbot.toml": 'profile = "generated"\n', **_notes(3)})
+    assert len(codes(vault)) == 3
+    (vault / "vaultbot.toml").write_text('profile = "personal"\n')
+    assert codes(vault) == [] == fresh_codes(vault)
+
+
+def test_a_check_of_exactly_the_share_of_the_files_uses_the_cache(
+    make_vault: VaultFactory,
+) -> None:
+    from vaultbot.engine import CACHE_MIN_SHARE
+
+    files = int(2 / CACHE_MIN_SHARE)  # checking 2 of them is exactly the share
+    vault = make_vault({"vaultbot.toml": 'profile = "generated"\n', **_notes(files - 1)})
+    codes(vault)
+    for path in cache_files(vault):
+        path.unlink()
+    assert run(vault, "n0.md", "n1.md")["summary"]["findings"] == 2
+    assert cache_files(vault)  # read and written

@@ -79,9 +79,14 @@ def test_cached_findings_are_checked_field_by_field(tmp_path: Path) -> None:
     for values in bad:
         with pytest.raises(ValueError):
             Result.check_cached([good, values])  # a bad row anywhere in the note's rows
-    for rows in ({"r": good}, [tuple(good)], good):
-        with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^findings are not a list$"):
+        Result.check_cached({"r": good})
+    for rows in ([tuple(good)], good):
+        with pytest.raises(ValueError, match=r"^a finding is not a list of its 8 fields$"):
             Result.check_cached(rows)
+    severity = _CACHED.index("severity")
+    every = [[*good[:severity], s, *good[severity + 1 :]] for s in ("error", "warning", "info")]
+    Result.check_cached(every)  # every severity in one note's findings
 
 
 def test_cached_fixes_are_checked_in_bulk(tmp_path: Path) -> None:
@@ -95,19 +100,26 @@ def test_cached_fixes_are_checked_in_bulk(tmp_path: Path) -> None:
 
     Result.check_cached([plain, good, plain])
     bad = [
-        fix(lambda f: f.__setitem__("applicability", "maybe")),
-        fix(lambda f: f.__setitem__("applicability", ["safe"])),  # unhashable
-        fix(lambda f: f.__setitem__("title", None)),
-        fix(lambda f: f.__setitem__("edits", {})),
-        fix(lambda f: f.pop("title")),
-        fix(lambda f: f.__setitem__("more", 1)),
-        fix(lambda f: f["edits"].append([])),
-        fix(lambda f: f["edits"].append(None)),
-        fix(lambda f: f["edits"][0].__setitem__("location", [1, 2])),
-        fix(lambda f: f["edits"][0]["end_location"].__setitem__("line", 1.5)),
+        (fix(lambda f: f.__setitem__("applicability", "maybe")), "a fix has a bad applicability"),
+        (fix(lambda f: f.__setitem__("applicability", ["safe"])), "a fix has a bad applicability"),
+        (fix(lambda f: f.__setitem__("title", None)), "a fix's title is not text"),
+        (fix(lambda f: f.__setitem__("edits", {})), "a fix's edits are not a list"),
+        (fix(lambda f: f.pop("title")), "a fix lacks its keys"),
+        (fix(lambda f: f.__setitem__("more", 1)), "a fix lacks its keys"),
+        (fix(lambda f: f["edits"].append([])), "an edit lacks its keys"),
+        (fix(lambda f: f["edits"].append(None)), "an edit lacks its keys"),
+        (fix(lambda f: f["edits"][0].__setitem__("content", 1)), "an edit's content is not text"),
+        (
+            fix(lambda f: f["edits"][0].__setitem__("location", [1, 2])),
+            "an edit's location is malformed",
+        ),
+        (
+            fix(lambda f: f["edits"][0]["end_location"].__setitem__("line", 1.5)),
+            "an edit's location is malformed",
+        ),
     ]
-    for values in bad:
-        with pytest.raises(ValueError):
+    for values, message in bad:
+        with pytest.raises(ValueError, match=f"^{message}$"):
             Result.check_cached([plain, good, values])
     edit_less = fix(lambda f: f.__setitem__("edits", []))
     Result.check_cached([edit_less, plain])
