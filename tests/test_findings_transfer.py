@@ -123,3 +123,6 @@ def test_cached_fixes_are_checked_in_bulk(tmp_path: Path) -> None:
             Result.check_cached([plain, good, values])
     edit_less = fix(lambda f: f.__setitem__("edits", []))
     Result.check_cached([edit_less, plain])
+    unsafe = fix(lambda f: f.__setitem__("applicability", "unsafe"))
+    Result.check_cached([unsafe])
+    Result.check_cached([good, unsafe])  # a safe and an unsafe fix in one note
