@@ -4,10 +4,10 @@ One JSON file per (vaultbot code, rules and options) key holds, per note, its st
 findings, and what its link findings depend on: the folded names of its link targets and the
 stat keys of the notes its heading links point into. A finding is a compact row
 (`engine.Result.to_cache`): positions as integers, code, severity, message and fix; no source
-line (the text output reads the note again, `Report.load_sources`) and no rule name. A cached note is reused only when its own
-file is unchanged, no file whose name its links could mean was added or removed, and the notes
-its heading links read are unchanged. JSON, not pickle: a cache that comes with a repository
-must never be able to run code.
+line (the text output reads the note again, `Report.load_sources`) and no rule name. A cached
+note is reused only when its own file is unchanged, no file whose name its links could mean was
+added or removed, and the notes its heading links read are unchanged. JSON, not pickle: a cache
+that comes with a repository must never be able to run code.
 
 The stat key is (mtime_ns, size, ctime_ns, inode). A user can restore a file's mtime
 (`touch -r`, a tarball), but not its ctime, which the kernel sets on every change, nor its
@@ -118,8 +118,8 @@ class Cache:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     warning: str | None = None  # why a cache found on disk was not used
     usable: bool = True  # False: never write (the cache folder is a symbolic link)
-    #: Raises ValueError for a note's malformed cached findings: entries are checked when first used
-    #: (a one-note check reads one entry, not the whole vault's).
+    #: Raises ValueError for a note's malformed cached findings: entries are checked when
+    #: first used (a one-note check reads one entry, not the whole vault's).
     check_results: Callable[[Any], None] | None = None
     checked: set[str] = field(default_factory=set)  # entries found well formed
     token: str | None = None  # names the main file, which a delta file amends
@@ -129,7 +129,8 @@ class Cache:
     def load(cls, root: Path, key: str, check_results: Callable[[Any], None]) -> Cache:
         """The cache for `key`; empty (with a warning) when it does not validate.
 
-        `check_results` raises ValueError for a note's cached findings that are not well formed."""
+        `check_results` raises ValueError for a note's cached findings that are not well
+        formed."""
         folder = root / CACHE_DIR
         path = folder / f"check-{key}.json"
         if folder.is_symlink():
