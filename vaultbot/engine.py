@@ -522,7 +522,8 @@ def _run_pool(
     finished = False
     try:
         results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
-        with _gc_paused():  # this process only gathers findings (no cycles) from now on
+        # Without a progress display this process only gathers findings (no cycles).
+        with _gc_paused() if progress is None else contextlib.nullcontext():
             for note in results:
                 _collect(report, note, progress)
         finished = True
