@@ -57,7 +57,7 @@ def _realistic(n: int) -> str:
 
     rng = random.Random(0)
     titles = gen.make_titles(rng, 50)
-    writer = gen.NoteWriter(rng, titles, gen.Stats())
+    writer = gen.NoteWriter(rng, titles, gen.Stats(), gen.PROFILES["real"])
     return writer.note(titles[0], n * 1024)
 
 

@@ -82,9 +82,8 @@ class Result(NamedTuple):
 
     def to_cache(self) -> list[Any]:
         """The row a cache file keeps: no path (the entry's key), no rule name (the code's),
-        no source (read again when shown)."""
-        return [self.line, self.column, self.end_line, self.end_column, self.code,
-                self.severity, self.message, self.fix]  # fmt: skip
+        no source (read again when shown). Its fields are `_CACHED`, in that order."""
+        return list(map(self.__getattribute__, _CACHED))
 
     @classmethod
     def from_cache(cls, path: str, rows: list[list[Any]]) -> list[Result]:
