@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -83,6 +84,22 @@ def findings(vault: Path, *args: str) -> list[tuple[str, int, str]]:
 # so that they build while other tests run.
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def cache_document(path: Path) -> Any:
+    """A cache file's document, read as vaultbot reads it (signed with the session's key)."""
+    from vaultbot import cache
+
+    return cache.read_document(path, cache.user_key())
+
+
+def write_cache_document(path: Path, document: Any) -> None:
+    """Write a cache file as this user's vaultbot would: signed with the session's key."""
+    from vaultbot import cache
+
+    cache.write_document(path, document, cache.user_key())
+
+
 _BACKGROUND: dict[str, subprocess.Popen[str]] = {}
 
 
@@ -90,6 +107,12 @@ _BACKGROUND: dict[str, subprocess.Popen[str]] = {}
 def session_dir() -> Path:
     """A temporary folder for the session's shared resources (removed when it ends)."""
     return Path(tempfile.mkdtemp(prefix="vaultbot-tests-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The key that signs cache files (`vaultbot.cache.user_key`) is the session's, never the
+    user's: set for this process and every command it runs."""
+    os.environ["XDG_CACHE_HOME"] = str(session_dir() / "xdg-cache")
 
 
 def start(name: str, args: list[str], **options: Any) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import VaultFactory, check_json
+from conftest import VaultFactory, cache_document, check_json, write_cache_document
 from conftest import run as run_cli
 
 from vaultbot import cache
@@ -26,7 +25,7 @@ def codes(vault: Path, *args: str) -> list[tuple[str, int, str]]:
 
 
 def cache_files(vault: Path) -> list[Path]:
-    return sorted((vault / cache.CACHE_DIR).glob("check-*.json"))
+    return sorted((vault / cache.CACHE_DIR).glob("check-*" + cache.SUFFIX))
 
 
 def touch_later(path: Path, text: str) -> None:
@@ -47,11 +46,12 @@ def test_cached_run_gives_the_same_report(tmp_path: Path) -> None:
     assert first["findings"]  # the example vault has planted defects
 
 
-def test_cache_is_json_and_ignored_by_git(make_vault: VaultFactory) -> None:
+def test_cache_is_signed_and_ignored_by_git(make_vault: VaultFactory) -> None:
     vault = make_vault({"n.md": "[[Missing]]\n"})
     codes(vault)
     [file] = cache_files(vault)
-    assert json.loads(file.read_text())["entries"]["n.md"]
+    assert file.read_bytes().startswith(cache.MAGIC)
+    assert cache_document(file)["entries"]["n.md"]
     assert (vault / cache.CACHE_DIR / ".gitignore").read_bytes() == b"# Created by vaultbot\n*\n"
 
 
@@ -112,9 +112,9 @@ def test_version_change(make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatc
     codes(vault)
     [old] = cache_files(vault)
     # Poison the cache: if a new version trusted it, the finding would vanish.
-    data = json.loads(old.read_text())
+    data = cache_document(old)
     data["entries"]["n.md"]["r"] = []
-    old.write_text(json.dumps(data))
+    write_cache_document(old, data)
     assert codes(vault) == []  # same version: the (poisoned) cache is used
     monkeypatch.setattr(cache, "__version__", "99.0")
     assert codes(vault) == [("n.md", 1, "LK001")]
@@ -125,7 +125,7 @@ def test_corrupt_cache_is_ignored(make_vault: VaultFactory) -> None:
     vault = make_vault({"n.md": "[[Missing]]\n"})
     codes(vault)
     [file] = cache_files(vault)
-    file.write_text("{not json")
+    file.write_bytes(file.read_bytes()[:-1])  # cut short
     assert codes(vault) == [("n.md", 1, "LK001")]
 
 
@@ -155,9 +155,9 @@ def test_a_few_changed_notes_go_to_a_delta_file(make_vault: VaultFactory) -> Non
     assert second == codes(vault) == fresh_codes(vault)
     assert second != first
     assert main.read_bytes() == written  # the main file is left as it was
-    delta = json.loads(_delta(vault).read_text())
+    delta = cache_document(_delta(vault))
     assert list(delta["entries"]) == ["n3.md"]
-    assert delta["base"] == json.loads(written)["token"]
+    assert delta["base"] == cache_document(main)["token"]
     for i in range(int(24 * cache.DELTA_SHARE) + 1):  # past the share: one rewrite
         touch_later(vault / f"n{10 + i}.md", f"Note {10 + i} links [[n1]].\n")
     codes(vault)
@@ -170,26 +170,28 @@ def test_a_delta_of_another_main_file_is_ignored_and_a_bad_one_discarded(
 ) -> None:
     """A delta left behind by a rewrite of the main file that was cut short names another
     token: its entries are not used (they could be older than the main file's). A delta
-    that does not validate discards the cache, with one warning, like a bad main file."""
+    that is not signed discards the cache, with one warning, like a bad main file."""
     vault = make_vault({"vaultbot.toml": 'profile = "generated"\n', **_notes(24)})
     codes(vault)
     touch_later(vault / "n3.md", "Note 3 links [[n4]].\n")
     codes(vault)
-    document = json.loads(_delta(vault).read_text())
-    n5 = json.loads(cache_files(vault)[0].read_text())["entries"]["n5.md"]
+    document = cache_document(_delta(vault))
+    n5 = cache_document(cache_files(vault)[0])["entries"]["n5.md"]
     document["entries"]["n5.md"] = {**n5, "r": []}  # n5 as it is on disk, without its finding
     document["base"] = "0123456789abcdef"
-    _delta(vault).write_text(json.dumps(document))
+    write_cache_document(_delta(vault), document)
     assert ("n5.md", 1, "LK001") in codes(vault)  # the stale delta is not read
-    document["base"] = json.loads(cache_files(vault)[0].read_text())["token"]
-    _delta(vault).write_text(json.dumps(document))
+    document["base"] = cache_document(cache_files(vault)[0])["token"]
+    write_cache_document(_delta(vault), document)
     assert ("n5.md", 1, "LK001") not in codes(vault)  # (a delta it amends is read)
-    document["entries"]["n5.md"] = {**n5, "r": "not a list"}
-    _delta(vault).write_text(json.dumps(document))
+    _delta(vault).write_bytes(_delta(vault).read_bytes() + b"\0")
     capsys.readouterr()
     code, out, err = run_cli(vault, capsys, "check", "--format", "concise")
     assert code == 1 and "n5.md:1:" in out
-    assert err.startswith("vaultbot: warning: .vaultbot_cache: ignoring a cache that has a")
+    assert err == (
+        "vaultbot: warning: .vaultbot_cache: ignoring a cache that was not written by this "
+        "user's vaultbot (its signature does not match)\n"
+    )
     assert codes(vault) == fresh_codes(vault)
 
 
@@ -217,7 +219,7 @@ def test_a_heading_link_into_a_note_that_cannot_be_read(make_vault: VaultFactory
     (vault / "T.md").symlink_to(vault / "gone.md")
     first = run(vault)
     assert first == run(vault) == check_json(vault)[1]
-    assert json.loads(cache_files(vault)[0].read_text())["entries"]["n.md"]["d"]["h"] == {
+    assert cache_document(cache_files(vault)[0])["entries"]["n.md"]["d"]["h"] == {
         "T.md": [0, 0, 0, 0]
     }
 
@@ -233,7 +235,7 @@ def test_deltas_accumulate_up_to_their_share(make_vault: VaultFactory) -> None:
     for i in range(limit):
         touch_later(vault / f"n{i}.md", f"Note {i} links [[n{i + 1}]].\n")
         codes(vault)
-        assert sorted(json.loads(_delta(vault).read_text())["entries"]) == sorted(
+        assert sorted(cache_document(_delta(vault))["entries"]) == sorted(
             f"n{j}.md" for j in range(i + 1)
         )
     assert main.read_bytes() == written
@@ -245,12 +247,10 @@ def test_deltas_accumulate_up_to_their_share(make_vault: VaultFactory) -> None:
 def test_a_cache_folder_turned_into_a_link_before_saving_is_not_written(
     make_vault: VaultFactory, tmp_path: Path
 ) -> None:
-    from vaultbot.engine import Result
-
     vault = make_vault({"n.md": "[[Missing]]\n"})
     outside = tmp_path / "outside"
     outside.mkdir()
-    store = cache.Cache.load(vault, "k", Result.check_cached)
+    store = cache.Cache.load(vault, "k")
     (vault / cache.CACHE_DIR).symlink_to(outside, target_is_directory=True)
     from vaultbot.vault import Vault
 

@@ -8,12 +8,11 @@ trusted.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, check_json
+from conftest import VaultFactory, cache_document, check_json, write_cache_document
 
 from vaultbot import cache
 from vaultbot.config import Config
@@ -26,10 +25,10 @@ def codes(vault: Path) -> list[tuple[str, int, str]]:
 
 def poison(vault: Path, rel: str) -> None:
     """Empty the cached findings of `rel`: a run that trusts the entry reports none for it."""
-    [file] = sorted((vault / cache.CACHE_DIR).glob("check-*.json"))
-    data = json.loads(file.read_text())
+    [file] = sorted((vault / cache.CACHE_DIR).glob("check-*" + cache.SUFFIX))
+    data = cache_document(file)
     data["entries"][rel]["r"] = []
-    file.write_text(json.dumps(data))
+    write_cache_document(file, data)
 
 
 def touch_later(path: Path, text: str) -> None:
@@ -81,7 +80,7 @@ def test_an_option_value_that_is_not_json(make_vault: VaultFactory) -> None:
     )
     code, _ = check_json(vault, cache=True)
     assert code == 0
-    assert len(list((vault / cache.CACHE_DIR).glob("check-*.json"))) == 1
+    assert len(list((vault / cache.CACHE_DIR).glob("check-*" + cache.SUFFIX))) == 1
 
 
 # -- the cache key ---------------------------------------------------------------------------

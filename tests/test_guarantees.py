@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import VaultFactory, check_json
+from conftest import VaultFactory, cache_document, check_json
 
 from vaultbot import cache, engine, fixes
 from vaultbot.cli import main
@@ -217,8 +217,8 @@ def test_cache_key_follows_rule_options(make_vault: VaultFactory) -> None:
 
 
 def cache_entries(vault: Path) -> dict[str, Any]:
-    [file] = sorted((vault / cache.CACHE_DIR).glob("check-*.json"))
-    entries: dict[str, Any] = json.loads(file.read_text())["entries"]
+    [file] = sorted((vault / cache.CACHE_DIR).glob("check-*" + cache.SUFFIX))
+    entries: dict[str, Any] = cache_document(file)["entries"]
     return entries
 
 

@@ -19,8 +19,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain, repeat
-from operator import itemgetter
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,9 +28,8 @@ from vaultbot.config import Config, PerFileIgnores, discover, ignored_in
 from vaultbot.config import load as load_config
 from vaultbot.errors import ConfigError
 from vaultbot.lint import check_note
-from vaultbot.note import MAX_NOTE_BYTES, Note, NoteError
+from vaultbot.note import Note, NoteError
 from vaultbot.rules import ALL_RULES, Finding, Rule
-from vaultbot.severity import SEVERITIES
 from vaultbot.vault import (
     Vault,
     find_root,
@@ -103,88 +101,14 @@ class Result(NamedTuple):
         )
         return list(map(cls._make, values))
 
-    @staticmethod
-    def check_cached(rows: Any) -> None:
-        """Raise ValueError unless `rows` are one note's findings as `to_cache` writes them,
-        with values this version of vaultbot could have produced. Checked column by column
-        (what `from_cache` builds from), in bulk."""
-        if type(rows) is not list:
-            raise ValueError("findings are not a list")
-        if not rows:
-            return
-        if set(map(type, rows)) != {list} or set(map(len, rows)) != {len(_CACHED)}:
-            raise ValueError(f"a finding is not a list of its {len(_CACHED)} fields")
-        lines, columns, end_lines, end_columns, codes, severities, messages, fixes = zip(
-            *rows, strict=True
-        )
-        if not all(map(_positions, (lines, columns, end_lines, end_columns))):
-            raise ValueError("a finding has a position no note can have")
-        if not (_texts(codes) and _texts(severities) and _texts(messages)):
-            raise ValueError("a finding's code, severity or message is not text")
-        if not (set(codes) <= _rule_names().keys() and set(severities) <= set(SEVERITIES)):
-            raise ValueError("a finding names an unknown rule or severity")
-        _check_fixes([fix for fix in fixes if fix is not None])
-
 
 _JSON_FIELDS = Result._fields[:-3]  # all but the source window
 _CACHED = ("line", "column", "end_line", "end_column", "code", "severity", "message", "fix")
-#: No line or column of a note can be larger (notes are at most MAX_NOTE_BYTES).
-_MAX_POSITION = MAX_NOTE_BYTES + 2
-
-
-def _positions(values: Sequence[Any]) -> bool:
-    """Whether every value is a line or column number a note can have (not a bool)."""
-    return set(map(type, values)) == {int} and min(values) >= 0 and max(values) <= _MAX_POSITION
-
-
-def _texts(values: Sequence[Any]) -> bool:
-    return set(map(type, values)) == {str}
 
 
 @functools.cache
 def _rule_names() -> dict[str, str]:
     return {rule.code: rule.name for rule in ALL_RULES}
-
-
-_FIX_KEYS = frozenset(("applicability", "title", "edits"))
-_EDIT_KEYS = frozenset(("content", "location", "end_location"))
-_WHERE_KEYS = frozenset(("line", "column"))
-
-
-def _check_fixes(fixes: list[Any]) -> None:
-    """Raise ValueError unless every fix is a fix as a finding holds it:
-    checked in bulk, a field of all the fixes (and then of all their edits) at a time."""
-    if not fixes:
-        return
-    if not _tables(fixes, _FIX_KEYS):
-        raise ValueError("a fix lacks its keys")
-    applicabilities = list(map(itemgetter("applicability"), fixes))
-    if not (_texts(applicabilities) and set(applicabilities) <= {"safe", "unsafe"}):
-        raise ValueError("a fix has a bad applicability")
-    if not _texts(list(map(itemgetter("title"), fixes))):
-        raise ValueError("a fix's title is not text")
-    lists = list(map(itemgetter("edits"), fixes))
-    if set(map(type, lists)) != {list}:
-        raise ValueError("a fix's edits are not a list")
-    edits = list(chain.from_iterable(lists))
-    if not edits:
-        return
-    if not _tables(edits, _EDIT_KEYS):
-        raise ValueError("an edit lacks its keys")
-    if not _texts(list(map(itemgetter("content"), edits))):
-        raise ValueError("an edit's content is not text")
-    wheres = [*map(itemgetter("location"), edits), *map(itemgetter("end_location"), edits)]
-    if not (
-        _tables(wheres, _WHERE_KEYS)
-        and _positions(list(map(itemgetter("line"), wheres)))
-        and _positions(list(map(itemgetter("column"), wheres)))
-    ):
-        raise ValueError("an edit's location is malformed")
-
-
-def _tables(values: list[Any], keys: frozenset[str]) -> bool:
-    """Whether every value is a JSON object with exactly these keys."""
-    return set(map(type, values)) == {dict} and set(map(frozenset, values)) == {keys}
 
 
 #: How much of a finding's line a result keeps for display: a finding costs O(1) memory
@@ -568,7 +492,7 @@ def run_cached(
         return run(job, rels, jobs, progress)
     key = cache.cache_key(list(job.rules), vault.profile.name, job.per_file_ignores)
     with _gc_paused():
-        store = cache.Cache.load(vault.root, key, Result.check_cached)
+        store = cache.Cache.load(vault.root, key)
         valid = store.valid_entries(vault, list(rels))
     todo = [rel for rel in rels if rel not in valid]
     report = run(replace(job, cache=True), todo, jobs, progress)

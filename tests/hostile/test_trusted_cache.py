@@ -1,16 +1,21 @@
-"""Issue 10, the cache: it never hides a finding, never crashes a run, and a symbolic link in
-place of `.vaultbot_cache` (or inside it) is never followed."""
+"""Issue 10, the cache: it never hides a finding, never crashes a run, is never decoded unless
+this user's vaultbot signed it, and a symbolic link in place of `.vaultbot_cache` (or inside it)
+is never followed."""
 
 from __future__ import annotations
 
-import json
+import hmac
+import marshal
 import os
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import VaultFactory, check_json
+from conftest import VaultFactory, cache_document, check_json, write_cache_document
+from conftest import run as run_cli
 
 from vaultbot import cache
 from vaultbot.cli import main
@@ -19,7 +24,7 @@ NOTE = "Text [[Missing]] and [[Present]].\n"
 
 
 def cache_file(vault: Path) -> Path:
-    [path] = sorted((vault / cache.CACHE_DIR).glob("check-*.json"))
+    [path] = sorted((vault / cache.CACHE_DIR).glob("check-*" + cache.SUFFIX))
     return path
 
 
@@ -36,10 +41,10 @@ def test_a_forged_cache_shipped_in_a_tarball_hides_nothing(tmp_path: Path) -> No
     for path in vault.glob("*.md"):  # whole seconds, which any tar format keeps exactly
         os.utime(path, (1_700_000_000, 1_700_000_000))
     assert codes(vault) == [("n.md", 1, "LK001")]
-    forged = json.loads(cache_file(vault).read_text())
+    forged = cache_document(cache_file(vault))
     for entry in forged["entries"].values():
         entry["r"] = []  # "nothing to see here", with the files' own sizes and times
-    cache_file(vault).write_text(json.dumps(forged))
+    write_cache_document(cache_file(vault), forged)  # even signed with this user's key
     archive = tmp_path / "vault.tar"
     with tarfile.open(archive, "w") as tar:
         tar.add(vault, arcname="vault")
@@ -62,124 +67,111 @@ def test_a_same_size_edit_with_its_mtime_restored_is_seen(make_vault: VaultFacto
     assert codes(vault) == []
 
 
-def _entry(document: dict[str, Any]) -> dict[str, Any]:
-    return document["entries"]["n.md"]
+def _resign(data: bytes, path: Path, secret: bytes) -> bytes:
+    """The file's document signed with another key: what another user's vaultbot writes."""
+    start = len(cache.MAGIC) + 32
+    payload = data[start:]
+    return (
+        cache.MAGIC
+        + hmac.new(secret, path.name.encode() + b"\0" + payload, "sha256").digest()
+        + payload
+    )
 
 
-def _finding(document: dict[str, Any]) -> list[Any]:
-    return _entry(document)["r"][0]
-
-
-MALFORMED: dict[str, Any] = {
-    "bad JSON": lambda d: "{not json",
-    "a list for the document": lambda d: [d],
-    "a string for the document": lambda d: "cache",
-    "a list for the entries": lambda d: {**d, "entries": list(d["entries"])},
-    "no files": lambda d: {k: v for k, v in d.items() if k != "files"},
-    "files not text": lambda d: {**d, "files": [1, 2]},
-    "an entry that is a list": lambda d: {**d, "entries": {"n.md": [1, 2, 3]}},
-    "an entry without its findings": lambda d: {
-        **d,
-        "entries": {"n.md": {k: v for k, v in _entry(d).items() if k != "r"}},
-    },
-    "a stat key that is text": lambda d: _set(d, lambda e: e.__setitem__("s", "12:34")),
-    "a huge stat number": lambda d: _set(d, lambda e: e.__setitem__("s", [10**30] * 4)),
-    "a finding that is a table": lambda d: _set(d, lambda e: e.__setitem__("r", [{"x": 1}])),
-    "a huge line number": lambda d: _set(d, lambda e: e["r"][0].__setitem__(0, 10**15)),
-    "an infinite column": lambda d: _set(d, lambda e: e["r"][0].__setitem__(1, 1e999)),
-    "a line that is text": lambda d: _set(d, lambda e: e["r"][0].__setitem__(0, "1")),
-    "an unknown rule": lambda d: _set(d, lambda e: e["r"][0].__setitem__(4, "XX999")),
-    "an unknown severity": lambda d: _set(d, lambda e: e["r"][0].__setitem__(5, "fatal")),
-    "a message that is not text": lambda d: _set(d, lambda e: e["r"][0].__setitem__(6, 7)),
-    "a fix without applicability": lambda d: _set(d, lambda e: e["r"][0].__setitem__(7, {})),
-    "a finding short of a field": lambda d: _set(d, lambda e: e["r"][0].pop()),
-    "a bool for a column": lambda d: _set(d, lambda e: e["r"][0].__setitem__(1, True)),
-    "dependencies as a list": lambda d: _set(d, lambda e: e.__setitem__("d", [])),
-    "dependencies with a list of names": lambda d: _set(
-        d, lambda e: e.__setitem__("d", {"n": [], "h": {}})
+UNSIGNED = "was not written by this user's vaultbot (its signature does not match)"
+#: Ways a cache file shipped with a vault, or damaged, differs from what this user's vaultbot
+#: wrote, and the reason its warning gives (after "ignoring a cache that ").
+TAMPERED: dict[str, tuple[Callable[[bytes, Path], bytes], str]] = {
+    "another user's key": (lambda d, p: _resign(d, p, b"k" * 32), UNSIGNED),
+    "a finding removed, signature kept": (
+        lambda d, p: d[: len(cache.MAGIC) + 32] + marshal.dumps(_emptied(d, p)),
+        UNSIGNED,
     ),
-    "dependencies with extra keys": lambda d: _set(
-        d, lambda e: e.__setitem__("d", {"n": "", "h": {}, "x": 1})
+    "a byte of the signature changed": (
+        lambda d, p: (
+            d[: len(cache.MAGIC)] + bytes([d[len(cache.MAGIC)] ^ 1]) + d[len(cache.MAGIC) + 1 :]
+        ),
+        UNSIGNED,
     ),
-    "a heading target's stat as text": lambda d: _set(
-        d, lambda e: e.__setitem__("d", {"n": "", "h": {"T.md": "x"}})
+    "a byte of the document changed": (lambda d, p: d[:-1] + bytes([d[-1] ^ 1]), UNSIGNED),
+    "cut short": (lambda d, p: d[:-1], UNSIGNED),
+    "only the header": (lambda d, p: cache.MAGIC, UNSIGNED),
+    "empty": (lambda d, p: b"", "is not a vaultbot cache file"),
+    "JSON, as vaultbot 0.1 wrote": (
+        lambda d, p: b'{"version": "0.1.0"}',
+        "is not a vaultbot cache file",
     ),
-    "an entry with an extra key": lambda d: _set(d, lambda e: e.__setitem__("x", 1)),
-    "no token": lambda d: {k: v for k, v in d.items() if k != "token"},
-    "another version": lambda d: {**d, "version": "0.0.0"},
-    "deeply nested JSON": lambda d: "[" * 100_000 + "]" * 100_000,
+    "a marshalled document without the header": (
+        lambda d, p: d[len(cache.MAGIC) + 32 :],
+        "is not a vaultbot cache file",
+    ),
 }
 
 
-#: The reason each variant's warning gives (after "ignoring a cache that ").
-REASONS = {
-    "bad JSON": "is not valid JSON",
-    "a list for the document": "is not a JSON object",
-    "a string for the document": "is not valid JSON",
-    "a list for the entries": "has no table of entries",
-    "no files": "has no list of files",
-    "files not text": "has no list of files",
-    "no token": "has no token",
-    "another version": "was written by another version of vaultbot",
-    "an entry that is a list": "has a malformed entry for 'n.md' (expected keys s, r and d)",
-    "an entry without its findings": "has a malformed entry for 'n.md' (expected keys s, r and d)",
-    "a stat key that is text": "has a malformed entry for 'n.md' "
-    "(a stat key is not four whole numbers)",
-    "a huge stat number": "has a malformed entry for 'n.md' (a stat key is not four whole numbers)",
-    "a finding that is a table": "has a malformed entry for 'n.md' "
-    "(a finding is not a list of its 8 fields)",
-    "a huge line number": "has a malformed entry for 'n.md' "
-    "(a finding has a position no note can have)",
-    "an infinite column": "has a malformed entry for 'n.md' "
-    "(a finding has a position no note can have)",
-    "a line that is text": "has a malformed entry for 'n.md' "
-    "(a finding has a position no note can have)",
-    "an unknown rule": "has a malformed entry for 'n.md' "
-    "(a finding names an unknown rule or severity)",
-    "an unknown severity": "has a malformed entry for 'n.md' "
-    "(a finding names an unknown rule or severity)",
-    "a message that is not text": "has a malformed entry for 'n.md' "
-    "(a finding's code, severity or message is not text)",
-    "a fix without applicability": "has a malformed entry for 'n.md' (a fix lacks its keys)",
-    "a finding short of a field": "has a malformed entry for 'n.md' "
-    "(a finding is not a list of its 8 fields)",
-    "a bool for a column": "has a malformed entry for 'n.md' "
-    "(a finding has a position no note can have)",
-    "dependencies as a list": "has a malformed entry for 'n.md' (dependencies need keys n and h)",
-    "deeply nested JSON": "is not valid JSON",
-    "dependencies with a list of names": "has a malformed entry for 'n.md' "
-    "(malformed dependencies)",
-    "dependencies with extra keys": "has a malformed entry for 'n.md' "
-    "(dependencies need keys n and h)",
-    "a heading target's stat as text": "has a malformed entry for 'n.md' "
-    "(a stat key is not four whole numbers)",
-    "an entry with an extra key": "has a malformed entry for 'n.md' (expected keys s, r and d)",
-}
-
-
-def _set(document: dict[str, Any], change: Any) -> dict[str, Any]:
-    change(_entry(document))
+def _emptied(data: bytes, path: Path) -> Any:
+    document = cache_document(path)
+    for entry in document["entries"].values():
+        entry["r"] = []
     return document
 
 
-@pytest.mark.parametrize("variant", sorted(MALFORMED))
-def test_a_malformed_cache_is_discarded_with_one_warning(
-    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], variant: str
+@pytest.mark.parametrize("variant", sorted(TAMPERED))
+def test_a_cache_this_user_did_not_write_is_discarded_with_one_warning_and_never_decoded(
+    make_vault: VaultFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variant: str,
 ) -> None:
     vault = make_vault({"n.md": NOTE, "Present.md": "Here.\n"})
     assert codes(vault) == [("n.md", 1, "LK001")]
     path = cache_file(vault)
-    broken = MALFORMED[variant](json.loads(path.read_text()))
-    path.write_text(broken if isinstance(broken, str) else json.dumps(broken))
+    change, reason = TAMPERED[variant]
+    path.write_bytes(change(path.read_bytes(), path))
     capsys.readouterr()
-    with pytest.MonkeyPatch.context() as m:
-        m.chdir(vault)
-        code = main(["check"])  # the text format: it prints lines, columns and carets
+    decoded: list[object] = []
+    spy = SimpleNamespace(
+        version=marshal.version,
+        dumps=marshal.dumps,
+        loads=lambda d: decoded.append(d) or marshal.loads(d),
+    )
+    monkeypatch.setattr(cache, "marshal", spy)  # not marshal.loads itself: imports use it
+    monkeypatch.chdir(vault)
+    code = main(["check"])  # the text format: it prints lines, columns and carets
     out, err = capsys.readouterr()
     assert code == 1 and "n.md:1:6: LK001" in out
-    assert err == f"vaultbot: warning: .vaultbot_cache: ignoring a cache that {REASONS[variant]}\n"
+    assert err == f"vaultbot: warning: .vaultbot_cache: ignoring a cache that {reason}\n"
+    assert decoded == []  # nothing of it was decoded
     assert codes(vault) == [("n.md", 1, "LK001")]  # rewritten: the next run is quiet
     assert capsys.readouterr().err == ""
+    assert len(decoded) == 1  # the rewritten file is read
+
+
+#: Documents this user's vaultbot signed that it cannot use: only a bug could write them.
+MALFORMED: dict[str, tuple[Any, str]] = {
+    "a list for the document": ([], "does not hold a cache document"),
+    "another version": ({"version": "0.0.0"}, "was written by another version of vaultbot"),
+    "no files": ({"version": "@V@", "entries": {}, "token": "t"}, "has no list of files"),
+    "no entries": ({"version": "@V@", "files": [], "token": "t"}, "has no table of entries"),
+    "no token": ({"version": "@V@", "files": [], "entries": {}}, "has no token"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(MALFORMED))
+def test_a_signed_document_of_another_shape_is_discarded_with_one_warning(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], variant: str
+) -> None:
+    from vaultbot import __version__
+
+    vault = make_vault({"n.md": NOTE, "Present.md": "Here.\n"})
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    document, reason = MALFORMED[variant]
+    if isinstance(document, dict) and document.get("version") == "@V@":
+        document = {**document, "version": __version__}
+    write_cache_document(cache_file(vault), document)
+    capsys.readouterr()
+    code, out, err = run_cli(vault, capsys, "check", "--format", "concise")
+    assert code == 1 and "n.md:1:6: LK001" in out
+    assert err == f"vaultbot: warning: .vaultbot_cache: ignoring a cache that {reason}\n"
 
 
 def test_a_symlinked_cache_folder_is_never_followed(
@@ -208,44 +200,53 @@ def test_links_inside_the_cache_folder_are_never_followed(
     path = cache_file(vault)
     outside = tmp_path / "outside"
     outside.mkdir()
-    forged = json.loads(path.read_text())
+    forged = cache_document(path)
     forged["entries"]["n.md"]["r"] = []
-    (outside / "forged.json").write_text(json.dumps(forged))
+    write_cache_document(outside / path.name, forged)
+    signed = (outside / path.name).read_bytes()
     path.unlink()
-    path.symlink_to(outside / "forged.json")  # a cache file that is a link: not read
+    path.symlink_to(outside / path.name)  # a cache file that is a link: not read
     (vault / cache.CACHE_DIR / ".gitignore").unlink()
     (vault / cache.CACHE_DIR / ".gitignore").symlink_to(outside / "pwned")  # dangling
     assert codes(vault) == [("n.md", 1, "LK001")]
-    assert sorted(p.name for p in outside.iterdir()) == ["forged.json"]
-    assert json.loads((outside / "forged.json").read_text()) == forged
+    assert sorted(p.name for p in outside.iterdir()) == [path.name]
+    assert (outside / path.name).read_bytes() == signed
 
 
 @pytest.mark.parametrize(
     ("delta", "reason"),
     [
-        ("[]", "has a malformed delta file"),
-        ('{"version": "0.0.0", "base": "x", "entries": {}}', "has a malformed delta file"),
-        ('{"version": "@V@", "base": "@T@", "entries": []}', "has a delta file with no table"),
-        ('{"version": "@V@", "base": "@T@"', "is not valid JSON"),
+        ("the main file itself", UNSIGNED),  # signed under the main file's name
+        ("another user's", UNSIGNED),
+        ([], "has a malformed delta file"),
+        ({"version": "0.0.0", "base": "x", "entries": {}}, "has a malformed delta file"),
+        ({"version": "@V@", "base": "@T@", "entries": []}, "has a delta file with no table"),
     ],
 )
 def test_a_malformed_delta_discards_the_cache_with_one_warning(
-    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], delta: str, reason: str
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], delta: Any, reason: str
 ) -> None:
     from vaultbot import __version__
 
     vault = make_vault({"n.md": NOTE, "Present.md": "Here.\n"})
     assert codes(vault) == [("n.md", 1, "LK001")]
     main_file = cache_file(vault)
-    token = json.loads(main_file.read_text())["token"]
-    text = delta.replace("@V@", __version__).replace("@T@", token)
-    main_file.with_name(main_file.name.replace("check-", "delta-")).write_text(text)
+    delta_file = main_file.with_name(main_file.name.replace("check-", "delta-"))
+    token = cache_document(main_file)["token"]
+    if delta == "the main file itself":
+        delta_file.write_bytes(main_file.read_bytes())
+    elif delta == "another user's":
+        document = {"version": __version__, "base": token, "entries": {}}
+        write_cache_document(delta_file, document)
+        delta_file.write_bytes(_resign(delta_file.read_bytes(), delta_file, b"k" * 32))
+    else:
+        if isinstance(delta, dict):
+            delta = {**delta, "version": delta["version"].replace("@V@", __version__)}
+            delta["base"] = delta["base"].replace("@T@", token)
+        write_cache_document(delta_file, delta)
     capsys.readouterr()
-    with pytest.MonkeyPatch.context() as m:
-        m.chdir(vault)
-        assert main(["check", "--format", "concise"]) == 1
-    out, err = capsys.readouterr()
-    assert "n.md:1:6: LK001" in out
+    code, out, err = run_cli(vault, capsys, "check", "--format", "concise")
+    assert code == 1 and "n.md:1:6: LK001" in out
     assert err.startswith(f"vaultbot: warning: .vaultbot_cache: ignoring a cache that {reason}")
     assert err.count("\n") == 1
 
@@ -257,7 +258,7 @@ def test_a_note_dated_1970_is_a_cache_hit(
     vault = make_vault({"n.md": NOTE, "Present.md": "Here.\n"})
     os.utime(vault / "n.md", ns=(0, 0))
     assert codes(vault) == [("n.md", 1, "LK001")]
-    assert json.loads(cache_file(vault).read_text())["entries"]["n.md"]["s"][0] == 0
+    assert cache_document(cache_file(vault))["entries"]["n.md"]["s"][0] == 0
     capsys.readouterr()
     assert codes(vault) == [("n.md", 1, "LK001")]
     assert capsys.readouterr().err == ""
