@@ -219,6 +219,19 @@ def scan_corpus(name: str, path: Path, injected: dict[str, int] | None = None) -
     return Corpus(name, path, notes, size, injected)
 
 
+def compile_bytecode() -> None:
+    """Compile vaultbot's modules to bytecode, as `pip install` does: an editable install under
+    PYTHONDONTWRITEBYTECODE would otherwise compile them from source on every run (about
+    0.05 s of each run's start-up that no installed vaultbot pays)."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("vaultbot")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)
+
+
 def vaultbot_base() -> list[str]:
     """The console script beside this Python, else the same entry point through `python -c`."""
     script = Path(sys.executable).parent / ("vaultbot.exe" if os.name == "nt" else "vaultbot")
@@ -515,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rumdl", action="store_true", help="measure vaultbot only")
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
+    compile_bytecode()
     n_notes = args.notes or (2000 if args.quick else generate_vault.PROFILES[args.profile].notes)
 
     vaultbot = Tool("vaultbot", vaultbot_command(args.jobs), parse_vaultbot)

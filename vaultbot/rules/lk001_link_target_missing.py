@@ -139,7 +139,6 @@ class _FoldedIndex:
     lengths: list[int] = field(default_factory=list)  # their lengths
     fuzzy_cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     typo_cache: dict[str, list[str]] = field(default_factory=dict)
-    vocabulary: frozenset[str] = frozenset()  # the words of the note names
 
     def fuzzy(self, key: str, threshold: int) -> list[str]:
         """The files of the unique best fuzzy match of `key` scoring at least `threshold`."""
@@ -186,10 +185,15 @@ def _build_folded_index(vault: Vault) -> _FoldedIndex:
     index = _FoldedIndex()
     for rel in vault.by_path.values():
         index.files.setdefault(fold(_stem(rel)), []).append(rel)
-    index.vocabulary = frozenset(w for rel in vault.by_path.values() for w in words(_stem(rel)))
     index.by_length = sorted(index.files, key=len)
     index.lengths = [len(key) for key in index.by_length]
     return index
+
+
+def _vocabulary(vault: Vault) -> frozenset[str]:
+    """The words of the vault's note names; built once, and only when a guard needs it (it
+    costs more than the folded index)."""
+    return frozenset(w for rel in vault.by_path.values() for w in words(_stem(rel)))
 
 
 def _stem(path: str) -> str:
@@ -202,7 +206,9 @@ def _guarded(vault: Vault, link: Link, hits: list[str]) -> list[str]:
     """The fuzzy hits that are slips for the target, not another topic or another file."""
     if link.kind == "embed" and has_digits(link.target):
         return []  # dated drawings, numbered images: another date is another file
-    vocabulary = _folded_index(vault).vocabulary
+    if not hits:
+        return []
+    vocabulary = vault.memo(_vocabulary)
     return [rel for rel in hits if near_miss(_stem(link.target), _stem(rel), vocabulary)]
 
 
