@@ -45,7 +45,8 @@ def find_root(start: Path) -> Path:
 
 
 def is_hidden(rel: str) -> bool:
-    return any(part.startswith(".") for part in rel.split("/"))
+    """Whether a name of the path starts with `.`."""
+    return rel.startswith(".") or "/." in rel
 
 
 def stays_inside(rel: str) -> bool:
@@ -58,7 +59,7 @@ def stays_inside(rel: str) -> bool:
 
 
 def _key(path: str) -> str:
-    return unicodedata.normalize("NFC", path).lower()
+    return path.lower() if path.isascii() else unicodedata.normalize("NFC", path).lower()
 
 
 def walk(root: Path, onerror: Callable[[OSError], None] | None = None) -> list[str]:
@@ -191,7 +192,8 @@ class Vault:
         for key in self.by_path:
             index.setdefault(key.rsplit("/", 1)[-1], []).append(key)
         for keys in index.values():
-            keys.sort(key=lambda k: (len(k), k))
+            if len(keys) > 1:
+                keys.sort(key=lambda k: (len(k), k))
         return index
 
     @cached_property
