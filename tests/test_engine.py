@@ -425,7 +425,8 @@ def test_a_failed_write_leaves_the_note_as_it_was(
     monkeypatch.setattr(os, "replace", full)
     [note] = fix_from_outside(root, Config().rules(), ["w.md"]).notes
     assert note.error == "vault/w.md: cannot write (No space left on device)"
-    assert (note.diff, dict(note.fixed), note.applied, note.creates) == (None, {}, [], {})
+    assert (note.changed, note.diff, dict(note.fixed), note.applied) == (False, None, {}, [])
+    assert note.creates == {}
     assert [r.code for r in note.results] == [r.code for r in note.initial] == ["TS001"]
     assert (root / "w.md").read_text() == SLOPPY
 
@@ -436,7 +437,8 @@ def test_a_fix_that_only_creates_a_note_does_not_rewrite_the_note(
     root = make_vault({"n.md": "text\n"})
     before = (root / "n.md").stat()
     [note] = fix_from_outside(root, [_Stub()], ["n.md"]).notes
-    assert (note.creates, dict(note.fixed), note.diff) == ({"Stub.md": "# S\n"}, {"ZZ007": 1}, None)
+    assert (note.creates, dict(note.fixed)) == ({"Stub.md": "# S\n"}, {"ZZ007": 1})
+    assert (note.changed, note.diff) == (False, None)
     after = (root / "n.md").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 

@@ -208,6 +208,9 @@ class NoteReport:
     results: list[Result] = field(default_factory=list)
     error: str | None = None
     fixed: Counter[str] = field(default_factory=dict)  # type: ignore[assignment]  # code -> fixes
+    #: For fix runs: the fixes changed the note's bytes (written, or would be in a dry run).
+    changed: bool = False
+    #: For fix runs: the unified diff of that change.
     diff: str | None = None
     creates: dict[str, str] = field(default_factory=dict)
     #: For fix runs: the findings of the note as it was read, before any fix.
@@ -376,6 +379,7 @@ def _process(rel: str) -> NoteReport | None:
             ]
             if outcome.changed and outcome.note.text != note.text:
                 new = fixes.encode(outcome.note)
+                report.changed = True
                 report.diff = fixes.unified_diff(display, note.text, outcome.note.text)
                 if _job.write:
                     fixes.write_atomic(vault.root / rel, new, data, display, vault.root)
@@ -400,6 +404,7 @@ def _not_written(report: NoteReport, error: str) -> None:
     report.fixed.clear()
     report.creates.clear()
     report.applied.clear()
+    report.changed = False
     report.diff = None
     report.results = list(report.initial)
 
