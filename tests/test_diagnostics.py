@@ -121,9 +121,9 @@ def test_fix_line_adds_up_or_says_what_else_happened(
 )
 def test_an_interrupted_run_says_how_far_it_got(planned: int, writes: bool, line: str) -> None:
     notes = [
-        NoteReport("a.md", diff="-a\n+b\n"),  # written
-        NoteReport("b.md", diff="-a\n+b\n"),  # written
-        NoteReport("c.md", diff="-a\n+b\n", error="changed on disk"),  # not written
+        NoteReport("a.md", changed=True),  # written (no diff: none was asked for)
+        NoteReport("b.md", changed=True, diff="-a\n+b\n"),  # written
+        NoteReport("c.md", changed=True, error="changed on disk"),  # not written
         NoteReport("d.md"),  # nothing to write
     ]
     report = Report(notes=notes, planned=planned, writes=writes)

@@ -21,7 +21,7 @@ import pytest
 from conftest import VaultFactory, check_json, run
 from gitrepo import git, make_repo, write
 
-from vaultbot import engine
+from vaultbot import engine, fixes
 from vaultbot.config import Config
 from vaultbot.note import Note
 from vaultbot.rules import Finding, Fix, Rule
@@ -382,9 +382,11 @@ class _Deep(Rule):
         raise RecursionError
 
 
-def fix_from_outside(root: Path, rules: list[Rule], rels: list[str]) -> engine.Report:
+def fix_from_outside(
+    root: Path, rules: list[Rule], rels: list[str], diff: bool = False
+) -> engine.Report:
     """A fix run over `rels` from the folder above the vault (paths shown as `vault/…`)."""
-    job = engine.Job(Vault.scan(root), rules, root.parent, fix=True)
+    job = engine.Job(Vault.scan(root), rules, root.parent, fix=True, diff=diff)
     return engine.run(job, rels, jobs=1)
 
 
@@ -396,7 +398,7 @@ def test_fix_reports_name_notes_as_shown(make_vault: VaultFactory, tmp_path: Pat
     )
     (root / "r.md").chmod(0o444)
     (root / "l.md").symlink_to(outside)
-    report = fix_from_outside(root, Config().rules(), ["a.md", "b.md", "r.md", "l.md"])
+    report = fix_from_outside(root, Config().rules(), ["a.md", "b.md", "r.md", "l.md"], diff=True)
     diff = report.notes[0].diff or ""
     [left] = report.notes[0].results  # what a fix leaves keeps its source window
     assert (left.code, left.source, left.source_start, left.source_cut) == (
@@ -425,9 +427,22 @@ def test_a_failed_write_leaves_the_note_as_it_was(
     monkeypatch.setattr(os, "replace", full)
     [note] = fix_from_outside(root, Config().rules(), ["w.md"]).notes
     assert note.error == "vault/w.md: cannot write (No space left on device)"
-    assert (note.diff, dict(note.fixed), note.applied, note.creates) == (None, {}, [], {})
+    assert (note.changed, note.diff, dict(note.fixed), note.applied) == (False, None, {}, [])
+    assert note.creates == {}
     assert [r.code for r in note.results] == [r.code for r in note.initial] == ["TS001"]
     assert (root / "w.md").read_text() == SLOPPY
+
+
+@pytest.mark.parametrize("diff", [False, True])
+def test_a_fixed_note_is_changed_and_has_its_diff_only_when_asked(
+    make_vault: VaultFactory, diff: bool
+) -> None:
+    root = make_vault({"w.md": SLOPPY, "ok.md": "# Ok\n"})
+    fixed, ok = fix_from_outside(root, Config().rules(), ["w.md", "ok.md"], diff=diff).notes
+    after = (root / "w.md").read_text()
+    assert after != SLOPPY and (fixed.changed, ok.changed) == (True, False)
+    expected = fixes.unified_diff("vault/w.md", SLOPPY, after) if diff else None
+    assert (fixed.diff, ok.diff) == (expected, None)
 
 
 def test_a_fix_that_only_creates_a_note_does_not_rewrite_the_note(
@@ -436,7 +451,8 @@ def test_a_fix_that_only_creates_a_note_does_not_rewrite_the_note(
     root = make_vault({"n.md": "text\n"})
     before = (root / "n.md").stat()
     [note] = fix_from_outside(root, [_Stub()], ["n.md"]).notes
-    assert (note.creates, dict(note.fixed), note.diff) == ({"Stub.md": "# S\n"}, {"ZZ007": 1}, None)
+    assert (note.creates, dict(note.fixed)) == ({"Stub.md": "# S\n"}, {"ZZ007": 1})
+    assert (note.changed, note.diff) == (False, None)
     after = (root / "n.md").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 

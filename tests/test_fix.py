@@ -108,6 +108,55 @@ def test_diff_writes_nothing(seed_vault: Path, capsys: pytest.CaptureFixture[str
     assert (seed_vault / "seed.md").read_text() == SEED
 
 
+@pytest.fixture
+def diffs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The unified diffs the run computes in this process (a spy on `fixes.unified_diff`)."""
+    made: list[str] = []
+    real = fixes.unified_diff
+
+    def spy(display: str, before: str, after: str) -> str:
+        made.append(real(display, before, after))
+        return made[-1]
+
+    monkeypatch.setattr(fixes, "unified_diff", spy)
+    return made
+
+
+def test_diff_shows_exactly_the_unified_diff(
+    seed_vault: Path, diffs: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert fix(seed_vault, "--diff") == 1
+    out = capsys.readouterr().out
+    [made] = diffs  # one changed note, one diff
+    assert made == fixes.unified_diff("seed.md", SEED, SEED_FIXED)
+    assert out == made + "Would fix 2 issues in 1 note; 0 remaining.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["fix"], "Fixed 2 issues in 1 note; 0 remaining."),
+        (["clean", "--dry-run"], "Would fix 2 issues in 1 note; 0 remaining."),
+        (["clean"], "Fixed 2 issues in 1 note; 0 remaining."),
+    ],
+)
+def test_a_run_that_shows_no_diff_computes_none(
+    seed_vault: Path,
+    diffs: list[str],
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    line: str,
+) -> None:
+    """difflib grows faster than the note: only `fix --diff`, which shows the diff, pays for it."""
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(seed_vault)
+        assert main(args) == 1
+    assert line in capsys.readouterr().out
+    assert diffs == []
+    dry = "--dry-run" in args
+    assert (seed_vault / "seed.md").read_text() == (SEED if dry else SEED_FIXED)
+
+
 def test_summary_line(seed_vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (seed_vault / "other.md").write_text("[[Missing]]\n")
     assert fix(seed_vault) == 1

@@ -174,6 +174,6 @@ def branch_name(today: dt.date | None = None) -> str:
 
 def changed_files(report: Report, root: Path) -> list[Path]:
     """The files this run wrote: fixed notes and created stubs, nothing else."""
-    files = [root / n.rel for n in report.notes if n.diff]
+    files = [root / n.rel for n in report.notes if n.changed]
     files += [root / rel for n in report.notes for rel in n.creates]
     return files

@@ -470,7 +470,7 @@ def fix(
     p = _plan(paths, vault_root, config_path, select, ignore, overrides, False, respect_gitignore)
     _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
     job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff,
-              per_file_ignores=p.per_file_ignores)  # fmt: skip
+              diff=diff, per_file_ignores=p.per_file_ignores)  # fmt: skip
     report = run(job, p.notes, jobs)
     report.errors[:0] = p.errors
     if not diff:

@@ -132,6 +132,9 @@ class NoteReport:
     results: list[Result] = field(default_factory=list)
     error: str | None = None
     fixed: Counter[str] = field(default_factory=dict)  # type: ignore[assignment]  # code -> fixes
+    #: For fix runs: the fixes changed the note's bytes (written, or would be in a dry run).
+    changed: bool = False
+    #: For fix runs whose job asks for it (`Job.diff`): the unified diff of that change.
     diff: str | None = None
     creates: dict[str, str] = field(default_factory=dict)
     #: For fix runs: the findings of the note as it was read, before any fix.
@@ -261,7 +264,10 @@ class Job:
     cwd: Path
     fix: bool = False
     unsafe: bool = False
-    write: bool = True  # False: compute fixes and diffs, write nothing
+    write: bool = True  # False: compute fixes, write nothing
+    #: Compute each changed note's unified diff (`NoteReport.diff`, for `fix --diff`): difflib
+    #: grows faster than the note, so a run that shows none skips it.
+    diff: bool = False
     cache: bool = False  # record what the cache needs (check runs)
     per_file_ignores: PerFileIgnores = ()  # config `per-file-ignores`
 
@@ -300,7 +306,9 @@ def _process(rel: str) -> NoteReport | None:
             ]
             if outcome.changed and outcome.note.text != note.text:
                 new = fixes.encode(outcome.note)
-                report.diff = fixes.unified_diff(display, note.text, outcome.note.text)
+                report.changed = True
+                if _job.diff:
+                    report.diff = fixes.unified_diff(display, note.text, outcome.note.text)
                 if _job.write:
                     fixes.write_atomic(vault.root / rel, new, data, display, vault.root)
             note, found = outcome.note, outcome.remaining
@@ -324,6 +332,7 @@ def _not_written(report: NoteReport, error: str) -> None:
     report.fixed.clear()
     report.creates.clear()
     report.applied.clear()
+    report.changed = False
     report.diff = None
     report.results = list(report.initial)
 

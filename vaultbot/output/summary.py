@@ -194,7 +194,7 @@ def fix_counts(report: Report) -> str:
 
 def written(report: Report) -> int:
     """How many notes the run wrote (a dry run: would have written)."""
-    return sum(1 for n in report.notes if n.diff and n.error is None)
+    return sum(1 for n in report.notes if n.changed and n.error is None)
 
 
 def interrupted_line(report: Report) -> str:
