@@ -35,6 +35,14 @@ HEADER_LINE = re.compile(_HEADER_KEY + r"\s*\S", re.I)
 #: line is one. `[^\S\n]` keeps the value on the key's line.
 HEADER_LINES = re.compile(_HEADER_KEY + r"[^\S\n]*\S", re.I | re.M)
 
+_NON_SPACE = re.compile(r"\S")
+#: The characters of a line (line breaks kept): what masking blanks out, a line at a time.
+_LINE_TEXT = re.compile(r"[^\r\n]+")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
+
 
 _CONTROL = bytes(range(32)).translate(None, b"\t\n\r\f")
 
@@ -257,9 +265,8 @@ class Note:
         return self.line_span(first), self.line_span(last)
 
     def _next_nonblank_line(self, offset: int) -> int | None:
-        rest = self.text[offset:]
-        stripped = rest.lstrip()
-        return self.line_of(offset + len(rest) - len(stripped)) if stripped else None
+        m = _NON_SPACE.search(self.text, offset)  # `\s` is what `str.strip` strips
+        return None if m is None else self.line_of(m.start())
 
     @cached_property
     def parsed(self) -> markdown.Parsed:
@@ -280,7 +287,7 @@ class Note:
         pos = 0
         for start, end in sorted(spans):
             parts.append(text[pos:start])
-            parts.append(re.sub(r"[^\r\n]", " ", text[start:end]))
+            parts.append(_LINE_TEXT.sub(_blank, text[start:end]))
             pos = end
         parts.append(text[pos:])
         return "".join(parts)
