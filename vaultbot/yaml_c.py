@@ -72,11 +72,15 @@ def _plain(value: str) -> Any:
     raise Defer
 
 
-def _value(node: Any, seen: set[int]) -> Any:
-    if id(node) in seen:  # the same node twice: an alias
-        raise Defer
-    seen.add(id(node))
-    if isinstance(node, ScalarNode):
+def _value(node: Any, seen: set[int] | None) -> Any:
+    """The node's value; `seen`: the ids of the nodes read so far, to tell an alias (the same
+    node twice), or None when the block has no `*` and so no alias."""
+    if seen is not None:
+        if id(node) in seen:
+            raise Defer
+        seen.add(id(node))
+    kind = type(node)
+    if kind is ScalarNode:
         if node.tag == _PLAIN and not node.style:
             return _plain(node.value)
         if node.tag == _QUOTED:
@@ -84,9 +88,9 @@ def _value(node: Any, seen: set[int]) -> Any:
         raise Defer
     if node.tag != _PLAIN:
         raise Defer
-    if isinstance(node, SequenceNode):
+    if kind is SequenceNode:
         return [_value(item, seen) for item in node.value]
-    if isinstance(node, MappingNode):
+    if kind is MappingNode:
         data: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = _value(key_node, seen)
@@ -116,7 +120,7 @@ if CParser is not None:
 
 def load(text: str) -> Any:
     """The block's value as ruamel's safe loader reads it; raise Defer when unsure."""
-    if CParser is None or _TAG.search(text):
+    if CParser is None or ("!" in text and _TAG.search(text)):
         raise Defer
     composer = _Composer(text)
     try:
@@ -125,4 +129,4 @@ def load(text: str) -> Any:
         raise Defer from None
     finally:
         composer.dispose()
-    return None if node is None else _value(node, set())
+    return None if node is None else _value(node, set() if "*" in text else None)
