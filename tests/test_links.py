@@ -256,3 +256,21 @@ def test_notes_in_the_template_folder_are_not_checked(make_vault: VaultFactory) 
         }
     )
     assert findings(vault) == []  # and the template is still a link target
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"[[Missing]]"',
+        "'[[Missing]]'",
+        r'"\x5B[Missing]]"',
+        r'"\u005B\u005BMissing]]"',
+        "[[Missing]]",
+    ],
+)
+def test_a_front_matter_link_is_found_however_it_is_written(value: str) -> None:
+    """A value reads `[[Missing]]` through quotes or escapes (which need a backslash), or as
+    a flow list holding a list (which reads no `[[`)."""
+    note = Note("n.md", f"---\nrelated: {value}\n---\nBody.\n")
+    targets = [link.target for link in all_links(note) if link.kind == "frontmatter"]
+    assert targets == ([] if value == "[[Missing]]" else ["Missing"])

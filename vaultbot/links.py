@@ -147,6 +147,8 @@ def frontmatter_links(note: Note) -> Iterator[Link]:
     if meta is None or fm is None:
         return
     block = note.frontmatter_text
+    if "[[" not in block and "\\" not in block:
+        return  # no value can read `[[` (only an escape or the text itself could write one)
     search_from = 0
     misses = MAX_MISSES  # values written with escapes are not found as they read
     for value in _strings(meta):
