@@ -10,7 +10,6 @@ import contextlib
 import ctypes
 import functools
 import gc
-import multiprocessing
 import os
 import posixpath
 import signal
@@ -389,7 +388,7 @@ def run(
     if report.writes:
         fixes.remove_stale_temps(note_folders(job.vault))
     parallel = jobs > 1 and len(rels) >= PARALLEL_THRESHOLD
-    ctx = multiprocessing.get_context("fork") if parallel and _can_fork() else None
+    ctx = _fork_context() if parallel else None
     if ctx is not None:
         _stop = ctx.Event()
     try:
@@ -413,8 +412,14 @@ def run(
     return report
 
 
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+def _fork_context() -> Any:
+    """The `fork` start method's context where there is one, else None (a serial run).
+    multiprocessing is imported here: most runs (a hook's few notes) fork no pool."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
 
 
 @contextlib.contextmanager

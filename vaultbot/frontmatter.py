@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vaultbot import yaml_c
-
 
 @dataclass(frozen=True)
 class YamlResult:
@@ -111,6 +109,8 @@ def load(text: str) -> YamlResult:
         simple = _load_simple(text)
         if simple is not None:
             return YamlResult(data=simple)
+        from vaultbot import yaml_c  # imports PyYAML: not needed for the simple blocks
+
         with contextlib.suppress(yaml_c.Defer):
             return YamlResult(data=yaml_c.load(text))
     return load_with_ruamel(text)

@@ -19,8 +19,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rapidfuzz.distance import OSA
-
 #: A typo needs words at least this long: one letter changes a short word into another word.
 TYPO_MIN_LENGTH = 6
 _WORD = re.compile(r"[^\W_]+")
@@ -60,9 +58,15 @@ def _same_word(a: str, b: str, vocabulary: frozenset[str]) -> bool:
         and a[0] == b[0]
         and a[-2:] == b[-2:]
         and a not in vocabulary
-        and OSA.distance(a, b) == 1
+        and _osa_distance(a, b) == 1
     )
 
 
 def _negated(short: str, long_: str) -> bool:
     return any(long_ == prefix + short for prefix in _NEGATIONS)
+
+
+def _osa_distance(a: str, b: str) -> int:
+    from rapidfuzz.distance import OSA  # imported when a typo is first weighed
+
+    return int(OSA.distance(a, b))
