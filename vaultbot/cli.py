@@ -320,7 +320,8 @@ def check(
         sarif_path.write_text(FORMATTERS["sarif"](report) + "\n", encoding="utf-8")
     if summary_path is not None:
         _append(summary_path, job_summary.render(report))
-    _append(counts_path, summary.check_counts(report))
+    if counts_path is not None:
+        _append(counts_path, summary.check_counts(report))
     _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
 
 
@@ -483,7 +484,8 @@ def fix(
     parts.append(summary.fix_line(report, dry_run=diff, unsafe=unsafe_fixes))
     if commit and not diff and not report.all_errors:
         parts.append(_commit(p, report, bot_name, bot_email))
-    _append(counts_path, summary.fix_counts(report))
+    if counts_path is not None:
+        _append(counts_path, summary.fix_counts(report))
     text = "\n".join(part.rstrip("\n") for part in parts if part)
     changed = any(n.fixed for n in report.notes)
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)

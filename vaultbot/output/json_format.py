@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from operator import attrgetter
 from typing import Any
 
 from vaultbot.docs import rule_url
@@ -38,12 +39,13 @@ def chunks(report: Report) -> Iterator[str]:
 
 def _summary(report: Report) -> dict[str, Any]:
     results = report.results
+    fixes = [fix for fix in map(attrgetter("fix"), results) if fix]
     return {
         "notes_checked": len(report.notes),
         "findings": len(results),
-        "by_rule": dict(sorted(Counter(r.rule for r in results).items())),
-        "by_severity": dict(sorted(Counter(r.severity for r in results).items())),
-        "fixable": sum(1 for r in results if r.fix and r.fix["applicability"] == "safe"),
+        "by_rule": dict(sorted(Counter(map(attrgetter("rule"), results)).items())),
+        "by_severity": dict(sorted(Counter(map(attrgetter("severity"), results)).items())),
+        "fixable": sum(1 for fix in fixes if fix["applicability"] == "safe"),
         "baselined": report.baselined,
         "errors": report.all_errors,
         "profile": report.profile.split(" ", 1)[0],
