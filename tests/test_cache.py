@@ -220,7 +220,7 @@ def test_a_heading_link_into_a_note_that_cannot_be_read(make_vault: VaultFactory
     first = run(vault)
     assert first == run(vault) == check_json(vault)[1]
     assert cache_document(cache_files(vault)[0])["entries"]["n.md"]["d"]["h"] == {
-        "T.md": [0, 0, 0, 0]
+        "T.md": (0, 0, 0, 0)
     }
 
 

@@ -108,7 +108,7 @@ def dependencies(note: Note, vault: Vault) -> dict[str, Any]:
     from vaultbot import links
 
     names: set[str] = set()
-    heading_targets: dict[str, list[int]] = {}
+    heading_targets: dict[str, StatKey] = {}
     for link in links.all_links(note):
         if not link.target:
             continue
@@ -117,7 +117,7 @@ def dependencies(note: Note, vault: Vault) -> dict[str, Any]:
             target = vault.resolve(link.target, note.rel)
             if target is not None and target != note.rel:
                 key = stat_key(vault.root / target)
-                heading_targets[target] = list(key) if key else [0, 0, 0, 0]
+                heading_targets[target] = key or (0, 0, 0, 0)
     # Folded names hold no spaces: one string parses faster than a list of them.
     return {"n": " ".join(sorted(names)), "h": heading_targets}
 
@@ -177,12 +177,12 @@ class Cache:
         entries = self.entries
         for rel in rels:
             entry = entries.get(rel)
-            if entry is None or current(rel) != tuple(entry["s"]):
+            if entry is None or current(rel) != entry["s"]:  # stat keys are kept as tuples
                 continue
             deps = entry["d"]
             if changed and not changed.isdisjoint(deps["n"].split()):
                 continue
-            if any(current(t) != tuple(k) for t, k in deps["h"].items()):
+            if deps["h"] and any(current(t) != k for t, k in deps["h"].items()):
                 continue
             valid[rel] = entry
         return valid

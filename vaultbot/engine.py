@@ -18,7 +18,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -84,24 +83,18 @@ class Result(NamedTuple):
 
     @classmethod
     def from_cache(cls, path: str, rows: list[list[Any]]) -> list[Result]:
-        """One note's findings from its `to_cache` rows, built column by column (a warm run
-        builds the whole vault's findings: per-finding Python code would dominate it)."""
-        if not rows:
-            return []
-        lines, columns, end_lines, end_columns, codes, severities, messages, fixes = zip(
-            *rows, strict=True
-        )
-        n = len(rows)
-        names = map(_rule_names().__getitem__, codes)
-        values = zip(
-            *(repeat(path, n), lines, columns, end_lines, end_columns, names, codes),
-            *(severities, messages, fixes, repeat(None, n), repeat(0, n), repeat(False, n)),
-            strict=True,
-        )
-        return list(map(cls._make, values))
+        """One note's findings from its `to_cache` rows (a warm run builds the whole vault's
+        findings, about 150,000 on 20,000 generated notes: a tuple is made directly, without
+        `_make`'s Python-level length check, which unpacking the row's 8 fields does)."""
+        make, name = _new_result, _rule_names().__getitem__
+        return [
+            make((path, ln, col, end_ln, end_col, name(code), code, sev, msg, fix, None, 0, False))
+            for ln, col, end_ln, end_col, code, sev, msg, fix in rows
+        ]
 
 
 _JSON_FIELDS = Result._fields[:-3]  # all but the source window
+_new_result = functools.partial(tuple.__new__, Result)
 _CACHED = ("line", "column", "end_line", "end_column", "code", "severity", "message", "fix")
 
 
@@ -513,7 +506,7 @@ def run_cached(
     if store.warning is not None:
         report.warnings.append(store.warning)
     fresh = {
-        n.rel: {"s": list(n.stat), "r": [r.to_cache() for r in n.results], "d": n.deps}
+        n.rel: {"s": n.stat, "r": [r.to_cache() for r in n.results], "d": n.deps}
         for n in report.notes
         if n.error is None and n.stat is not None and n.deps is not None
     }
@@ -633,7 +626,6 @@ def select_notes(
     names as template folders) are never notes to check."""
     root = vault.root
     filters = user_ignore_filters(root) if config.respect_obsidian_ignore else []
-    skip = ignored or (lambda rel: False)
     chosen: dict[str, None] = {}
     errors: list[str] = []
     for path in paths:
@@ -652,22 +644,25 @@ def select_notes(
                 continue
         if absolute.is_dir():
             prefix = rel + "/" if rel else ""
-            for note in vault.notes:
-                if note.startswith(prefix) and not (
-                    skip(note) or any(matches_filter(note, f) for f in filters)
-                ):
-                    chosen[note] = None
+            found = [note for note in vault.notes if note.startswith(prefix)]
+            if ignored is not None:
+                found = [note for note in found if not ignored(note)]
+            if filters:
+                found = [n for n in found if not any(matches_filter(n, f) for f in filters)]
+            chosen.update(dict.fromkeys(found))
         elif absolute.exists() or absolute.is_symlink():  # reading says what a non-file is
             if rel.lower().endswith(".md") and not is_hidden(rel):
                 chosen[rel] = None
         else:
             errors.append(f"{path}: no such file or folder")
     templates = template_folders(root)
-    notes = [
-        n
-        for n in chosen
-        if not (any(matches_glob(n, g) for g in config.exclude) or in_folders(n, templates))
-    ]
+    notes = list(chosen)
+    if config.exclude or templates:
+        notes = [
+            n
+            for n in notes
+            if not (any(matches_glob(n, g) for g in config.exclude) or in_folders(n, templates))
+        ]
     return notes, errors
 
 
