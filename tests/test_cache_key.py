@@ -77,6 +77,16 @@ def _unusable(home: Path, how: str, tmp_path: Path) -> None:
         folder.write_text("not a folder")
 
 
+def _state(folder: Path) -> dict[Path, tuple[int, int, int, int]]:
+    """What is in `folder`: kind and mode, size, modification time, inode (not access time,
+    which reading sets)."""
+    return {
+        p: (s.st_mode, s.st_size, s.st_mtime_ns, s.st_ino)
+        for p in folder.rglob("*")
+        for s in [p.lstat()]
+    }
+
+
 UNUSABLE = ["readable by others", "a link", "too short", "a folder", "a file where the folder goes"]
 
 
@@ -89,7 +99,7 @@ def test_with_no_usable_key_the_check_runs_without_a_cache(
     how: str,
 ) -> None:
     _unusable(home, how, tmp_path)
-    before = {p: p.lstat() for p in home.rglob("*")}
+    before = _state(home)
     vault = make_vault({"n.md": NOTE})
     for _ in range(2):
         code, out, err = run_cli(vault, capsys, "check", "--format", "concise")
@@ -97,7 +107,7 @@ def test_with_no_usable_key_the_check_runs_without_a_cache(
         assert err.startswith("vaultbot: warning: .vaultbot_cache: no key to sign the cache with")
         assert err.endswith("; the cache is not used\n") and err.count("\n") == 1
     assert not (vault / cache.CACHE_DIR).exists()  # nothing written
-    assert {p: p.lstat() for p in home.rglob("*")} == before  # the bad key left as it was
+    assert _state(home) == before  # the bad key left as it was
 
 
 def test_a_key_readable_by_others_is_refused_by_mode_not_by_name(home: Path) -> None:

@@ -291,9 +291,10 @@ def user_key() -> bytes:
             continue
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
+            mode = info.st_mode
+            if not stat.S_ISREG(mode) or info.st_uid != os.geteuid() or mode & 0o077:
+                raise OSError(f"{path} is not a file of this user's alone")
             secret = handle.read(KEY_BYTES + 1)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
-            raise OSError(f"{path} is not a file of this user's alone")
         if len(secret) != KEY_BYTES:
             raise OSError(f"{path} does not hold a key")
         return secret
