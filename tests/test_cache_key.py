@@ -87,10 +87,17 @@ def _state(folder: Path) -> dict[Path, tuple[int, int, int, int]]:
     }
 
 
-UNUSABLE = ["readable by others", "a link", "too short", "a folder", "a file where the folder goes"]
+#: How the key's place is unusable, and what the warning says of it.
+UNUSABLE = {
+    "readable by others": "is not a file of this user's alone",
+    "a link": "Too many levels of symbolic links",
+    "too short": "does not hold a key",
+    "a folder": "is not a file of this user's alone",
+    "a file where the folder goes": "Not a directory",
+}
 
 
-@pytest.mark.parametrize("how", UNUSABLE)
+@pytest.mark.parametrize("how", sorted(UNUSABLE))
 def test_with_no_usable_key_the_check_runs_without_a_cache(
     make_vault: VaultFactory,
     home: Path,
@@ -105,6 +112,7 @@ def test_with_no_usable_key_the_check_runs_without_a_cache(
         code, out, err = run_cli(vault, capsys, "check", "--format", "concise")
         assert code == 1 and "n.md:1:6: LK001" in out
         assert err.startswith("vaultbot: warning: .vaultbot_cache: no key to sign the cache with")
+        assert UNUSABLE[how] in err
         assert err.endswith("; the cache is not used\n") and err.count("\n") == 1
     assert not (vault / cache.CACHE_DIR).exists()  # nothing written
     assert _state(home) == before  # the bad key left as it was
@@ -130,3 +138,17 @@ def test_a_cache_made_under_another_key_is_ignored_then_replaced(
     assert code == 1 and "n.md:1:6: LK001" in out
     assert "was not written by this user's vaultbot" in err
     assert run_cli(vault, capsys, "check", "--format", "concise")[2] == ""  # rewritten
+
+
+def test_without_a_home_folder_there_is_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No XDG_CACHE_HOME, no HOME and no user entry: `~` stays `~`, which is not a folder."""
+    import pwd
+
+    def no_entry(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    with pytest.raises(OSError, match=r"^no home folder$"):
+        cache.user_key()

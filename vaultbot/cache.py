@@ -289,12 +289,14 @@ def user_key() -> bytes:
         except FileNotFoundError:
             _make_key(folder, path)
             continue
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
+        try:
+            info = os.fstat(fd)
             mode = info.st_mode
             if not stat.S_ISREG(mode) or info.st_uid != os.geteuid() or mode & 0o077:
                 raise OSError(f"{path} is not a file of this user's alone")
-            secret = handle.read(KEY_BYTES + 1)
+            secret = os.read(fd, KEY_BYTES + 1)
+        finally:
+            os.close(fd)
         if len(secret) != KEY_BYTES:
             raise OSError(f"{path} does not hold a key")
         return secret
