@@ -139,6 +139,8 @@ class _FoldedIndex:
     lengths: list[int] = field(default_factory=list)  # their lengths
     fuzzy_cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     typo_cache: dict[str, list[str]] = field(default_factory=dict)
+    #: first letter -> (folded names, their lengths), shortest first; built on first use
+    by_letter: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
 
     def fuzzy(self, key: str, threshold: int) -> list[str]:
         """The files of the unique best fuzzy match of `key` scoring at least `threshold`."""
@@ -161,20 +163,33 @@ class _FoldedIndex:
         return self.files[best[0][0]]
 
     def typos(self, key: str) -> list[str]:
-        """The files whose folded name is one edit (a letter added, dropped, changed, or two
-        swapped) from `key`."""
+        """The files whose folded name starts with `key`'s letter and is one edit (a letter
+        added, dropped, changed, or two swapped) from `key`. Only those: the typo guard
+        (`_near_miss`) keeps the first letter of the one word that differs, and every word
+        before it is equal, so a name starting with another letter is never a near miss."""
         if key not in self.typo_cache:
             from rapidfuzz import process
             from rapidfuzz.distance import OSA
 
-            choices = self.by_length[
-                bisect.bisect_left(self.lengths, len(key) - 1) : bisect.bisect_right(
-                    self.lengths, len(key) + 1
+            names, lengths = self._starting_with(key[0])
+            choices = names[
+                bisect.bisect_left(lengths, len(key) - 1) : bisect.bisect_right(
+                    lengths, len(key) + 1
                 )
             ]
             found = process.extract(key, choices, scorer=OSA.distance, score_cutoff=1, limit=None)
             self.typo_cache[key] = [rel for name, _, _ in found for rel in self.files[name]]
         return self.typo_cache[key]
+
+    def _starting_with(self, letter: str) -> tuple[list[str], list[int]]:
+        """The folded names starting with `letter`, shortest first, and their lengths."""
+        if not self.by_letter:
+            for name in self.by_length:  # shortest first, so each list is too
+                if name:
+                    self.by_letter.setdefault(name[0], ([], []))[0].append(name)
+            for names, lengths in self.by_letter.values():
+                lengths.extend(map(len, names))
+        return self.by_letter.get(letter, ([], []))
 
 
 def _folded_index(vault: Vault) -> _FoldedIndex:
