@@ -7,7 +7,6 @@ that every other module works on character offsets.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
 import pyromark
@@ -20,7 +19,8 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_FOOTNOTES
 )
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: 1 for the lead byte of a multi-byte UTF-8 sequence, else 0 (a `bytes.translate` table).
+_LEAD_BYTES = bytes(1 if b >= 0xC0 else 0 for b in range(256))
 _MD_LINK_TYPES = {"Inline", "Reference", "Collapsed", "Shortcut"}
 
 
@@ -58,12 +58,21 @@ class _ByteToChar:
     def __init__(self, text: str) -> None:
         self._byte_pos: list[int] = []  # byte offset just after each non-ASCII char
         self._extra: list[int] = []  # cumulative extra bytes up to and including it
+        data = text.encode("utf-8")
+        if len(data) == len(text):
+            return  # all ASCII
+        # The lead byte of each non-ASCII character, found with `bytes.find` (a regex scan
+        # for them costs more than all the rest of this map).
+        leads = data.translate(_LEAD_BYTES)
         extra = 0
-        for m in _NON_ASCII.finditer(text):
-            n = len(m.group().encode("utf-8")) - 1
-            self._byte_pos.append(m.start() + extra + n + 1)
+        at = leads.find(1)
+        while at != -1:
+            lead = data[at]
+            n = 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3  # bytes after the lead
             extra += n
+            self._byte_pos.append(at + n + 1)
             self._extra.append(extra)
+            at = leads.find(1, at + n + 1)
 
     def __call__(self, offset: int) -> int:
         if not self._byte_pos:
@@ -83,11 +92,29 @@ def parse(text: str) -> Parsed:
     for event, rng in pyromark.events_with_range(text, options=_OPTIONS, merge_text=True):
         if type(event) is str:  # SoftBreak, HardBreak, Rule, Start/End of simple blocks
             continue
-        ((kind, value),) = event.items()
-        if kind == "Text":
+        # An event is a one-key dict: the common kinds (Text, then InlineHtml: timestamp
+        # anchors, then End) are told apart by a key lookup, before unpacking the rest.
+        if "Text" in event:
             if heading is not None:
-                heading_text.append(value)
+                heading_text.append(event["Text"])
             continue
+        if "InlineHtml" in event or "Html" in event:
+            # An inline HTML comment may span several events: track it until `-->`.
+            (value,) = event.values()
+            if comment_start is None and value.startswith("<!--"):
+                comment_start = rng["start"]
+            if comment_start is not None and "-->" in value:
+                raw.append((comment_start, rng["end"]))
+                comment_start = None
+            continue
+        if "End" in event:
+            if heading is not None and type(value := event["End"]) is dict and "Heading" in value:
+                level, hs, he = heading
+                title = "".join(heading_text).strip()
+                result.headings.append(Heading(level, title, to_char(hs), to_char(he)))
+                heading = None
+            continue
+        ((kind, value),) = event.items()
         start, end = rng["start"], rng["end"]
         if kind == "Start":
             if type(value) is str:
@@ -104,23 +131,10 @@ def parse(text: str) -> Parsed:
             elif tag == "Heading":
                 heading = (int(attrs["level"][1:]), start, end)
                 heading_text = []
-        elif kind == "End":
-            if heading is not None and type(value) is dict and "Heading" in value:
-                level, hs, he = heading
-                title = "".join(heading_text).strip()
-                result.headings.append(Heading(level, title, to_char(hs), to_char(he)))
-                heading = None
         elif kind in ("Code", "InlineMath", "DisplayMath"):
             raw.append((start, end))
             if heading is not None and kind == "Code":
                 heading_text.append(value)
-        elif kind in ("InlineHtml", "Html"):
-            # An inline HTML comment may span several events: track it until `-->`.
-            if comment_start is None and value.startswith("<!--"):
-                comment_start = start
-            if comment_start is not None and "-->" in value:
-                raw.append((comment_start, end))
-                comment_start = None
     if comment_start is not None:
         raw.append((comment_start, len(text.encode("utf-8"))))
     result.non_prose = _merge([(to_char(s), to_char(e)) for s, e in raw])
