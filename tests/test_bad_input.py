@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import VaultFactory
@@ -116,6 +117,37 @@ def test_too_large(
     assert code == 2
     assert "good.md:1:1: ED001" in out
     assert err.strip() == "vaultbot: error: huge.md: file is too large (500 bytes; limit 100)"
+
+
+@pytest.mark.parametrize(
+    ("size", "told"), [(100, 99), (100, 0), (60, 5), (101, 10), (300, 0), (300, 100)]
+)
+def test_a_note_that_grows_after_its_stat_is_read_whole_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, told: int
+) -> None:
+    """The read is sized by the note's stat; a note longer than its stat said (it grew in
+    between) is read on to the limit (100 bytes here): whole within it, refused over it."""
+    from vaultbot.note import NoteError, read_bytes
+
+    monkeypatch.setattr("vaultbot.note.MAX_NOTE_BYTES", 100)
+    path = tmp_path / "n.md"
+    path.write_bytes(b"x" * (size - 1) + b"\n")
+
+    def stale(real: Any) -> Any:
+        def stat(target: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+            info = list(real(target, *args, **kwargs))
+            info[6] = told  # st_size, as it was when the note was shorter
+            return os.stat_result(info)
+
+        return stat
+
+    monkeypatch.setattr(os, "stat", stale(os.stat))
+    monkeypatch.setattr(os, "fstat", stale(os.fstat))
+    if size <= 100:
+        assert read_bytes(path, "n.md") == path.read_bytes()
+    else:
+        with pytest.raises(NoteError, match=r"^n\.md: file is too large \(over 100 bytes\)$"):
+            read_bytes(path, "n.md")
 
 
 def test_missing_path_is_a_usage_error(

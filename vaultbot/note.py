@@ -120,8 +120,13 @@ def read_bytes(path: Path, display: str) -> bytes:
         _check_regular(os.stat(path), display)
         fd = os.open(path, _OPEN_FLAGS)
         with os.fdopen(fd, "rb") as handle:
-            _check_regular(os.fstat(handle.fileno()), display)  # the file that was opened
-            data = handle.read(MAX_NOTE_BYTES + 1)
+            info = os.fstat(handle.fileno())
+            _check_regular(info, display)  # the file that was opened
+            # Its size and a byte more (not the limit: a buffer of 10 MB a note costs time),
+            # and on up to the limit if it grew meanwhile.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_NOTE_BYTES + 1 - len(data))
         if len(data) > MAX_NOTE_BYTES:
             raise NoteError(f"{display}: file is too large (over {MAX_NOTE_BYTES} bytes)")
         return data
