@@ -55,6 +55,15 @@ def test_cache_is_signed_and_ignored_by_git(make_vault: VaultFactory) -> None:
     assert (vault / cache.CACHE_DIR / ".gitignore").read_bytes() == b"# Created by vaultbot\n*\n"
 
 
+def test_a_rerun_with_nothing_changed_writes_nothing(make_vault: VaultFactory) -> None:
+    vault = make_vault({"n.md": "[[Missing]]\n", "m.md": "Fine.\n"})
+    codes(vault)
+    folder = vault / cache.CACHE_DIR
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    assert codes(vault) == [("n.md", 1, "LK001")]
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()} == before
+
+
 def test_no_cache_reads_and_writes_nothing(make_vault: VaultFactory) -> None:
     vault = make_vault({"n.md": "[[Missing]]\n"})
     check_json(vault)  # passes --no-cache

@@ -55,7 +55,7 @@ def test_without_xdg_cache_home_or_with_a_relative_one_the_key_is_in_the_home_fo
         assert cache.user_key() == (tmp_path / ".cache" / "vaultbot" / "key").read_bytes()
 
 
-def _unusable(home: Path, how: str, tmp_path: Path) -> None:
+def _unusable(home: Path, how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = home / "vaultbot"
     folder.mkdir(parents=True)
     key = folder / "key"
@@ -71,7 +71,12 @@ def _unusable(home: Path, how: str, tmp_path: Path) -> None:
         key.write_bytes(b"k" * 8)
         key.chmod(0o600)
     elif how == "a folder":
-        key.mkdir()
+        key.mkdir(mode=0o700)  # private, yet no key
+    elif how == "another user's":
+        key.write_bytes(b"k" * cache.KEY_BYTES)
+        key.chmod(0o600)
+        owner = key.stat().st_uid
+        monkeypatch.setattr(os, "geteuid", lambda: owner + 1)  # as if another user wrote it
     elif how == "a file where the folder goes":
         folder.rmdir()
         folder.write_text("not a folder")
@@ -93,6 +98,7 @@ UNUSABLE = {
     "a link": "Too many levels of symbolic links",
     "too short": "does not hold a key",
     "a folder": "is not a file of this user's alone",
+    "another user's": "is not a file of this user's alone",
     "a file where the folder goes": "Not a directory",
 }
 
@@ -103,9 +109,10 @@ def test_with_no_usable_key_the_check_runs_without_a_cache(
     home: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     how: str,
 ) -> None:
-    _unusable(home, how, tmp_path)
+    _unusable(home, how, tmp_path, monkeypatch)
     before = _state(home)
     vault = make_vault({"n.md": NOTE})
     for _ in range(2):
