@@ -70,17 +70,11 @@ def test_a_span_past_the_end_of_the_line_gets_one_caret() -> None:
 
 
 def test_check_output_keeps_the_caret_on_the_span(
-    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     line = "Long prose " * 60 + "\tsee 東京 [[Nowhere]] and more." + " more" * 80
     vault = make_vault({"n.md": line + "\n"})
-    with pytest.MonkeyPatch.context() as m:
-        m.chdir(vault)
-        main(["check", "--no-cache"])
-    out = capsys.readouterr().out
-    rows = out.split("LK001", 1)[1].splitlines()
-    text = next(r for r in rows if r.startswith(" 1 | "))[5:]
-    marker = next(r for r in rows if "^" in r)[5:]
+    text, marker = frame_rows(vault, capsys, monkeypatch, text_format.PIPE_WIDTH)
     assert under_caret(text, marker) == "[[Nowhere]]"
     assert cell_len(text) <= 240
 
@@ -110,20 +104,15 @@ def test_a_window_of_a_longer_line_fits_with_its_ellipses(left: bool, right: boo
 
 
 def test_a_long_line_fills_the_width_of_a_pipe_exactly(
-    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Off a terminal a frame may take 240 cells (text.PIPE_WIDTH), gutter included: a long
     # line cut on both sides takes every one of them.
     line = "word " * 100 + "[[Nowhere]]" + " more" * 100
     vault = make_vault({"n.md": line + "\n"})
-    with pytest.MonkeyPatch.context() as m:
-        m.chdir(vault)
-        main(["check", "--no-cache"])
-    rows = capsys.readouterr().out.split("LK001", 1)[1].splitlines()
-    shown = next(r for r in rows if r.startswith(" 1 | "))
-    marker = next(r for r in rows if "^" in r)
-    assert len(shown) == 240 and shown.startswith(" 1 | …") and shown.endswith("…")
-    assert under_caret(shown[5:], marker[5:]) == "[[Nowhere]]"
+    shown, marker = frame_rows(vault, capsys, monkeypatch, text_format.PIPE_WIDTH)
+    assert len(" 1 | " + shown) == 240 and shown.startswith("…") and shown.endswith("…")
+    assert under_caret(shown, marker) == "[[Nowhere]]"
 
 
 def frame_rows(
