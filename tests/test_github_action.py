@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from conftest import VaultFactory, check_json, finish, run, session_dir, snapshot_repo, start
@@ -222,6 +223,31 @@ def test_sarif_results_carry_level_location_and_text_as_is(
         ("LK004", "note", where(21, 28)),
         ("LK001", "error", where(33, 43)),
     ]
+
+
+#: What RFC 3986 allows in a URI reference's path: unreserved, sub-delims, `:@/` and escapes.
+URI_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*")
+
+
+def test_sarif_uris_are_percent_encoded_and_name_the_note(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    names = ["Q&A #3/100% done?.md", "café notes/a b.md", "[x] 50%25.md"]
+    vault = make_vault({name: "See [[nowhere]].\n" for name in names})
+    sarif = tmp_path / "out.sarif"
+    args = ("check", "--no-cache", "--format", "sarif", "--output", str(sarif))
+    assert run(vault, capsys, *args)[0] == 1
+    document = json.loads(sarif.read_text(encoding="utf-8"))
+    validate_sarif(document, expected_results=3)
+    locations = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]
+        for r in document["runs"][0]["results"]
+    ]
+    for location in locations:
+        assert URI_PATH.fullmatch(location["uri"]), location["uri"]
+        assert location["uriBaseId"] == "%SRCROOT%"
+    assert sorted(unquote(location["uri"]) for location in locations) == sorted(names)
+    assert "Q%26A%20%233/100%25%20done%3F.md" in [location["uri"] for location in locations]
 
 
 def test_missing_base_in_a_shallow_clone_says_so(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from vaultbot import __version__
 from vaultbot.docs import project_url, rule_url
@@ -12,6 +13,14 @@ from vaultbot.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A note's `artifactLocation`: SARIF's `uri` is an RFC 3986 URI reference, so the path is
+    percent-encoded (a space, `#`, `%` or `?` read raw would end the path or break the URI,
+    and code scanning would place the result on no file), relative to the source root (the
+    working folder)."""
+    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def render(report: Report) -> str:
@@ -39,7 +48,7 @@ def render(report: Report) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": r.path, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": artifact_location(r.path),
                             "region": {
                                 "startLine": r.line,
                                 "startColumn": r.column,
