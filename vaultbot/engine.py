@@ -10,6 +10,7 @@ import contextlib
 import ctypes
 import functools
 import gc
+import operator
 import os
 import posixpath
 import signal
@@ -78,10 +79,12 @@ class Result(NamedTuple):
     def to_json(self) -> dict[str, Any]:
         return dict(zip(_JSON_FIELDS, self, strict=False))  # stops before the source window
 
-    def to_cache(self) -> list[Any]:
+    def to_cache(self) -> tuple[Any, ...]:
         """The row a cache file keeps: no path (the entry's key), no rule name (the code's),
-        no source (read again when shown). Its fields are `_CACHED`, in that order."""
-        return list(map(self.__getattribute__, _CACHED))
+        no source (read again when shown). Its fields are `_CACHED`, in that order (picked by
+        index: a cold run makes a row of each of its findings, about 150,000 on 20,000
+        generated notes, and picking them by name took ten times as long)."""
+        return _cache_row(self)
 
     @classmethod
     def from_cache(cls, path: str, rows: list[list[Any]]) -> list[Result]:
@@ -98,6 +101,7 @@ class Result(NamedTuple):
 _JSON_FIELDS = Result._fields[:-3]  # all but the source window
 _new_result = functools.partial(tuple.__new__, Result)
 _CACHED = ("line", "column", "end_line", "end_column", "code", "severity", "message", "fix")
+_cache_row = operator.itemgetter(*map(Result._fields.index, _CACHED))
 
 
 @functools.cache

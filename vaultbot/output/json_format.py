@@ -66,21 +66,23 @@ def _finding() -> Callable[[Result], str]:
     ends: dict[str, str] = {}
 
     def finding(r: Result) -> str:
-        path = paths.get(r.path)
-        if path is None:
-            path = paths[r.path] = f'{{"path": {text(r.path)}, "line": '
-        middle = middles.get((r.rule, r.code, r.severity))
+        # unpacked at once: each attribute read of a named tuple is a call
+        path, line, column, end_line, end_column, rule, code, severity, message, fix = r[:10]
+        start = paths.get(path)
+        if start is None:
+            start = paths[path] = f'{{"path": {text(path)}, "line": '
+        middle = middles.get((rule, code, severity))
         if middle is None:
-            middle = middles[r.rule, r.code, r.severity] = (
-                f'"rule": "{r.rule}", "code": "{r.code}", "severity": "{r.severity}", "message": '
+            middle = middles[rule, code, severity] = (
+                f'"rule": "{rule}", "code": "{code}", "severity": "{severity}", "message": '
             )
-        end = ends.get(r.rule)
+        end = ends.get(rule)
         if end is None:
-            end = ends[r.rule] = f', "url": {text(rule_url(r.rule))}}}'
-        fix = "null" if r.fix is None else _fix(r.fix)
+            end = ends[rule] = f', "url": {text(rule_url(rule))}}}'
         return (
-            f'{path}{r.line}, "column": {r.column}, "end_line": {r.end_line}, '
-            f'"end_column": {r.end_column}, {middle}{text(r.message)}, "fix": {fix}{end}'
+            f'{start}{line}, "column": {column}, "end_line": {end_line}, '
+            f'"end_column": {end_column}, {middle}{text(message)}, '
+            f'"fix": {"null" if fix is None else _fix(fix)}{end}'
         )
 
     return finding
