@@ -180,3 +180,51 @@ def test_ed001_in_a_generated_vault_still_spares_safe_fixes_of_unsigned_notes(
     assert found and all(s == "warning" and a == "unsafe" for _, _, s, a in found)
     assert main(["fix", str(vault)]) in (0, 1)
     assert (vault / "guide.md").read_text() == HUMAN
+
+
+#: A person's journal: lines that read like an edit report, a leaked plan or a link list's
+#: header, but are about the person's own day and notes. None is the model's.
+JOURNAL = (
+    "# 2024-05-01\n\n"
+    "Here's my plan:\n- run\n- write\n\n"
+    "Here is the plan:\n1. call the bank\n2. pay rent\n\n"
+    "Note: I have a meeting at 3.\n"
+    "Note: I've moved the budget to [[Finance]].\n"
+    "Note: I added the receipts to the folder.\n\n"
+    "I've added links to the receipts in [[Finance]].\n"
+    "I have included the links to all my book notes below.\n"
+    "I've updated the summary of [[Deep Work]] after rereading it.\n"
+    "I changed the headings in my book notes to match the new template.\n"
+    "I removed the links to old projects.\n"
+    "I linked the article in [[Reading List]].\n"
+    "Each link below points to a chapter note.\n\n"
+    "Add links to these books:\n[[Deep Work]]\n[[Reading List]]\n\n"
+    "Here is the updated version of my packing list:\n- tent\n\n"
+    "I will make sure the markdown export works tomorrow.\n"
+)
+
+
+def test_editorial_rules_spare_a_persons_journal(make_vault: VaultFactory) -> None:
+    vault = make_vault({"journal.md": JOURNAL, **PLAIN})
+    assert codes(vault, "--select", "ED001,ED003") == []
+    assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
+    assert (vault / "journal.md").read_text() == JOURNAL
+
+
+def test_model_text_pasted_into_a_persons_note_still_warns(make_vault: VaultFactory) -> None:
+    # What only a model writes about its edit still shows in a person's note: backlinks,
+    # the modified article, the topics it was given, its reasoning.
+    note = (
+        "# Sleep\n\nHere is the modified article:\n\nSleep matters.\n\n"
+        "I've inserted backlinks to the topics you listed.\n\n"
+        "Mental Sandbox:\nI will add links to the provided topics and check the transcript.\n"
+    )
+    vault = make_vault({"sleep.md": note, **PLAIN})
+    _, document = check_json(vault, "--select", "ED001,ED003")
+    found = [(f["line"], f["code"], f["severity"]) for f in document["findings"]]
+    assert found == [
+        (3, "ED001", "warning"),
+        (7, "ED001", "warning"),
+        (9, "ED001", "warning"),
+        (10, "ED003", "error"),
+    ]

@@ -91,6 +91,13 @@ EDIT_REPORT = "a note to the requester about the edit"
 EDITED_TEXT = "the model presenting its edited text"
 
 
+def machine_made(line: str) -> bool:
+    """Whether an editorial line says what only a model writes about its edit (the
+    `machine` family): the evidence a line of a person's note needs to count."""
+    text = COMMENT.sub("", line) if "%%" in line else line
+    return phrase_patterns()["machine"].search(text) is not None
+
+
 def classify(line: str, edge: bool) -> str | None:
     """Why `line` is editorial debris, or None. `edge`: it is among the first/last body lines."""
     p = phrase_patterns()

@@ -14,6 +14,7 @@ from vaultbot.rules._editorial import (
     find_hits,
     keeps_meaning,
     line_deletion,
+    machine_made,
 )
 from vaultbot.rules._leaks import Leak, find_leaks
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
@@ -57,7 +58,11 @@ class EditorialLine(Rule):
     `videoId` or generator key in front matter, yt-timestamp anchors. In a note without them
     it fires only when the vault is generated (the vault profile, see `vaultbot explain
     LK001`) or the line is about the text itself (the edit, the edited article, a leaked
-    prompt), and then as a warning.
+    prompt), and then as a warning. In a personal vault such a line must also say what only
+    a model writes about its edit (backlinks, the modified article, the topics it was given,
+    timestamps, its prompt or reasoning): "Here's my plan:", "Note: I have a meeting at 3",
+    "I changed the headings in my book notes" and "Each link below points to a chapter" are
+    a person's lines about their own notes.
 
     ## Fix safety
     In a note bearing generator signals, deleting the line (and one blank line beside it)
@@ -82,9 +87,12 @@ class EditorialLine(Rule):
             return
         leaks = note.memo(find_leaks) if any(h.reason == LEAK for h in hits.values()) else []
         generated = note_signals(note)
+        persons = not generated and vault.profile.name != "generated"
         for hit in hits.values():
             if not (generated or vault.profile.name == "generated" or hit.reason in ABOUT_TEXT):
                 continue  # "I hope this helps" in a person's note: their sentence
+            if persons and not machine_made(note.text[hit.start : hit.end]):
+                continue  # "I changed the headings in my notes": about their own notes
             edit = line_edit(note, hit.number, leaks)
             safety = "safe" if generated else "unsafe"
             fix = None if edit is None else Fix(safety, (edit,), "Delete the editorial line")

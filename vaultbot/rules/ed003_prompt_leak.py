@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vaultbot.note import Note
-from vaultbot.rules._editorial import keeps_meaning
+from vaultbot.profile import note_signals
+from vaultbot.rules._editorial import keeps_meaning, machine_made
 from vaultbot.rules._leaks import Leak, find_leaks
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
 from vaultbot.rules.ed001_editorial_line import line_edit
@@ -28,6 +29,11 @@ class PromptLeak(Rule):
     The block ends at a heading, another editorial line, code, or a paragraph that does not
     read like the model planning its edit. A leak that is one self-contained line is ED001's
     alone: this rule then does not fire. Shapes and phrases live in `editorial.toml`.
+
+    In a personal vault, a note bearing no generator signals (see `vaultbot explain
+    editorial-line`) has a leak only below a line that says what only a model writes
+    (backlinks, the provided topics, its reasoning): "Here's my plan:" above a list, or
+    "Add links to these books:" above a few links, is a person's.
 
     ## Why is this bad?
     The block is the generation prompt or the model's scratch work. Readers see it, its
@@ -55,7 +61,11 @@ class PromptLeak(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         leaks = note.memo(find_leaks)
+        persons = bool(leaks) and vault.profile.name != "generated" and not note_signals(note)
         for leak in leaks:
+            header = leak.header
+            if persons and header is not None and not machine_made(note.line_text(header)):
+                continue  # "Here's my plan:" and its list, in a person's note
             start, end = note.line_span(leak.first)[0], note.line_span(leak.last)[1]
             lines = sum(1 for n in range(leak.first, leak.last + 1) if note.line_text(n).strip())
             where = (
