@@ -228,3 +228,30 @@ def test_model_text_pasted_into_a_persons_note_still_warns(make_vault: VaultFact
         (9, "ED001", "warning"),
         (10, "ED003", "error"),
     ]
+
+
+#: A person's mail and quote notes open with `From: [[…]]`, as a pipeline's notes do.
+MAIL = (
+    "From: [[Alice Smith]]\nTo: [[Me]]\nDate: 2024-03-02\n\n"
+    "Hi! Here is the itinerary for the trip:\n- Fly out Friday\n- Back Monday\n\n"
+    "I hope this helps with the planning. Let me know if you have any questions.\n"
+)
+QUOTE = (
+    "From: [[On Writing Well]]\n\n> Clutter is the disease.\n\nI hope this helps me cut words.\n"
+)
+
+
+def test_a_from_header_alone_is_no_generator_signal_in_a_personal_vault(
+    make_vault: VaultFactory,
+) -> None:
+    vault = make_vault({"Mail/trip.md": MAIL, "Quotes/clutter.md": QUOTE, **PLAIN})
+    assert codes(vault) == []
+    assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
+    assert (vault / "Mail/trip.md").read_text() == MAIL
+    assert (vault / "Quotes/clutter.md").read_text() == QUOTE
+    # With a generator's key as well, the note is the pipeline's: the line goes, safely.
+    generated = MAIL.replace("From:", "---\nvideoId: abcdefghijk\n---\nFrom:", 1)
+    (vault / "Mail/trip.md").write_text(generated)
+    assert ("Mail/trip.md", 12, "ED001") in codes(vault, "--select", "ED001")
+    assert main(["fix", str(vault)]) == 1
+    assert "I hope this helps" not in (vault / "Mail/trip.md").read_text()

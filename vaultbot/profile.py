@@ -6,7 +6,9 @@ anchors. A *personal* vault's do not, and there a link to a note not yet written
 not a defect. The profile is configured (`profile = "generated" | "personal"`) or, with
 `"auto"` (the default), detected from the share of notes bearing signals. Rules whose truth
 differs between the two (LK001, ED001, MD001) read it from the vault, and weigh a note's own
-signals too (`note_signals`), since a personal vault may hold a folder of generated notes.
+signals too (`note_signals`), since a personal vault may hold a folder of generated notes;
+there the header alone is no signal, as a person's mail and quote notes open with
+`From: [[…]]` too.
 """
 
 from __future__ import annotations
@@ -47,8 +49,9 @@ class Profile:
         return f"{self.name} vault ({self.how})"
 
 
-def text_signals(text: str) -> bool:
-    """Whether the head of a note carries a generator's signals."""
+def text_signals(text: str, header: bool = True) -> bool:
+    """Whether the head of a note carries a generator's signals (with `header`, the fixed
+    header line counts as one)."""
     head = text[:HEAD_BYTES]
     body_from = 0
     if head.startswith("---"):
@@ -57,17 +60,26 @@ def text_signals(text: str) -> bool:
         if _GENERATOR_KEY.search(front):
             return True
         body_from = close + 4 if close != -1 else len(head)
-    first = head[body_from:].lstrip()
-    return _HEADER.match(first) is not None or _ANCHOR in head
+    if _ANCHOR in head:
+        return True
+    return header and _HEADER.match(head[body_from:].lstrip()) is not None
 
 
-def note_signals(note: Note) -> bool:
-    """Whether this note bears a generator's signals (once per note)."""
-    return note.memo(_note_signals)
+def note_signals(note: Note, vault: Vault) -> bool:
+    """Whether this note bears a generator's signals (once per note). In a personal vault a
+    `From: [[…]]` header alone is not one: a person's mail, quote and source notes open so
+    too. A generator's key or a yt-timestamp anchor is, in any vault."""
+    if vault.profile.name == "generated":
+        return note.memo(_note_signals)
+    return note.memo(_keyed_note_signals)
 
 
 def _note_signals(note: Note) -> bool:
     return text_signals(note.text) or _ANCHOR in note.text
+
+
+def _keyed_note_signals(note: Note) -> bool:
+    return text_signals(note.text, header=False) or _ANCHOR in note.text
 
 
 def detect(vault: Vault) -> Profile:

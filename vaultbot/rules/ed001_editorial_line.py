@@ -54,7 +54,8 @@ class EditorialLine(Rule):
     topics:", a checklist, reasoning) is reported here; the block below it is ED003's.
 
     A person writes such lines too ("Thanks for reading! I hope this helps."), so the rule
-    weighs the signals a pipeline leaves on the note: a fixed header line (`From: [[…]]`), a
+    weighs the signals a pipeline leaves on the note: a fixed header line (`From: [[…]]`;
+    not on its own in a personal vault, where a person's mail and quote notes open so too), a
     `videoId` or generator key in front matter, yt-timestamp anchors. In a note without them
     it fires only when the vault is generated (the vault profile, see `vaultbot explain
     LK001`) or the line is about the text itself (the edit, the edited article, a leaked
@@ -86,7 +87,7 @@ class EditorialLine(Rule):
         if not hits:
             return
         leaks = note.memo(find_leaks) if any(h.reason == LEAK for h in hits.values()) else []
-        generated = note_signals(note)
+        generated = note_signals(note, vault)
         persons = not generated and vault.profile.name != "generated"
         for hit in hits.values():
             if not (generated or vault.profile.name == "generated" or hit.reason in ABOUT_TEXT):

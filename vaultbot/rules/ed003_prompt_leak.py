@@ -61,7 +61,9 @@ class PromptLeak(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         leaks = note.memo(find_leaks)
-        persons = bool(leaks) and vault.profile.name != "generated" and not note_signals(note)
+        persons = (
+            bool(leaks) and vault.profile.name != "generated" and not note_signals(note, vault)
+        )
         for leak in leaks:
             header = leak.header
             if persons and header is not None and not machine_made(note.line_text(header)):

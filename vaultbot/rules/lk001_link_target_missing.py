@@ -43,7 +43,8 @@ class LinkTargetMissing(Rule):
     a generator's signals: a `From: [[…]]` header, a `videoId` or generator key, yt-timestamp
     anchors; the summary line names it):
     - in a generated vault, and in any note bearing generator signals, every missing target,
-      at error;
+      at error (in a personal vault a `From: [[…]]` header alone is no signal: a person's
+      mail and quote notes open so too);
     - in a personal vault, a link is how a note is planned, so a link to a note not yet
       written is not reported at all (not even as info: thousands of plans would bury the
       slips). Only a target that looks like a slip is reported, at error, with "did you
@@ -87,7 +88,7 @@ class LinkTargetMissing(Rule):
     }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        planned = vault.profile.name == "personal" and not note_signals(note)
+        planned = vault.profile.name == "personal" and not note_signals(note, vault)
         for link in links.all_links(note):
             target = link.target
             if not target or has_template_syntax(target) or vault.resolve(target, note.rel):

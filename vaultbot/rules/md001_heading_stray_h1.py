@@ -106,7 +106,7 @@ def title_rendered(note: Note, vault: Vault) -> bool:
     """Whether the note's front-matter title is rendered as its H1: in a generated vault or
     note, or where a Quartz config sits at or above the vault root. Plain Obsidian does not
     render `title`."""
-    return vault.profile.name == "generated" or note_signals(note) or vault.memo(_published)
+    return vault.profile.name == "generated" or note_signals(note, vault) or vault.memo(_published)
 
 
 def _published(vault: Vault) -> bool:
