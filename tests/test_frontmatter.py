@@ -44,3 +44,21 @@ def test_fires_at_yaml_position(
 def test_does_not_fire(make_vault: VaultFactory, text: str) -> None:
     vault = make_vault({"n.md": text})
     assert check_json(vault, "--select", "FM001")[1]["findings"] == []
+
+
+#: Template syntax makes front matter YAML only once the template is applied.
+TEMPLATE_FM = "---\ndate: {{date}}\ntags: [<% tp.file.title %>\n---\n# {{title}}\n"
+
+
+def test_template_syntax_in_a_template_folder_is_no_yaml_error(make_vault: VaultFactory) -> None:
+    # No `.obsidian/templates.json` names the folders (a vault checked out without its
+    # settings, or templates kept for another plugin): the folder's name tells, as it does
+    # for link-malformed's placeholders.
+    notes = ("Templates/Daily.md", "_templates/Daily.md", "Meta/Note Template/Daily.md")
+    vault = make_vault({**dict.fromkeys(notes, TEMPLATE_FM), "Daily/today.md": TEMPLATE_FM})
+    _, doc = check_json(vault, "--select", "FM001")
+    assert [(f["path"], f["line"]) for f in doc["findings"]] == [("Daily/today.md", 4)]
+    # A YAML error with no template syntax in the block is still one, in any folder.
+    (vault / "Templates/Daily.md").write_text("---\ntitle: a\ntitle: b\n---\n")
+    _, doc = check_json(vault, "--select", "FM001")
+    assert [f["path"] for f in doc["findings"]] == ["Daily/today.md", "Templates/Daily.md"]

@@ -24,6 +24,9 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
 #: (opening, closing, characters at least between them), looked up with `str.find`: a regular
 #: expression such as `\{\{.*\}\}` would rescan the rest of the target from every `{{`.
 _TEMPLATE_SYNTAX = (("{{", "}}", 0), ("{%", "%}", 0), ("<%", "%>", 0), ("${", "}", 1))
+#: A folder whose name ends in `template`/`templates` (`Templates`, `_templates`,
+#: `Meta/Note Template`): its notes are templates, whatever the settings name.
+_TEMPLATE_FOLDER = re.compile(r"(?:^|/)[^/]*templates?/", re.I)
 #: `{topic}`, `<note name>`: a placeholder when the words inside are placeholder words.
 _WRAPPERS = (("{", "}"), ("<", ">"))
 _WORDS = re.compile(r"[\w -]+")
@@ -50,6 +53,13 @@ def has_template_syntax(target: str) -> bool:
         if start != -1 and target.find(closing, start + len(opening) + between) != -1:
             return True
     return False
+
+
+def in_template_folder(rel: str) -> bool:
+    """Whether the note at vault path `rel` lies in a folder named as a template folder:
+    there template syntax is meant, even when no setting names the folder (a vault checked
+    out without `.obsidian/`, templates kept for another plugin)."""
+    return _TEMPLATE_FOLDER.search(rel) is not None
 
 
 def _wrapped_words(target: str) -> str | None:

@@ -11,11 +11,10 @@ from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.markdown import MarkdownLink
 from vaultbot.note import Note
-from vaultbot.rules._placeholders import is_placeholder
+from vaultbot.rules._placeholders import in_template_folder, is_placeholder
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
 
-_TEMPLATE_FOLDER = re.compile(r"(?:^|/)[^/]*templates?(?:/|$)", re.I)
 #: An alias that is a video timestamp: `[00:05:19` (the `]` follows the link), `00:05:19`,
 #: or `(00:05:19)`.
 _TIMESTAMP_ALIAS = re.compile(r"([\[(])?\s*(\d{1,2}(?::\d{2}){1,2})\s*(?:([\])])\s*)?")
@@ -133,7 +132,7 @@ class LinkMalformed(Rule):
                 )
 
     def _links(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        check_placeholders = not _TEMPLATE_FOLDER.search(note.rel)
+        check_placeholders = not in_template_folder(note.rel)
         for link in links.all_links(note):
             if link.kind == "markdown":
                 continue
