@@ -341,3 +341,24 @@ def test_declined_note_is_one_finding_with_an_unsafe_fix(make_vault: VaultFactor
     assert (vault / "note.md").read_text() == FM + FROM + DECLINE
     fix(vault, "--select", "ED004", "--unsafe-fixes")
     assert (vault / "note.md").read_text() == FM + FROM.rstrip("\n") + "\n"
+
+
+#: A person's snippet note: the Markdown kept as source, to copy from.
+SNIPPET = (
+    "---\ntags: [snippet]\n---\n```markdown\n# {{title}}\n\n[!NOTE] Summary\n"
+    "See [[{{related}}]] and [[Some Example Note]].\n```\n"
+)
+
+
+def test_a_persons_markdown_snippet_is_a_code_block(make_vault: VaultFactory) -> None:
+    # In a personal vault, a note without generator signals that is one ```markdown block
+    # is a snippet kept as source: not unwrapped (ED002), nothing inside it linted as text.
+    plain = {f"plain/p{i}.md": f"Note {i} about [[Later {i}]].\n" for i in range(20)}
+    vault = make_vault({"Snippets/Meeting.md": SNIPPET, **plain})
+    assert findings(vault) == []
+    assert fix(vault, "--unsafe-fixes") == 0
+    assert (vault / "Snippets/Meeting.md").read_text() == SNIPPET
+    # The same note with a generator's key is a model's answer saved verbatim.
+    wrapped = SNIPPET.replace("tags: [snippet]", "videoId: dmeRQN9z504")
+    (vault / "Snippets/Meeting.md").write_text(wrapped)
+    assert {c for _, _, c in findings(vault)} == {"ED002", "MD002", "LK002", "LK001"}

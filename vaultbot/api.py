@@ -20,6 +20,7 @@ from vaultbot.engine import Result, to_result
 from vaultbot.fixes import fix_note
 from vaultbot.lint import check_note
 from vaultbot.note import Note
+from vaultbot.profile import persons_note
 from vaultbot.rules import Rule
 
 __all__ = ["AppliedFix", "FixedText", "Result", "Vault", "check_text", "fix_text"]
@@ -122,4 +123,6 @@ def _setup(text: str, path: str, vault: Vault | None) -> tuple[Vault, Note]:
     if rel not in chosen.index.files:  # a new note: it exists once written
         chosen = Vault(vaults.Vault.from_files(chosen.index.root, [*chosen.index.files, rel]),
                        chosen.config)  # fmt: skip
-    return chosen, Note(rel, text)
+    note = Note(rel, text)
+    note.own_fence = persons_note(note, chosen.index)  # a person's ```markdown note is a snippet
+    return chosen, note

@@ -28,6 +28,7 @@ from vaultbot.config import load as load_config
 from vaultbot.errors import ConfigError
 from vaultbot.lint import check_note
 from vaultbot.note import Note, NoteError
+from vaultbot.profile import persons_note
 from vaultbot.rules import ALL_RULES, Finding, Rule
 from vaultbot.vault import (
     Vault,
@@ -294,6 +295,7 @@ def _process(rel: str) -> NoteReport | None:
             report.stat = cache.stat_key(vault.root / rel)
         data = vault.read(rel, display)
         note = Note.from_bytes(rel, data, display)
+        note.own_fence = persons_note(note, vault)  # a person's ```markdown note is a snippet
         if _job.fix:
             outcome = fixes.fix_note(note, vault, _job.rules_for(rel), _job.unsafe)
             report.fixed = outcome.fixed

@@ -125,7 +125,12 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
             return outcome
         chosen, edits = select_fixes(f.fix for f in fixes if f.fix)
         if len(chosen) > 1:
-            together = Note(current.rel, splice(current.text, edits), bom=current.bom)
+            together = Note(
+                current.rel,
+                splice(current.text, edits),
+                bom=current.bom,
+                own_fence=current.own_fence,
+            )
             if meaning.changed(current, together, edits) is not None:
                 # Fixes that keep the meaning alone can clash together (two deleted lines
                 # that held a paragraph open): take one this round; the rest are re-checked.
@@ -134,7 +139,7 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
         if text == current.text:
             outcome.remaining = found
             return outcome
-        fixed = Note(current.rel, text, bom=current.bom)
+        fixed = Note(current.rel, text, bom=current.bom, own_fence=current.own_fence)
         guard(current, fixed, edits)
         taken_set = set(taken)
         for finding in fixes:

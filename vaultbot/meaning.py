@@ -84,5 +84,5 @@ def preserved(note: Note, edits: Sequence[EditLike]) -> bool:
         parts += [note.text[pos : edit.start], edit.content]
         pos = edit.end
     parts.append(note.text[pos:])
-    after = Note(note.rel, "".join(parts), bom=note.bom)
+    after = Note(note.rel, "".join(parts), bom=note.bom, own_fence=note.own_fence)
     return changed(note, after, edits) is None

@@ -143,11 +143,23 @@ def read_bytes(path: Path, display: str) -> bytes:
 class Note:
     """A Markdown note of a vault."""
 
-    def __init__(self, rel: str, text: str, *, bom: bool = False, data: bytes | None = None):
+    def __init__(
+        self,
+        rel: str,
+        text: str,
+        *,
+        bom: bool = False,
+        data: bytes | None = None,
+        own_fence: bool = False,
+    ):
         self.rel = rel  # vault-relative path with `/` separators
         self.text = text
         self.bom = bom
         self.data = data
+        #: A fence around the whole body is the note's own code block (a person's Markdown
+        #: snippet), not a model's answer saved verbatim: set from the vault profile
+        #: (`profile.persons_note`) before anything reads the note.
+        self.own_fence = own_fence
         self._memo: dict[Callable[[Note], Any], Any] = {}
 
     def memo(self, compute: Callable[[Note], T]) -> T:
@@ -248,6 +260,8 @@ class Note:
     @cached_property
     def wrapping_fence(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """Line spans of a ```markdown fence that wraps the whole body (LLM debris), if any."""
+        if self.own_fence:
+            return None
         first = self._next_nonblank_line(self.body_start)
         if first is None:
             return None

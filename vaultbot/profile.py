@@ -74,6 +74,12 @@ def note_signals(note: Note, vault: Vault) -> bool:
     return note.memo(_keyed_note_signals)
 
 
+def persons_note(note: Note, vault: Vault) -> bool:
+    """Whether the note is a person's: in a vault that is not generated, and bearing no
+    generator signals of its own."""
+    return vault.profile.name != "generated" and not note_signals(note, vault)
+
+
 def _note_signals(note: Note) -> bool:
     return text_signals(note.text) or _ANCHOR in note.text
 

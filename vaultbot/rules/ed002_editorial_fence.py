@@ -18,6 +18,10 @@ class EditorialFence(Rule):
     the last line of the note. The rules lint what is inside as the Markdown it is, not as
     code.
 
+    Not in a person's note (a personal vault, no generator signals; see `vaultbot explain
+    editorial-line`): there a note that is one ```` ```markdown ```` block is a snippet kept
+    as source to copy from, a code block like any other, and nothing inside it is checked.
+
     ## Why is this bad?
     The model returned its answer as a code block and the pipeline saved it verbatim.
     Obsidian shows the whole note as one grey block of source: no headings, no links, no
