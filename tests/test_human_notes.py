@@ -44,6 +44,23 @@ def test_alias_holding_inline_code_is_a_link(make_vault: VaultFactory) -> None:
     assert found == [("n.md", 2, "LK001"), ("n.md", 3, "LK002")]
 
 
+def test_link_to_a_heading_holding_inline_code_is_a_link(make_vault: VaultFactory) -> None:
+    # Obsidian's heading suggestion writes the heading as it is, code spans and all.
+    vault = make_vault(
+        {
+            "Git.md": "# Git\n\n## Using `git rebase`\n\n## The `--force` flag\n",
+            "n.md": "See [[Git#Using `git rebase`]] and [[Git#The `--force` flag|force]].\n"
+            "- ![[Git#Using `git rebase`]]\n"
+            "- [[Git#Using `git merge`]] is not a heading of Git.\n"
+            "- [[Gti#Using `git rebase`]] is no note.\n"
+            "- `[[Git#Using` and `git rebase`]] are code, and so is `[[Git#The` `--force`.\n"
+            "- Unclosed [[Git#Using `git rebase` here.\n",
+        }
+    )
+    found = codes(vault, "--select", "LK001,LK002,LK003", "--config", str(_generated(vault)))
+    assert found == [("n.md", 3, "LK003"), ("n.md", 4, "LK001"), ("n.md", 6, "LK002")]
+
+
 def test_markdown_link_whose_text_starts_with_a_bracket(make_vault: VaultFactory) -> None:
     vault = make_vault(
         {

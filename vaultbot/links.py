@@ -106,18 +106,16 @@ def wikilinks(note: Note) -> Iterator[Link]:
 
 
 def _is_prose_link(note: Note, start: int, m: re.Match[str]) -> bool:
-    """The link is prose; its alias may hold code spans (`[[t|`ls` command]]` is a link
-    whose alias shows code, in Obsidian)."""
+    """The link is prose; inside its brackets it may hold code spans: `[[t|`ls` command]]`
+    is a link whose alias shows code, and `[[Git#Using `git rebase`]]` one to a heading
+    that holds code (Obsidian's heading suggestion writes the heading as it is)."""
     if note.span_is_prose(start, m.end()):
         return True
-    pipe = m.group(1).find("|", 1)
-    if pipe == -1:
+    inner_start, inner_end = m.start(1), m.end() - 2
+    if not (note.span_is_prose(start, inner_start) and note.is_prose(inner_end)):
         return False
-    alias_start = m.start(1) + pipe + 1
-    if not (note.span_is_prose(start, alias_start) and note.is_prose(m.end() - 2)):
-        return False
-    inside = [r for r in note.non_prose if r[0] < m.end() - 2 and r[1] > alias_start]
-    return all(alias_start <= a and b <= m.end() - 2 and note.text[a] == "`" for a, b in inside)
+    inside = [r for r in note.non_prose if r[0] < inner_end and r[1] > inner_start]
+    return all(inner_start <= a and b <= inner_end and note.text[a] == "`" for a, b in inside)
 
 
 def markdown_links(note: Note) -> Iterator[Link]:
