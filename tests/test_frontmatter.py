@@ -62,3 +62,16 @@ def test_template_syntax_in_a_template_folder_is_no_yaml_error(make_vault: Vault
     (vault / "Templates/Daily.md").write_text("---\ntitle: a\ntitle: b\n---\n")
     _, doc = check_json(vault, "--select", "FM001")
     assert [f["path"] for f in doc["findings"]] == ["Daily/today.md", "Templates/Daily.md"]
+
+
+def test_template_syntax_in_a_persons_note_is_no_yaml_error(make_vault: VaultFactory) -> None:
+    # A personal vault keeps templates where its plugins look for them (QuickAdd's anywhere).
+    plain = {f"plain/p{i}.md": f"Note {i} about [[Later {i}]].\n" for i in range(20)}
+    quickadd = "---\ncreated: {{DATE:YYYY-MM-DD}}\n---\n# {{VALUE:title}}\n"
+    vault = make_vault({"Meta/QuickAdd/Daily.md": quickadd, **plain})
+    assert check_json(vault, "--select", "FM001")[1]["findings"] == []
+    # In a generated vault it is a model's placeholder left in the block.
+    config = vault.parent / "generated.toml"
+    config.write_text('profile = "generated"\n')
+    _, doc = check_json(vault, "--select", "FM001", "--config", str(config))
+    assert [(f["path"], f["line"]) for f in doc["findings"]] == [("Meta/QuickAdd/Daily.md", 2)]

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from vaultbot import frontmatter
 from vaultbot.note import Note
+from vaultbot.profile import persons_note
 from vaultbot.rules._placeholders import has_template_syntax, in_template_folder
 from vaultbot.rules.base import Finding, Rule
 from vaultbot.vault import Vault
@@ -23,10 +24,12 @@ class FrontmatterInvalid(Rule):
     values.
 
     Not in a template: a note in a folder whose name ends in `template`/`templates`
-    (`Templates/`, `_templates/`), whose block holds template syntax (`date: {{date}}`,
-    `tags: [<% tp.file.title %>]`), is YAML only once the template is applied. Folders that
-    `.obsidian/templates.json` or Templater names are skipped as templates anyway; the name
-    tells where the settings are not at hand (a checkout without `.obsidian/`).
+    (`Templates/`, `_templates/`), or any person's note (a personal vault, no generator
+    signals: QuickAdd keeps templates anywhere), whose block holds template syntax
+    (`date: {{date}}`, `tags: [<% tp.file.title %>]`), is YAML only once the template is
+    applied. Folders that `.obsidian/templates.json` or Templater names are skipped as
+    templates anyway; the name tells where the settings are not at hand (a checkout without
+    `.obsidian/`).
 
     ## Why is this bad?
     Obsidian ignores the whole block: properties, tags, aliases and `videoId` are lost, and
@@ -57,7 +60,9 @@ class FrontmatterInvalid(Rule):
         loaded = frontmatter.load(note.frontmatter_text)
         if loaded.error is None:
             return
-        if in_template_folder(note.rel) and has_template_syntax(note.frontmatter_text):
+        if has_template_syntax(note.frontmatter_text) and (
+            in_template_folder(note.rel) or persons_note(note, vault)
+        ):
             return  # `date: {{date}}` in a template: YAML once the template is applied
         message, line, column = loaded.error
         number = min(note.line_of(fm.content_start) + line, note.line_count)

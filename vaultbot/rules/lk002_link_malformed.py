@@ -11,7 +11,8 @@ from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.markdown import MarkdownLink
 from vaultbot.note import Note
-from vaultbot.rules._placeholders import in_template_folder, is_placeholder
+from vaultbot.profile import persons_note
+from vaultbot.rules._placeholders import has_template_syntax, in_template_folder, is_placeholder
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
 
@@ -70,7 +71,9 @@ class LinkMalformed(Rule):
       `other`, `related`, `and`, …) including a slot word (`link`, `topic`, `title`, `name`,
       `url`, …), written as `{words}`, `<words>` or one `snake_case`/`UPPER_CASE` identifier
       of two words or more. Notes in a folder whose name ends in `template`/`templates` are
-      not checked for placeholders: there they are meant.
+      not checked for placeholders: there they are meant. Nor is template syntax in a
+      person's note (a personal vault, no generator signals): templates kept in another
+      folder (QuickAdd's) and notes on writing templates hold it on purpose.
 
     ## Why is this bad?
     These are pipeline debris. Readers see stray brackets, an invisible or meaningless link
@@ -133,6 +136,9 @@ class LinkMalformed(Rule):
 
     def _links(self, note: Note, vault: Vault) -> Iterator[Finding]:
         check_placeholders = not in_template_folder(note.rel)
+        # A person writes template syntax on purpose: templates kept elsewhere (QuickAdd's),
+        # notes on writing templates. A model leaves it behind.
+        template_syntax_meant = persons_note(note, vault)
         for link in links.all_links(note):
             if link.kind == "markdown":
                 continue
@@ -147,6 +153,7 @@ class LinkMalformed(Rule):
             elif (
                 check_placeholders
                 and is_placeholder(link.target)
+                and not (template_syntax_meant and has_template_syntax(link.target))
                 and vault.resolve(link.target, note.rel) is None
             ):
                 message = f"Link target '{link.target}' is a template placeholder, not a note"
