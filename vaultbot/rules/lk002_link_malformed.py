@@ -63,7 +63,8 @@ class LinkMalformed(Rule):
       Obsidian refuses brackets in note names, so no note can ever answer it, and
       `link-target-missing` leaves it to this rule;
     - a video timestamp used as the alias: `[[topic | [00:05:19]]]`, `[[topic | 00:05:19]]`,
-      `[[topic | (00:02:33)]]`;
+      `[[topic | (00:02:33)]]` (not in a person's note: a personal vault, no generator
+      signals, where a time is the text the person chose for the link);
     - a template or prompt variable left as the target, such as `[[article_link | LLMs]]`,
       `[[other_topics_and_links]]`, `[[<topic>]]` or `[[{{title}}]]`. To spare real note
       names, the target must resolve to no file and be either template syntax (`{{…}}`,
@@ -136,8 +137,8 @@ class LinkMalformed(Rule):
 
     def _links(self, note: Note, vault: Vault) -> Iterator[Finding]:
         check_placeholders = not in_template_folder(note.rel)
-        # A person writes template syntax on purpose: templates kept elsewhere (QuickAdd's),
-        # notes on writing templates. A model leaves it behind.
+        # A person writes template syntax on purpose (templates kept elsewhere, QuickAdd's;
+        # notes on writing templates) and a time as a link's text; a model leaves them behind.
         template_syntax_meant = persons_note(note, vault)
         for link in links.all_links(note):
             if link.kind == "markdown":
@@ -159,14 +160,16 @@ class LinkMalformed(Rule):
                 message = f"Link target '{link.target}' is a template placeholder, not a note"
                 yield self.finding(link.start, link.end, message, _unlink_placeholder(note, link))
             elif link.display is not None:
-                yield from self._alias(note, link)
+                yield from self._alias(note, link, template_syntax_meant)
 
-    def _alias(self, note: Note, link: Link) -> Iterator[Finding]:
+    def _alias(self, note: Note, link: Link, persons: bool) -> Iterator[Finding]:
         display = link.display or ""
         if not display:
             message = f"Empty alias in '{link.raw}'"
             yield self.finding(link.start, link.end, message, _drop_empty_alias(note, link))
             return
+        if persons:
+            return  # `[[Lecture 3|(00:12:30)]]`: the text a person chose, about no video
         m = _TIMESTAMP_ALIAS.fullmatch(display)
         if m is None or (m.group(1) is None and m.group(2).count(":") < 2):
             return
