@@ -217,7 +217,9 @@ JOURNAL = (
     "Each link below points to a chapter note.\n\n"
     "Add links to these books:\n[[Deep Work]]\n[[Reading List]]\n\n"
     "Here is the updated version of my packing list:\n- tent\n\n"
-    "I will make sure the markdown export works tomorrow.\n"
+    "I will make sure the markdown export works tomorrow.\n\n"
+    "I added backlinks to all my book notes today.\n"
+    "I've added internal links to my MOC so the graph view looks nicer.\n"
 )
 
 

@@ -91,11 +91,17 @@ EDIT_REPORT = "a note to the requester about the edit"
 EDITED_TEXT = "the model presenting its edited text"
 
 
+#: A person's own notes and vault: "I added backlinks to my book notes". A model's report
+#: of its edit names the article, the text, or the requester's notes, never its own.
+_OWN = re.compile(r"\b(?:my|our)\b", re.I)
+
+
 def machine_made(line: str) -> bool:
     """Whether an editorial line says what only a model writes about its edit (the
-    `machine` family): the evidence a line of a person's note needs to count."""
+    `machine` family), and not of the writer's own notes: the evidence a line of a person's
+    note needs to count."""
     text = COMMENT.sub("", line) if "%%" in line else line
-    return phrase_patterns()["machine"].search(text) is not None
+    return phrase_patterns()["machine"].search(text) is not None and not _OWN.search(text)
 
 
 def classify(line: str, edge: bool) -> str | None:

@@ -61,9 +61,9 @@ class EditorialLine(Rule):
     LK001`) or the line is about the text itself (the edit, the edited article, a leaked
     prompt), and then as a warning. In a personal vault such a line must also say what only
     a model writes about its edit (backlinks, the modified article, the topics it was given,
-    timestamps, its prompt or reasoning): "Here's my plan:", "Note: I have a meeting at 3",
-    "I changed the headings in my book notes" and "Each link below points to a chapter" are
-    a person's lines about their own notes.
+    timestamps, its prompt or reasoning), and not of the writer's own notes: "Here's my
+    plan:", "Note: I have a meeting at 3", "I added backlinks to my book notes" and "Each
+    link below points to a chapter" are a person's lines about their own notes.
 
     ## Fix safety
     In a note bearing generator signals, deleting the line (and one blank line beside it)
