@@ -362,3 +362,11 @@ def test_a_persons_markdown_snippet_is_a_code_block(make_vault: VaultFactory) ->
     wrapped = SNIPPET.replace("tags: [snippet]", "videoId: dmeRQN9z504")
     (vault / "Snippets/Meeting.md").write_text(wrapped)
     assert {c for _, _, c in findings(vault)} == {"ED002", "MD002", "LK002", "LK001"}
+
+
+def test_a_heading_inside_a_persons_snippet_is_no_heading(make_vault: VaultFactory) -> None:
+    # Obsidian finds no heading in a code block: a link into the snippet is missing it.
+    plain = {f"plain/p{i}.md": f"Note {i} about [[Later {i}]].\n" for i in range(20)}
+    snippet = "```markdown\n# Agenda\n\n- item\n```\n"
+    vault = make_vault({"Snippet.md": snippet, "n.md": "See [[Snippet#Agenda]].\n", **plain})
+    assert findings(vault, "--select", "LK003") == [("n.md", 1, "LK003")]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from vaultbot import links, timestamps
 from vaultbot.note import Note, NoteError
+from vaultbot.profile import persons_note
 from vaultbot.rules.base import Finding, Rule
 from vaultbot.vault import Vault
 
@@ -65,7 +66,9 @@ class _TargetAnchors:
         if rel not in self.cache:
             try:
                 data = self.vault.read(rel, rel)
-                self.cache[rel] = anchors(Note.from_bytes(rel, data))
+                target = Note.from_bytes(rel, data)
+                target.own_fence = persons_note(target, self.vault)  # as when it is checked
+                self.cache[rel] = anchors(target)
             except (NoteError, RecursionError):
                 self.cache[rel] = None  # unreadable: other rules say so; nothing to check
         return self.cache[rel]
