@@ -239,11 +239,11 @@ def test_fix_diff_colours_lines_and_changed_words_in_process(
 
 def test_diff_colours_added_lines_beyond_the_pairs_and_to_the_end() -> None:
     # Hand-made: vaultbot's fixes today never add a line, but a diff may (and may end on one).
-    diff = "@@ -1,2 +1,3 @@\n-old\n+new\n+added\n x\n+inserted"
+    diff = "@@ -1,2 +1,3 @@\n-old text\n+new text\n+added\n x\n+inserted"
     assert coloured_diff(diff).split("\n") == [
         sgr("@@ -1,2 +1,3 @@", 36),
-        sgr("-", 31) + sgr("old", 31, 1, 7),
-        sgr("+", 32) + sgr("new", 32, 1, 7),
+        sgr("-", 31) + sgr("old", 31, 1, 7) + sgr(" text", 31),
+        sgr("+", 32) + sgr("new", 32, 1, 7) + sgr(" text", 32),
         sgr("+added", 32),
         " x",
         sgr("+inserted", 32),
@@ -251,7 +251,7 @@ def test_diff_colours_added_lines_beyond_the_pairs_and_to_the_end() -> None:
 
 
 def test_diff_runs_stop_at_the_next_file_and_at_the_end() -> None:
-    diff = "--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n-old\n--- a/b.md\n+++ b/b.md\n@@ -1 +1 @@\n-gone\n+kept"
+    diff = "--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n-old\n--- a/b.md\n+++ b/b.md\n@@ -1 +1 @@\n-gone now\n+kept now"
     assert coloured_diff(diff).split("\n") == [
         sgr("--- a/a.md", 1),
         sgr("+++ b/a.md", 1),
@@ -260,6 +260,23 @@ def test_diff_runs_stop_at_the_next_file_and_at_the_end() -> None:
         sgr("--- a/b.md", 1),
         sgr("+++ b/b.md", 1),
         sgr("@@ -1 +1 @@", 36),
-        sgr("-", 31) + sgr("gone", 31, 1, 7),
-        sgr("+", 32) + sgr("kept", 32, 1, 7),
+        sgr("-", 31) + sgr("gone", 31, 1, 7) + sgr(" now", 31),
+        sgr("+", 32) + sgr("kept", 32, 1, 7) + sgr(" now", 32),
+    ]
+
+
+def test_diff_shows_a_changed_line_beside_the_line_it_became_not_beside_its_neighbour() -> None:
+    # An editorial line deleted right above a link whose fix removes one character; a line
+    # replaced by an unrelated one is shown plain (all of it changed).
+    diff = (
+        "@@ -1,3 +1,2 @@\n-Here is the edited text:\n-See [[ok|]] and more.\n"
+        "+See [[ok]] and more.\n-one\n+two"
+    )
+    assert coloured_diff(diff).split("\n") == [
+        sgr("@@ -1,3 +1,2 @@", 36),
+        sgr("-Here is the edited text:", 31),
+        sgr("-", 31) + sgr("See [[ok", 31) + sgr("|", 31, 1, 7) + sgr("]] and more.", 31),
+        sgr("+", 32) + sgr("See [[ok", 32) + sgr("]] and more.", 32),
+        sgr("-one", 31),
+        sgr("+two", 32),
     ]

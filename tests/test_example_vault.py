@@ -141,6 +141,17 @@ def test_readme_lists_the_planted_defects() -> None:
     assert Counter((note, int(line), code) for note, line, code in rows) == Counter(PLANTED)
 
 
+def test_readme_shows_the_statistics_the_example_vault_gives(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"^\$ vaultbot check --statistics vault\n(.*?)^```", readme, re.M | re.S)
+    assert shown is not None
+    monkeypatch.chdir(EXAMPLES)
+    assert main(["check", "--no-cache", "--statistics", "vault"]) == 1
+    assert capsys.readouterr().out == shown.group(1)
+
+
 def test_vault_layout() -> None:
     assert json.loads((VAULT / ".obsidian" / "app.json").read_text(encoding="utf-8")) == {}
     notes = sorted(p.name for p in VAULT.glob("*.md"))

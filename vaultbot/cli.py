@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -476,19 +477,30 @@ def fix(
     report.errors[:0] = p.errors
     if not diff:
         report.errors.extend(report.create_stubs(p.vault.root))
-    parts = [_shown_diff(n.diff) for n in report.notes if n.diff] if diff else []
-    if not diff:
-        parts.append(FORMATTERS["concise"](report).rsplit("\n", 1)[0])
+    parts: list[Iterable[str]] = []
+    if diff:  # one piece a note: a whole vault's diff is written, never held whole
+        parts.append(_shown_diff(n.diff) for n in report.notes if n.diff)
+    else:
+        parts.append([FORMATTERS["concise"](report).rsplit("\n", 1)[0]])
     if show_fixes:
-        parts.append(summary.fixes_applied(report, dry_run=diff))
-    parts.append(summary.fix_line(report, dry_run=diff, unsafe=unsafe_fixes))
+        parts.append([summary.fixes_applied(report, dry_run=diff)])
+    parts.append([summary.fix_line(report, dry_run=diff, unsafe=unsafe_fixes)])
     if commit and not diff and not report.all_errors:
-        parts.append(_commit(p, report, bot_name, bot_email))
+        parts.append([_commit(p, report, bot_name, bot_email)])
     if counts_path is not None:
         _append(counts_path, summary.fix_counts(report))
-    text = "\n".join(part.rstrip("\n") for part in parts if part)
     changed = any(n.fixed for n in report.notes)
+    text = _lines_apart(itertools.chain.from_iterable(parts))
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)
+
+
+def _lines_apart(parts: Iterable[str]) -> Iterator[str]:
+    """`"\n".join` of the non-empty parts, each without its final line breaks, in pieces."""
+    between = ""
+    for part in parts:
+        if part:
+            yield between + part.rstrip("\n")
+            between = "\n"
 
 
 def _shown_diff(text: str) -> str:

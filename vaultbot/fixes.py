@@ -124,23 +124,27 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
             outcome.remaining = found
             return outcome
         chosen, edits = select_fixes(f.fix for f in fixes if f.fix)
-        if len(chosen) > 1:
-            together = Note(
-                current.rel,
-                splice(current.text, edits),
-                bom=current.bom,
-                own_fence=current.own_fence,
-            )
-            if meaning.changed(current, together, edits) is not None:
-                # Fixes that keep the meaning alone can clash together (two deleted lines
-                # that held a paragraph open): take one this round; the rest are re-checked.
-                chosen = chosen[:1]
+        together = Note(
+            current.rel, splice(current.text, edits), bom=current.bom, own_fence=current.own_fence
+        )
+        change = meaning.changed(current, together, edits)
+        if change is not None and len(chosen) > 1:
+            # Fixes that keep the meaning alone can clash together (two deleted lines that
+            # held a paragraph open): take one this round; the rest are re-checked.
+            chosen = chosen[:1]
         text, taken, edits = apply_fixes(current.text, chosen)
         if text == current.text:
             outcome.remaining = found
             return outcome
-        fixed = Note(current.rel, text, bom=current.bom, own_fence=current.own_fence)
-        guard(current, fixed, edits)
+        fixed = together  # usually all were taken: compared (and parsed) once
+        if text != together.text:
+            fixed = Note(current.rel, text, bom=current.bom, own_fence=current.own_fence)
+            change = meaning.changed(current, fixed, edits)
+        if change is not None:
+            raise FixError(
+                f"{current.rel}: a fix would change what the note means outside the edited "
+                f"text ({change}); the note was not changed (please report this as a bug)"
+            )
         taken_set = set(taken)
         for finding in fixes:
             if finding.fix in taken_set:
@@ -152,19 +156,6 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
         f"{note.rel}: fixes did not converge after {MAX_ROUNDS} rounds; the note was not "
         "changed (please report this as a bug)"
     )
-
-
-# -- the meaning guard ------------------------------------------------------------------------
-
-
-def guard(before: Note, after: Note, edits: Sequence[Edit]) -> None:
-    """Raise FixError when anything outside the edited spans changed meaning."""
-    change = meaning.changed(before, after, edits)
-    if change is not None:
-        raise FixError(
-            f"{before.rel}: a fix would change what the note means outside the edited text "
-            f"({change}); the note was not changed (please report this as a bug)"
-        )
 
 
 # -- writing ---------------------------------------------------------------------------------

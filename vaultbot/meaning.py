@@ -20,7 +20,13 @@ class EditLike(Protocol):
 
 
 def items(note: Note) -> list[tuple[int, int, str]]:
-    """(start, end, what) of everything whose meaning a fix must not change by accident."""
+    """(start, end, what) of everything whose meaning a fix must not change by accident (once
+    per note: a fix round compares the note with its fixed text, which the next round
+    compares with its own)."""
+    return note.memo(_items)
+
+
+def _items(note: Note) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for link in links.all_links(note):
         found.append((link.start, link.end, f"link {link.kind} {link.target}{link.subpath}"))

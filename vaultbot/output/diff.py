@@ -11,6 +11,9 @@ import click
 from vaultbot.output.safe import visible
 
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]")
+#: How alike (difflib's ratio of their words) a removed and an added line must be to be shown
+#: as one line changed.
+PAIRED = 0.5
 
 
 def colour(diff: str) -> str:
@@ -51,14 +54,41 @@ def _plain(line: str) -> str:
 
 
 def _changed(removed: list[str], added: list[str]) -> list[str]:
-    """Paired lines (the i-th removed with the i-th added) show their changed words."""
-    pairs = min(len(removed), len(added))
-    old = [_emphasised(removed[k], added[k], "red", old=True) for k in range(pairs)]
-    new = [_emphasised(removed[k], added[k], "green", old=False) for k in range(pairs)]
-    return (
-        old + [_plain(line) for line in removed[pairs:]]
-        + new + [_plain(line) for line in added[pairs:]]
-    )  # fmt: skip
+    """A run of removed lines and the added lines after it, each line that became another
+    showing its changed words, the others plain."""
+    pairs = _pairs(removed, added)
+    back = {k: i for i, k in pairs.items()}
+    return [
+        *(
+            _emphasised(line, added[pairs[i]], "red", old=True) if i in pairs else _plain(line)
+            for i, line in enumerate(removed)
+        ),
+        *(
+            _emphasised(removed[back[k]], line, "green", old=False) if k in back else _plain(line)
+            for k, line in enumerate(added)
+        ),
+    ]
+
+
+def _pairs(removed: list[str], added: list[str]) -> dict[int, int]:
+    """Removed line -> the added line it became: in order, each to the first added line after
+    the last one paired that shares at least half its words with it. A fix changes a few
+    characters of a line while whole lines are deleted next to it (an editorial line above a
+    fixed link): pairing the i-th removed line with the i-th added one would set unrelated
+    lines side by side."""
+    pairs: dict[int, int] = {}
+    words = [_WORDS.findall(line[1:]) for line in added]
+    start = 0
+    for i, line in enumerate(removed):
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(_WORDS.findall(line[1:]))
+        for k in range(start, len(added)):
+            matcher.set_seq1(words[k])
+            bounds = (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio)  # cheap first
+            if all(bound() >= PAIRED for bound in bounds):
+                pairs[i], start = k, k + 1
+                break
+    return pairs
 
 
 def _emphasised(before: str, after: str, fg: str, old: bool) -> str:

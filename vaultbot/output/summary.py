@@ -85,6 +85,8 @@ def statistics(results: Sequence[Result]) -> str:
     rows = sorted(by_code.items(), key=lambda item: (-len(item[1]), item[0]))
     width = max((len(str(len(found))) for _, found in rows), default=1)
     name_width = max((len(found[0].rule) for _, found in rows), default=0)
+    levels = {code: _levels(found) for code, found in rows}
+    level_width = max([7, *map(len, levels.values())])  # "warning"
     lines = []
     for code, found in rows:
         safe, unsafe = fixability(found)
@@ -99,9 +101,16 @@ def statistics(results: Sequence[Result]) -> str:
         mark = "[*]" if safe == len(found) else "[-]" if safe or unsafe else "[ ]"
         lines.append(
             f"{len(found):>{width}}  {code}  {mark} {found[0].rule:<{name_width}}  "
-            f"{found[0].severity:<7}  {fix or 'no fix'}".rstrip()
+            f"{levels[code]:<{level_width}}  {fix or 'no fix'}".rstrip()
         )
     return "\n".join(lines)
+
+
+def _levels(found: Sequence[Result]) -> str:
+    """The severities a rule's findings have, worst first (`error/warning`: a rule can lower
+    its own for some findings, and a configuration can change it)."""
+    present = {r.severity for r in found}
+    return "/".join(s for s in SEVERITIES if s in present)
 
 
 def fix_line(report: Report, dry_run: bool = False, unsafe: bool = False) -> str:
