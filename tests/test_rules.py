@@ -74,6 +74,27 @@ def test_timestamp_format_says_which_spellings_seek_wrong() -> None:
     ]
 
 
+def test_a_personal_vaults_slips_are_errors_only_when_certain(tmp_path: Path) -> None:
+    """LK001 in a personal vault: a case or separator variant of a note is surely a slip
+    (error, safe fix); a plural or one-typo variant may be another word the person meant
+    (warning, unsafe fix)."""
+    config = tmp_path / "vaultbot.toml"
+    config.write_text('profile = "personal"\n')
+    args = ("--vault-root", str(FIXTURES), "--config", str(config), "--select", "LK001")
+    _, report = check_json(FIXTURES, *args, "LK001_personal.md")
+    found = [
+        (f["line"], f["severity"], f["fix"]["applicability"] if f["fix"] else None)
+        for f in report["findings"]
+    ]
+    assert found == [
+        (11, "error", "safe"),  # [[existing_note]]
+        (12, "warning", "unsafe"),  # [[Parents]]
+        (13, "error", "safe"),  # [[Existing-Note]]
+        (14, "warning", "unsafe"),  # [[Exsting Note | Existing]]
+        (15, "error", "safe"),  # [[./Existing Note]]
+    ]
+
+
 def test_label_brackets_is_its_own_low_severity_kind(make_vault: VaultFactory) -> None:
     """A label without its brackets is TS008 (info), not a broken tag (TS005)."""
     anchor = '<a class="yt-timestamp" data-t="00:06:02">00:06:02</a>'

@@ -47,9 +47,11 @@ class LinkTargetMissing(Rule):
       mail and quote notes open so too);
     - in a personal vault, a link is how a note is planned, so a link to a note not yet
       written is not reported at all (not even as info: thousands of plans would bury the
-      slips). Only a target that looks like a slip is reported, at error, with "did you
-      mean": a case or separator variant of an existing note (`[[machine-learning]]` for
-      `Machine Learning.md`), a plural or singular, or a one-typo variant (see below).
+      slips). Only a target that looks like a slip is reported, with "did you mean": a case
+      or separator variant of an existing note (`[[machine-learning]]` for
+      `Machine Learning.md`), at error; a plural or singular, or a one-typo variant (see
+      below), as a warning, since a person may mean another word (`Interjection` is no slip
+      for `Intersection`).
 
     ## Why is this bad?
     Obsidian shows the link as unresolved; clicking it creates an empty note. In generated
@@ -115,7 +117,9 @@ class LinkTargetMissing(Rule):
         edit = _retarget(note, link, new_target)
         fix = None if edit is None else Fix(applicability, (edit,), f"Relink to '{new_target}'")
         message = f"Link target '{link.target}' does not exist; did you mean '{new_target}'?"
-        yield self.finding(link.start, link.end, message, fix)
+        # A one-typo or plural variant may be another word the person meant: said less loudly.
+        severity = "error" if applicability == "safe" else "warning"
+        yield self.finding(link.start, link.end, message, fix, severity=severity)
 
     def _fix(self, note: Note, vault: Vault, link: Link) -> Fix | None:
         strategy = self.options["strategy"]
