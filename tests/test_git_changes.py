@@ -9,8 +9,10 @@ exact errors, and the functions called from a folder other than the repository.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gitrepo import git, git_env, make_repo, write
@@ -300,3 +302,70 @@ def test_commit_fixes_when_git_add_fails(elsewhere: Path) -> None:
         commit_fixes(elsewhere, "a.md")
     assert str(raised.value).startswith("git add failed: ")
     assert "index.lock" in str(raised.value)
+
+
+# -- what the repository's attributes and config must not change ------------------------------
+
+
+def write_bytes(repo: Path, files: dict[Any, bytes]) -> None:
+    for rel, data in files.items():
+        target = repo / os.fsdecode(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def pr_of(tmp_path: Path, base: dict[Any, bytes], head: dict[Any, bytes]) -> Path:
+    """A repository whose `main` holds `base` and whose branch `feature` writes `head`."""
+    repo = make_repo(tmp_path / "repo", {"seed.txt": "x\n"})
+    write_bytes(repo, base)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    write_bytes(repo, head)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "edit")
+    return repo
+
+
+def test_notes_git_takes_for_binary_count_their_changed_lines(tmp_path: Path) -> None:
+    """A note `.gitattributes` marks binary (or `-diff`), and one holding a NUL byte, which git
+    guesses is binary: git's diff says only "Binary files differ", and their edited lines were
+    never reported. Their lines are compared as text."""
+    repo = pr_of(
+        tmp_path,
+        {".gitattributes": b"marked.md binary\nnodiff.md -diff\n", "marked.md": BODY.encode(),
+         "nodiff.md": BODY.encode(), "nul.md": BODY.encode()},
+        {"marked.md": BODY.replace("line 4\n", "line four\n").encode(),
+         "nodiff.md": BODY.replace("line 6\n", "line six\n").encode(),
+         "nul.md": BODY.replace("line 2\n", "line \0 two\n").encode()},
+    )  # fmt: skip
+    found = vgit.changed_lines(vgit.repo_at(repo), "main")
+    assert found.lines == {"marked.md": {4}, "nodiff.md": {6}, "nul.md": {2}}
+
+
+def test_changed_lines_whatever_the_diff_driver_and_hunk_context(tmp_path: Path) -> None:
+    """A textconv filter (here one that drops the first two lines) numbers the lines of its
+    own output, and `diff.interHunkContext` joins hunks across the unchanged lines between
+    them: neither may decide which lines of the note count as changed."""
+    repo = pr_of(
+        tmp_path,
+        {".gitattributes": b"*.md diff=shifted\n", "a.md": BODY.encode()},
+        {"a.md": BODY.replace("line 3\n", "line three\n").replace("line 7\n", "7\n").encode()},
+    )
+    git(repo, "config", "diff.shifted.textconv", "sed 1,2d")
+    git(repo, "config", "diff.interHunkContext", "10")
+    found = vgit.changed_lines(vgit.repo_at(repo), "main")
+    assert found.lines == {"a.md": {3, 7}}
+
+
+def test_changed_lines_under_names_that_are_not_utf8(tmp_path: Path) -> None:
+    """Names are bytes: one that is not UTF-8 comes out as the name the vault's walk gives it
+    (`os.fsdecode`), not with U+FFFD in place of its byte, which matched no note."""
+    repo = pr_of(
+        tmp_path,
+        {b"caf\xe9.md": BODY.encode()},
+        {b"caf\xe9.md": BODY.replace("line 2\n", "two\n").encode(), b"d\xff/new.md": b"x\n"},
+    )
+    found = vgit.changed_lines(vgit.repo_at(repo), "main")
+    assert found.lines == {os.fsdecode(b"caf\xe9.md"): {2}, os.fsdecode(b"d\xff/new.md"): {1}}
+    assert found.added == {os.fsdecode(b"d\xff/new.md")}

@@ -73,23 +73,44 @@ def changed_lines(repo: git.Repo, ref: str) -> Changes:
     base = bases[0].hexsha
     # gitpython's diff objects carry each path decoded from git's C quoting (tabs, quotes,
     # newlines, non-ASCII), and it passes --no-ext-diff and --no-color itself; renames are
-    # pinned against a user's diff.renames, the prefixes against diff.noprefix.
+    # pinned against a user's diff.renames, the prefixes against diff.noprefix. The notes'
+    # lines are compared as text, whatever git guesses or the attributes say (a NUL byte,
+    # `binary`, `-diff`: else git prints "Binary files differ" and no line counts), as they are
+    # (no textconv filter, which numbers the lines of its own output), hunk by hunk (no
+    # diff.interHunkContext joining two hunks across the lines between them). Only notes are
+    # compared: `--text` would print a changed attachment's bytes too.
     diffs = repo.commit(base).diff(
-        None, create_patch=True, unified=0, find_renames=True, src_prefix="a/", dst_prefix="b/"
+        None,
+        _NOTES,
+        create_patch=True,
+        unified=0,
+        inter_hunk_context=0,
+        text=True,
+        no_textconv=True,
+        find_renames=True,
+        src_prefix="a/",
+        dst_prefix="b/",
     )
     return _changes(base, diffs)
 
 
+#: The pathspec of the notes (`*` crosses `/`; `.md` in any case, as `Vault.notes` takes it).
+_NOTES = ":(icase)*.md"
+
+
 def _changes(base: str, diffs: Sequence[git.Diff]) -> Changes:
-    """Changed lines from gitpython's diff objects (paths come decoded from git's quoting)."""
+    """Changed lines from gitpython's diff objects (paths come unquoted from git's quoting)."""
     lines: dict[str, set[int]] = {}
     added: set[str] = set()
     for diff in diffs:
-        if diff.b_path is None:  # deleted
+        if diff.b_rawpath is None:  # deleted
             continue
-        changed = lines.setdefault(diff.b_path, set())
+        # The name as bytes, decoded as the vault's walk decodes names (`os.fsdecode`): one
+        # that is not UTF-8 keeps its bytes, where `b_path` has U+FFFD in their place.
+        path = os.fsdecode(diff.b_rawpath)
+        changed = lines.setdefault(path, set())
         if diff.new_file:
-            added.add(diff.b_path)
+            added.add(path)
         patch = diff.diff if isinstance(diff.diff, bytes) else diff.diff.encode()
         for m in _HUNK.finditer(patch):
             start, count = int(m.group(1)), int(m.group(2) or 1)
