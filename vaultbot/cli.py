@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -147,10 +148,23 @@ def _plan(
         sys.exit(EXIT_ERROR)
 
 
-def _append(path: Path | None, text: str) -> None:
+def _write(path: Path, parts: Iterable[str], mode: str = "w") -> str | None:
+    """Write (or with mode "a", append) the text `parts` to the file `path`; the error line
+    naming the file when that fails (a full disk, a folder that is gone), else None."""
+    try:
+        with path.open(mode, encoding="utf-8") as handle:
+            handle.writelines(parts)
+    except OSError as exc:
+        return f"{path}: cannot write ({exc.strerror or exc})"
+    return None
+
+
+def _append(path: Path | None, text: str, errors: list[str]) -> None:
+    """Append `text` to the file `path` if one is given; a failure joins `errors`."""
     if path is not None:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(text)
+        error = _write(path, [text], "a")
+        if error is not None:
+            errors.append(error)
 
 
 def _counts_option(command: F) -> F:
@@ -166,11 +180,12 @@ def _finish(report: Report, text: str | Iterable[str], output: Path | None, fail
     """Write the output (in the pieces given, each whole lines), tell warnings and errors, and
     exit with the run's code."""
     parts = [text] if isinstance(text, str) else text
+    errors = report.all_errors
     if output is not None:
         keep = colour.enabled(None)
-        with output.open("w", encoding="utf-8") as handle:
-            handle.writelines(part if keep else colour.strip(part) for part in parts)
-            handle.write("\n")
+        written = (part if keep else colour.strip(part) for part in parts)
+        error = _write(output, itertools.chain(written, ["\n"]))
+        errors = errors + ([error] if error is not None else [])
     else:
         wrote = False
         for part in parts:
@@ -181,14 +196,14 @@ def _finish(report: Report, text: str | Iterable[str], output: Path | None, fail
             _echo("")
     for message in report.warnings:
         _warning(message)
-    for message in report.all_errors:
+    for message in errors:
         _error(message)
     if report.interrupted:
         from vaultbot.output import summary
 
         _error(summary.interrupted_line(report))
         sys.exit(EXIT_INTERRUPTED)
-    if report.all_errors:
+    if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
@@ -317,11 +332,12 @@ def check(
     if baseline_path is not None or write_baseline:
         _baseline(report, baseline_path, write_baseline)
     if sarif_path is not None:
-        sarif_path.write_text(FORMATTERS["sarif"](report) + "\n", encoding="utf-8")
+        error = _write(sarif_path, [FORMATTERS["sarif"](report), "\n"])
+        report.errors.extend([error] if error is not None else [])
     if summary_path is not None:
-        _append(summary_path, job_summary.render(report))
+        _append(summary_path, job_summary.render(report), report.errors)
     if counts_path is not None:
-        _append(counts_path, summary.check_counts(report))
+        _append(counts_path, summary.check_counts(report), report.errors)
     _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
 
 
@@ -332,7 +348,12 @@ def _baseline(report: Report, path: Path | None, write: bool) -> None:
         _error("--write-baseline needs --baseline FILE")
         sys.exit(EXIT_ERROR)
     if write:
-        _echo(f"Wrote {baseline.write(report, path)} findings to the baseline {path}.")
+        try:
+            count = baseline.write(report, path)
+        except OSError as exc:
+            _error(f"{path}: cannot write ({exc.strerror or exc})")
+            sys.exit(EXIT_ERROR)
+        _echo(f"Wrote {count} findings to the baseline {path}.")
         sys.exit(EXIT_ERROR if report.all_errors else EXIT_OK)
     try:
         accepted = baseline.load(path)
@@ -485,7 +506,7 @@ def fix(
     if commit and not diff and not report.all_errors:
         parts.append(_commit(p, report, bot_name, bot_email))
     if counts_path is not None:
-        _append(counts_path, summary.fix_counts(report))
+        _append(counts_path, summary.fix_counts(report), report.errors)
     text = "\n".join(part.rstrip("\n") for part in parts if part)
     changed = any(n.fixed for n in report.notes)
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)
@@ -579,8 +600,11 @@ def clean_command(
         from vaultbot.output import html_report
 
         text = html_report.render(report, str(p.vault.root.name), dry_run)
-        report_path.write_text(text, encoding="utf-8")
-        click.echo(f"Report written to {report_path}")
+        error = _write(report_path, [text])
+        if error is None:
+            click.echo(f"Report written to {report_path}")
+        else:
+            report.errors.append(error)
     if commit and not dry_run and not report.interrupted:
         click.echo(_commit(p, report, bot_name, bot_email))
     if report.interrupted:

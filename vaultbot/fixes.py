@@ -264,7 +264,13 @@ def create_note(path: Path, text: str, root: Path | None = None) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            try:
+                handle.write(text)
+                handle.flush()
+            except BaseException:  # a full disk: no empty or cut stub satisfies the link
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                raise
     except FileExistsError:
         return False
     return True

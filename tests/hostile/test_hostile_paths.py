@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
@@ -100,3 +102,81 @@ def test_a_baseline_keeps_a_name_that_is_not_utf8(latin1_vault: Path) -> None:
     }
     again = vaultbot(latin1_vault, "check", "--no-cache", "--baseline", str(baseline))
     assert again.returncode == 0 and b"no new findings" in again.stdout
+
+
+# -- a full disk: RLIMIT_FSIZE makes every write past the limit fail (EFBIG) -----------------
+
+
+def limited(size: int) -> Callable[[], None]:
+    """A `preexec_fn` limiting the files the process writes to `size` bytes."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+def test_reports_that_cannot_be_written_are_one_line_errors_each(latin1_vault: Path) -> None:
+    """SARIF, the job summary, the counts and the `--output` report each fail on a full disk:
+    each is an error line naming its file, the run goes on (the findings are still reported on
+    standard output when `--output` is not given) and exits 2."""
+    out = latin1_vault.parent
+    names = {"sarif": out / "s.sarif", "summary": out / "sum.md", "counts": out / "out.txt"}
+    args = [f"--{option}={path}" for option, path in names.items()]
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultbot", "check", "--no-cache", "--format", "concise", *args],
+        cwd=latin1_vault, capture_output=True, text=True, preexec_fn=limited(10),
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        f"vaultbot: error: {path}: cannot write (File too large)" for path in names.values()
+    ]
+    assert "ok.md:3:" in done.stdout  # the findings are still shown
+    report = out / "report.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultbot", "check", "--no-cache", "-o", str(report)],
+        cwd=latin1_vault, capture_output=True, text=True, preexec_fn=limited(10),
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        2, f"vaultbot: error: {report}: cannot write (File too large)\n"
+    )  # fmt: skip
+
+
+def test_a_clean_report_that_cannot_be_written_is_one_line_error(latin1_vault: Path) -> None:
+    report = latin1_vault.parent / "report.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultbot", "clean", "--dry-run", "--report", str(report), "."],
+        cwd=latin1_vault, capture_output=True, text=True, preexec_fn=limited(100),
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"vaultbot: error: {report}: cannot write (File too large)" in done.stderr
+    assert "Report written" not in done.stdout
+
+
+def test_a_stub_that_cannot_be_written_is_not_left_behind(tmp_path: Path) -> None:
+    """A stub whose write fails (the disk is full) is removed: an empty or cut stub would be
+    a note that satisfies the link it was made for."""
+    from vaultbot.fixes import create_note
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    stub = tmp_path / "Missing Topic.md"
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8, hard))
+    try:
+        with pytest.raises(OSError):
+            create_note(stub, "# Missing Topic\n\nA stub.\n", tmp_path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert not stub.exists()
+
+
+def test_a_baseline_that_cannot_be_written_is_one_line_error(latin1_vault: Path) -> None:
+    baseline = latin1_vault.parent / "baseline.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultbot", "check", "--no-cache", "--baseline", str(baseline),
+         "--write-baseline"],
+        cwd=latin1_vault, capture_output=True, text=True, preexec_fn=limited(10),
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        2, f"vaultbot: error: {baseline}: cannot write (File too large)\n"
+    )  # fmt: skip
