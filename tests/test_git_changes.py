@@ -369,3 +369,26 @@ def test_changed_lines_under_names_that_are_not_utf8(tmp_path: Path) -> None:
     found = vgit.changed_lines(vgit.repo_at(repo), "main")
     assert found.lines == {os.fsdecode(b"caf\xe9.md"): {2}, os.fsdecode(b"d\xff/new.md"): {1}}
     assert found.added == {os.fsdecode(b"d\xff/new.md")}
+
+
+def test_fix_commit_leaves_notes_of_a_submodule_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A submodule's notes belong to another repository: fixed in place like the notes git
+    ignores, never added to the bot commit (`git check-ignore` and `git add` refuse a path in a
+    submodule: the commit failed with a traceback)."""
+    from vaultbot.cli import main
+
+    sloppy = "# Note\n\n" + '<a class="yt-timestamp" data-t="00:5:52">[00:05:52]</a>\n'
+    inner = make_repo(tmp_path / "inner", {"inner.md": sloppy})
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "outer.md": sloppy})
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "-q", "add", str(inner), "modules")
+    git(repo, "commit", "-qm", "submodule")
+    monkeypatch.chdir(repo)
+    assert main(["fix", "--commit"]) == 1
+    out = capsys.readouterr().out
+    assert "Committed" in out
+    committed = git(repo, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert list(filter(None, committed)) == ["outer.md"]
+    assert git(repo, "status", "--porcelain") == "M modules"  # fixed in place, not committed
+    assert "00:5:52" not in (repo / "modules" / "inner.md").read_text()

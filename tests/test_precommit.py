@@ -215,9 +215,7 @@ def test_batches_still_resolve_against_the_whole_vault(vault: Path, hook: Hook) 
     ]
 
 
-def test_notes_whose_names_start_with_a_dash_are_notes_not_options(
-    vault: Path, hook: Hook
-) -> None:
+def test_notes_whose_names_start_with_a_dash_are_notes_not_options(vault: Path, hook: Hook) -> None:
     """pre-commit appends the file names to the hook's command line as they are: a note at
     the top of the repository named `-h.md` was read as `-h` (the help, exit 0: the commit
     passed unchecked), `-lead.md` as the unknown option `-l`. The hooks end their arguments

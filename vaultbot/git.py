@@ -119,12 +119,26 @@ def _changes(base: str, diffs: Sequence[git.Diff]) -> Changes:
 
 
 def committable(start: Path, files: Sequence[Path]) -> list[Path]:
-    """`files` less those git ignores (they are fixed in place but never committed)."""
+    """`files` less those git ignores and those in a submodule (another repository's): they
+    are fixed in place but never committed."""
     repo = repo_at(start)
     top = Path(repo.working_tree_dir or ".").resolve()
     rel = {Path(os.path.abspath(f)).relative_to(top).as_posix(): f for f in files}
+    modules = tuple(f"{path}/" for path in _submodules(repo))
+    if modules:
+        rel = {path: f for path, f in rel.items() if not path.startswith(modules)}
     ignored = _ignored(repo, list(rel))
     return [f for path, f in rel.items() if path not in ignored]
+
+
+def _submodules(repo: git.Repo) -> list[str]:
+    """The repository-relative paths of the submodules (gitlinks) in the index."""
+    out = repo.git.ls_files("-z", "--stage", stdout_as_string=False)
+    return [
+        os.fsdecode(entry.partition(b"\t")[2])
+        for entry in out.split(b"\0")
+        if entry.startswith(b"160000 ")
+    ]
 
 
 def _ignored(repo: git.Repo, paths: Sequence[str]) -> set[str]:
@@ -141,7 +155,7 @@ def _ignored(repo: git.Repo, paths: Sequence[str]) -> set[str]:
         except git.GitCommandError as exc:
             if exc.status == 1:  # none of them is ignored
                 return set()
-            raise
+            raise GitError(f"git check-ignore failed: {exc.stderr.strip()}") from None
     return set(filter(None, out.split("\0")))
 
 
