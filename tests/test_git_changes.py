@@ -392,3 +392,24 @@ def test_fix_commit_leaves_notes_of_a_submodule_out(
     assert list(filter(None, committed)) == ["outer.md"]
     assert git(repo, "status", "--porcelain") == "M modules"  # fixed in place, not committed
     assert "00:5:52" not in (repo / "modules" / "inner.md").read_text()
+
+
+def test_fix_commit_of_notes_in_two_vaults_is_one_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notes of two vaults of one repository (as pre-commit passes them): each fixed in its
+    own vault (the second was refused as "not inside the vault root"), one bot commit."""
+    from vaultbot.cli import main
+
+    sloppy = "# Note\n\n" + '<a class="yt-timestamp" data-t="00:5:52">[00:05:52]</a>\n'
+    repo = make_repo(
+        tmp_path / "repo",
+        {"A/.obsidian/app.json": "{}", "A/a.md": sloppy,
+         "B/.obsidian/app.json": "{}", "B/b.md": sloppy},
+    )  # fmt: skip
+    monkeypatch.chdir(repo)
+    assert main(["fix", "--commit", "A/a.md", "B/b.md"]) == 1
+    assert "Committed" in capsys.readouterr().out
+    committed = git(repo, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert list(filter(None, committed)) == ["A/a.md", "B/b.md"]
+    assert git(repo, "rev-list", "--count", "HEAD") == "2"

@@ -17,7 +17,7 @@ from vaultbot.severity import SEVERITIES
 
 if TYPE_CHECKING:
     from vaultbot import api
-    from vaultbot.engine import Plan, Report
+    from vaultbot.engine import NoteReport, Plan, Report
 
 # The engine, the rules and the formatters are imported by the commands that use them, so that
 # `vaultbot --version`, `--help` and the hook start fast.
@@ -130,10 +130,36 @@ def _plan(
     staged: bool = False,
     respect_gitignore: bool = True,
 ) -> Plan:
-    from vaultbot.engine import plan
+    [p] = _plans(paths, vault_root or _one_vault(paths), config_path, select, ignore,
+                 rule_options, staged, respect_gitignore)  # fmt: skip
+    return p
+
+
+def _one_vault(paths: tuple[Path, ...]) -> Path | None:
+    """The vault of the first path (`clean` cleans one vault)."""
+    from vaultbot.vault import find_root
 
     try:
-        return plan(
+        return find_root(paths[0] if paths else Path("."))
+    except OSError:
+        return None  # `plan` says what cannot be read
+
+
+def _plans(
+    paths: tuple[Path, ...],
+    vault_root: Path | None,
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_options: dict[str, dict[str, Any]] | None = None,
+    staged: bool = False,
+    respect_gitignore: bool = True,
+) -> list[Plan]:
+    """A plan for each vault the paths lie in (engine.plans)."""
+    from vaultbot.engine import plans
+
+    try:
+        return plans(
             list(paths) or [Path(".")],
             vault_root,
             config_path,
@@ -310,7 +336,7 @@ def check(
     counts_path: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
-    from vaultbot.engine import Job, run, run_cached
+    from vaultbot.engine import Job, merged, run, run_cached
     from vaultbot.output import job_summary, summary
 
     global _annotating
@@ -322,13 +348,19 @@ def check(
         text, _bom = _read_stdin(name)
         report = stdin.check(text, name, vault, rel, _split(select), _split(ignore))
         _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
-    p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
-    narrow = _changed(p, changed_since, lines=not whole_notes)
-    job = Job(p.vault, p.rules, Path.cwd(), per_file_ignores=p.per_file_ignores)
-    cached = not (no_cache or staged)  # the cache knows files on disk, not the index
-    report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
-    narrow(report)
-    report.errors[:0] = p.errors
+    reports: list[Report] = []
+    for p in _plans(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged,
+                    respect_gitignore):  # fmt: skip
+        narrow = _changed(p, changed_since, lines=not whole_notes)
+        job = Job(p.vault, p.rules, Path.cwd(), per_file_ignores=p.per_file_ignores)
+        cached = not (no_cache or staged)  # the cache knows files on disk, not the index
+        report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
+        narrow(report)
+        report.errors[:0] = p.errors
+        reports.append(report)
+        if report.interrupted:
+            break
+    report = merged(reports)
     if baseline_path is not None or write_baseline:
         _baseline(report, baseline_path, write_baseline)
     if sarif_path is not None:
@@ -466,7 +498,7 @@ def fix(
     counts_path: Path | None,
 ) -> None:
     """Apply the rules' fixes to notes in place (default: the current folder)."""
-    from vaultbot.engine import Job, run
+    from vaultbot.engine import Job, merged, run
     from vaultbot.output import summary
 
     overrides: dict[str, dict[str, Any]] = {} if unsafe_fixes else dict(NO_FUZZY)
@@ -489,14 +521,20 @@ def fix(
         for result in report.results:
             _echo(concise.line(result), err=True)
         _finish(report, "", None, bool(report.results) and not exit_zero)
-    p = _plan(paths, vault_root, config_path, select, ignore, overrides, False, respect_gitignore)
-    _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
-    job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff,
-              diff=diff, per_file_ignores=p.per_file_ignores)  # fmt: skip
-    report = run(job, p.notes, jobs)
-    report.errors[:0] = p.errors
-    if not diff:
-        report.errors.extend(report.create_stubs(p.vault.root))
+    runs: list[tuple[Plan, Report]] = []
+    for p in _plans(paths, vault_root, config_path, select, ignore, overrides, False,
+                    respect_gitignore):  # fmt: skip
+        _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
+        job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff,
+                  diff=diff, per_file_ignores=p.per_file_ignores)  # fmt: skip
+        report = run(job, p.notes, jobs)
+        report.errors[:0] = p.errors
+        if not diff:
+            report.errors.extend(report.create_stubs(p.vault.root))
+        runs.append((p, report))
+        if report.interrupted:
+            break
+    report = merged([r for _, r in runs])
     parts = [_shown_diff(n.diff) for n in report.notes if n.diff] if diff else []
     if not diff:
         parts.append(FORMATTERS["concise"](report).rsplit("\n", 1)[0])
@@ -504,7 +542,7 @@ def fix(
         parts.append(summary.fixes_applied(report, dry_run=diff))
     parts.append(summary.fix_line(report, dry_run=diff, unsafe=unsafe_fixes))
     if commit and not diff and not report.all_errors:
-        parts.append(_commit(p, report, bot_name, bot_email))
+        parts.append(_commit(runs, bot_name, bot_email))
     if counts_path is not None:
         _append(counts_path, summary.fix_counts(report), report.errors)
     text = "\n".join(part.rstrip("\n") for part in parts if part)
@@ -522,16 +560,21 @@ def _shown_diff(text: str) -> str:
     return safe.visible_lines(text) if sys.stdout.isatty() else text
 
 
-def _commit(p: Plan, report: Report, name: str, email: str) -> str:
-    root = p.vault.root
+def _commit(runs: list[tuple[Plan, Report]], name: str, email: str) -> str:
+    """One bot commit of the files the runs (one a vault) wrote."""
     try:
         from vaultbot import clean
         from vaultbot.git import commit_fixes, committable
         from vaultbot.output import summary
 
-        files = committable(root, clean.changed_files(report, root))
-        kept = set(files)
-        notes = [n for n in report.notes if root / n.rel in kept]
+        files: list[Path] = []
+        notes: list[NoteReport] = []
+        for p, report in runs:
+            root = p.vault.root
+            kept = committable(root, clean.changed_files(report, root))
+            files += kept
+            notes += [n for n in report.notes if root / n.rel in set(kept)]
+        root = runs[0][0].vault.root
         sha = commit_fixes(root, files, summary.commit_message(notes), name, email)
     except GitError as exc:
         _error(str(exc))
@@ -606,7 +649,7 @@ def clean_command(
         else:
             report.errors.append(error)
     if commit and not dry_run and not report.interrupted:
-        click.echo(_commit(p, report, bot_name, bot_email))
+        click.echo(_commit([(p, report)], bot_name, bot_email))
     if report.interrupted:
         sys.exit(EXIT_INTERRUPTED)  # clean.render said how far it got
     changed = any(n.fixed for n in report.notes)
