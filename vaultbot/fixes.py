@@ -284,8 +284,19 @@ TEMP_SUFFIX = ".vaultbot.tmp"
 _TEMP = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z", re.S)
 
 
+#: The longest name of a folder entry, in bytes (on the common file systems).
+NAME_MAX = 255
+#: How much of the name of the file replaced a temporary file's name holds: all of it but past
+#: NAME_MAX less the two dots, mkstemp's eight characters and the suffix.
+_TEMP_STEM = NAME_MAX - 2 - 8 - len(TEMP_SUFFIX)
+
+
 def temp_name(name: str) -> dict[str, str]:
-    """mkstemp's prefix and suffix for a temporary file that replaces `name`."""
+    """mkstemp's prefix and suffix for a temporary file that replaces `name`: a name near
+    the longest is cut (by bytes), or no note so named could ever be written."""
+    stem = os.fsencode(name)
+    if len(stem) > _TEMP_STEM:  # cut, even within a character: a name is bytes
+        name = os.fsdecode(stem[:_TEMP_STEM])
     return {"prefix": f".{name}.", "suffix": TEMP_SUFFIX}
 
 

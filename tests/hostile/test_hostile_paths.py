@@ -22,6 +22,8 @@ import pytest
 #: A note name holding a byte that is not UTF-8 (Latin-1 `é`), as an old archive unpacks it.
 LATIN1 = b"caf\xe9.md"
 BAD_NOTE = b"# Note\n\nSee [[Nowhere]].\n"
+#: A note with a safe fix (the timestamp's label is written `00:05:52`).
+SLOPPY = '# Note\n\nAt <a class="yt-timestamp" data-t="00:05:52">[00:5:52]</a>.\n'
 
 
 def vaultbot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
@@ -180,3 +182,20 @@ def test_a_baseline_that_cannot_be_written_is_one_line_error(latin1_vault: Path)
     assert (done.returncode, done.stderr) == (
         2, f"vaultbot: error: {baseline}: cannot write (File too large)\n"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("stem", ["L" * 250, "é" * 126, "a" + "é" * 125])
+def test_a_note_with_a_name_near_the_longest_is_fixed(tmp_path: Path, stem: str) -> None:
+    """A name of up to 255 bytes is a note like any other: its temporary file (named after
+    it, in its folder) must fit in 255 bytes too, or the note could never be fixed (`File name
+    too long`)."""
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    name = stem + ".md"
+    assert len(os.fsencode(name)) <= 255
+    note = vault / name
+    note.write_text(SLOPPY, encoding="utf-8")
+    done = vaultbot(vault, "fix")
+    assert done.returncode == 1 and done.stderr == b"", done.stderr
+    assert note.read_text(encoding="utf-8") == SLOPPY.replace("00:5:52", "00:05:52")
+    assert sorted(p.name for p in vault.iterdir()) == sorted([".obsidian", name])
