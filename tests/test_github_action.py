@@ -609,3 +609,28 @@ def test_readme_checkout_recipe_checks_out_the_pr_head() -> None:
     action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
     assert documented == set(action["inputs"])
     assert all(f"`{name}`" in section for name in action["outputs"])
+
+
+@uses_install
+def test_action_check_step_on_notes_git_will_not_diff_and_a_name_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repository whose `.gitattributes` says `*.md -diff` (git then prints "Binary files
+    differ" for every note: no changed line was reported) and a pull request adding a note
+    whose name is not UTF-8 (its SARIF and summary raised UnicodeEncodeError)."""
+    latin1 = os.fsdecode(b"caf\xe9.md")
+    pr = pull_request(
+        tmp_path, monkeypatch,
+        {".gitattributes": "*.md -diff\n", "long.md": long_note(BASE_LINE)},
+        {"long.md": long_note(PR_LINE), latin1: NEW_NOTE},
+    )  # fmt: skip
+    done = run_step("Check changed notes", pr, {})
+    assert done.returncode == 1, done.stderr
+    located = sorted(re.findall(r"::error file=([^,]+),line=(\d+),", done.stdout))
+    assert located == [("caf\\xe9.md", "5"), ("long.md", "25"), ("long.md", "25")]
+    sarif = json.loads((pr["repo"] / "vaultbot.sarif").read_text(encoding="utf-8"))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"]}  # fmt: skip
+    assert uris == {"long.md", "caf%E9.md"}
+    assert "caf\\xe9.md" in Path(pr["env"]["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert outputs(pr)["findings"] == "3"
