@@ -634,3 +634,23 @@ def test_action_check_step_on_notes_git_will_not_diff_and_a_name_not_utf8(
     assert uris == {"long.md", "caf%E9.md"}
     assert "caf\\xe9.md" in Path(pr["env"]["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
     assert outputs(pr)["findings"] == "3"
+
+
+@uses_install
+def test_action_check_step_in_a_repository_of_several_vaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Action checks the whole checkout (`paths: .`): a note of each vault is checked in
+    its own vault. The checkout was one vault, and a link into the other vault resolved."""
+    vaults = {f"{v}/.obsidian/app.json": "{}" for v in ("Vault A", "Vault B")}
+    targets = {"Vault A/Only A.md": "# A\n", "Vault B/Only B.md": "# B\n"}
+    links = "# Links\n\n[[Only A]] and [[Only B]]\n"
+    pr = pull_request(
+        tmp_path, monkeypatch, {**vaults, **targets},
+        {"Vault A/a.md": links, "Vault B/b.md": links},
+    )  # fmt: skip
+    done = run_step("Check changed notes", pr, {})
+    assert done.returncode == 1, done.stderr
+    located = sorted(re.findall(r"::error file=([^,]+),line=3,col=(\d+),", done.stdout))
+    assert located == [("Vault A/a.md", "16"), ("Vault B/b.md", "1")]
+    assert outputs(pr)["notes-checked"] == "2"

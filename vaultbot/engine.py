@@ -641,9 +641,18 @@ def plans(
         groups = _by_vault(paths, staged)
     except OSError:  # `plan` says what cannot be read
         return [one(paths)]
-    if len(groups) == 1:
-        return [one(paths)]
-    found = [one(group) for group in groups.values()]
+    found = [one(group) for group in groups.values()] if len(groups) > 1 else [one(paths)]
+    # The vaults inside a folder named (a repository of several vaults, checked from its
+    # top): each is planned as its own.
+    done = {p.vault.root for p in found}
+    for p in found:  # grows: a vault inside a vault inside a folder named
+        folders = [Path(os.path.abspath(path)) for path in groups.get(p.vault.root, paths)]
+        for rel in sorted(p.vault.nested):
+            inner = p.vault.root / rel
+            if inner not in done and any(f == inner or f in inner.parents for f in folders):
+                done.add(inner)
+                groups[inner] = [inner]
+                found.append(one([inner]))
     for p in found:
         inner = [q.vault.root for q in found if p.vault.root in q.vault.root.parents]
         if inner:
