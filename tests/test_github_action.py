@@ -654,3 +654,21 @@ def test_action_check_step_in_a_repository_of_several_vaults(
     located = sorted(re.findall(r"::error file=([^,]+),line=3,col=(\d+),", done.stdout))
     assert located == [("Vault A/a.md", "16"), ("Vault B/b.md", "1")]
     assert outputs(pr)["notes-checked"] == "2"
+
+
+def test_a_vault_inside_a_vault_keeps_the_outer_vaults_exclusions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A vault below the folder checked is checked as its own, but only for the notes the
+    outer vault would check: an old vault kept in a folder Obsidian's filters exclude stays
+    excluded."""
+    links = "[[Nowhere]]\n"
+    repo = make_repo(tmp_path / "repo", {
+        ".obsidian/app.json": json.dumps({"userIgnoreFilters": ["archive/"]}),
+        "archive/old/.obsidian/app.json": "{}", "archive/old/n.md": links,
+        "live/.obsidian/app.json": "{}", "live/n.md": links,
+    })  # fmt: skip
+    monkeypatch.chdir(repo)
+    assert main(["check", "--no-cache", "--format", "concise"]) == 1
+    out = capsys.readouterr().out
+    assert "live/n.md:1:1: LK001" in out and "archive" not in out

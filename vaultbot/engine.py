@@ -643,16 +643,22 @@ def plans(
         return [one(paths)]
     found = [one(group) for group in groups.values()] if len(groups) > 1 else [one(paths)]
     # The vaults inside a folder named (a repository of several vaults, checked from its
-    # top): each is planned as its own.
+    # top): each is planned as its own, for the notes the outer plan chose (what its
+    # configuration, Obsidian's filters or git leave out stays out).
     done = {p.vault.root for p in found}
     for p in found:  # grows: a vault inside a vault inside a folder named
         folders = [Path(os.path.abspath(path)) for path in groups.get(p.vault.root, paths)]
         for rel in sorted(p.vault.nested):
             inner = p.vault.root / rel
-            if inner not in done and any(f == inner or f in inner.parents for f in folders):
-                done.add(inner)
+            if inner in done or not any(f == inner or f in inner.parents for f in folders):
+                continue
+            done.add(inner)
+            chosen = {n[len(rel) + 1 :] for n in p.notes if n.startswith(rel + "/")}
+            q = one([inner])
+            q.notes = [n for n in q.notes if n in chosen]
+            if q.notes or q.errors:
                 groups[inner] = [inner]
-                found.append(one([inner]))
+                found.append(q)
     for p in found:
         inner = [q.vault.root for q in found if p.vault.root in q.vault.root.parents]
         if inner:
