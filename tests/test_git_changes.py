@@ -413,3 +413,28 @@ def test_fix_commit_of_notes_in_two_vaults_is_one_commit(
     committed = git(repo, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
     assert list(filter(None, committed)) == ["A/a.md", "B/b.md"]
     assert git(repo, "rev-list", "--count", "HEAD") == "2"
+
+
+def test_commit_fixes_takes_names_literally(elsewhere: Path) -> None:
+    """Notes named `[a].md` and `*.md` are names, not patterns: `git add` read them as globs
+    and staged the user's unstaged edits of `a.md` and `b.md`."""
+    write(elsewhere, {"[a].md": "fixed\n", "*.md": "fixed\n", ":(glob)b.md": "fixed\n"})
+    write(elsewhere, {"a.md": "the user's draft\n", "b.md": "another draft\n"})
+    sha = commit_fixes(elsewhere, "[a].md", "*.md", ":(glob)b.md")
+    assert sha == git(elsewhere, "rev-parse", "HEAD")
+    committed = git(elsewhere, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert sorted(filter(None, committed)) == sorted(["[a].md", "*.md", ":(glob)b.md"])
+    assert git(elsewhere, "diff", "--cached", "--name-only") == ""  # nothing else staged
+    assert git(elsewhere, "diff", "--name-only").splitlines() == ["a.md", "b.md"]
+
+
+def test_commit_fixes_of_more_names_than_a_command_line_holds(elsewhere: Path) -> None:
+    """A cleanup commit of many notes with long paths (2.4 MB of names, past Linux's 2 MB
+    ARG_MAX) went to `git add` and `git commit` as arguments: "Argument list too long"."""
+    folder = "/".join(["a rather long folder name " * 9] * 14)  # 14 levels, 3.2 kB
+    names = [f"{folder}/note {i}.md" for i in range(700)]
+    write(elsewhere, dict.fromkeys(names, "fixed\n"))
+    sha = commit_fixes(elsewhere, *names)
+    assert sha == git(elsewhere, "rev-parse", "HEAD")
+    committed = git(elsewhere, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert sorted(filter(None, committed)) == sorted(names)

@@ -8,9 +8,10 @@ import re
 import shlex
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import git
 
@@ -168,21 +169,38 @@ def commit_fixes(
     paths = [Path(os.path.abspath(f)).relative_to(top).as_posix() for f in files]
     if not paths:
         return None
-    try:
-        repo.git.add("--", *paths)  # honours .gitattributes, unlike repo.index.add
-    except git.GitCommandError as exc:
-        raise GitError(f"git add failed: {exc.stderr.strip()}") from None
-    if not repo.index.diff("HEAD", paths=paths):
-        return None
+    # The names go to git on standard input, NUL-separated (a cleanup's thousands of paths
+    # overflow a command line), and are taken literally: `[a].md`, `*.md` or `:(glob)b.md`
+    # as a pattern would add (and commit) the user's own edits of the files it matches.
+    names = b"\0".join(os.fsencode(p) for p in paths)
+    from_stdin = ("--pathspec-from-file=-", "--pathspec-file-nul")
     identity = {
         "GIT_AUTHOR_NAME": name,
         "GIT_AUTHOR_EMAIL": email,
         "GIT_COMMITTER_NAME": name,
         "GIT_COMMITTER_EMAIL": email,
     }
-    with repo.git.custom_environment(**identity):
-        repo.git.commit("--only", "--no-verify", "-m", message, "--", *paths)
+    with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
+        try:  # `git add` honours .gitattributes, unlike repo.index.add
+            _with_input(repo.git.add, names, *from_stdin)
+        except git.GitCommandError as exc:
+            raise GitError(f"git add failed: {exc.stderr.strip()}") from None
+        staged = repo.git.diff_index("--cached", "-z", "--name-only", "HEAD",
+                                     stdout_as_string=False)  # fmt: skip
+        if not set(staged.split(b"\0")) & set(names.split(b"\0")):
+            return None  # none of them differs from HEAD
+        with repo.git.custom_environment(**identity):
+            _with_input(repo.git.commit, names, "--only", "--no-verify", "-m", message,
+                        *from_stdin)  # fmt: skip
     return repo.head.commit.hexsha
+
+
+def _with_input(command: Callable[..., Any], data: bytes, *args: str) -> None:
+    """Run a gitpython command with `data` on its standard input."""
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write(data)
+        stdin.seek(0)
+        command(*args, istream=stdin)
 
 
 #: The first comment line of vaultbot's hook: a hook that has it may be replaced.
