@@ -438,3 +438,15 @@ def test_commit_fixes_of_more_names_than_a_command_line_holds(elsewhere: Path) -
     assert sha == git(elsewhere, "rev-parse", "HEAD")
     committed = git(elsewhere, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
     assert sorted(filter(None, committed)) == sorted(names)
+
+
+def test_changed_lines_whatever_the_pathspec_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only notes are compared (a pattern, `*.md`): a user's GIT_LITERAL_PATHSPECS or
+    GIT_NOGLOB_PATHSPECS made it a name no file has, and no line changed."""
+    repo = pr_of(tmp_path, {"a.md": BODY.encode()}, {"a.md": BODY.replace("line 2", "2").encode()})
+    for variable in ("GIT_LITERAL_PATHSPECS", "GIT_NOGLOB_PATHSPECS"):
+        with monkeypatch.context() as m:
+            m.setenv(variable, "1")
+            assert vgit.changed_lines(vgit.repo_at(repo), "main").lines == {"a.md": {2}}

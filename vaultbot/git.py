@@ -80,7 +80,14 @@ def changed_lines(repo: git.Repo, ref: str) -> Changes:
     # (no textconv filter, which numbers the lines of its own output), hunk by hunk (no
     # diff.interHunkContext joining two hunks across the lines between them). Only notes are
     # compared: `--text` would print a changed attachment's bytes too.
-    diffs = repo.commit(base).diff(
+    # The notes' pathspec is a pattern whatever the user's GIT_*_PATHSPECS say.
+    with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="0", GIT_NOGLOB_PATHSPECS="0"):
+        diffs = _diff(repo, base)
+    return _changes(base, diffs)
+
+
+def _diff(repo: git.Repo, base: str) -> Sequence[git.Diff]:
+    return repo.commit(base).diff(
         None,
         _NOTES,
         create_patch=True,
@@ -92,7 +99,6 @@ def changed_lines(repo: git.Repo, ref: str) -> Changes:
         src_prefix="a/",
         dst_prefix="b/",
     )
-    return _changes(base, diffs)
 
 
 #: The pathspec of the notes (`*` crosses `/`; `.md` in any case, as `Vault.notes` takes it).
