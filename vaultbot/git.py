@@ -72,14 +72,6 @@ def changed_lines(repo: git.Repo, ref: str) -> Changes:
     if not bases:
         raise GitError(f"'{ref}' and HEAD have no common history (is the checkout shallow?)")
     base = bases[0].hexsha
-    # gitpython's diff objects carry each path decoded from git's C quoting (tabs, quotes,
-    # newlines, non-ASCII), and it passes --no-ext-diff and --no-color itself; renames are
-    # pinned against a user's diff.renames, the prefixes against diff.noprefix. The notes'
-    # lines are compared as text, whatever git guesses or the attributes say (a NUL byte,
-    # `binary`, `-diff`: else git prints "Binary files differ" and no line counts), as they are
-    # (no textconv filter, which numbers the lines of its own output), hunk by hunk (no
-    # diff.interHunkContext joining two hunks across the lines between them). Only notes are
-    # compared: `--text` would print a changed attachment's bytes too.
     # The notes' pathspec is a pattern whatever the user's GIT_*_PATHSPECS say.
     with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="0", GIT_NOGLOB_PATHSPECS="0"):
         diffs = _diff(repo, base)
@@ -87,6 +79,16 @@ def changed_lines(repo: git.Repo, ref: str) -> Changes:
 
 
 def _diff(repo: git.Repo, base: str) -> Sequence[git.Diff]:
+    """The notes' changes from `base` to the work tree, one hunk per changed run of lines.
+
+    gitpython's diff objects carry each path unquoted from git's C quoting, and it passes
+    --no-ext-diff and --no-color itself; renames are pinned against a user's diff.renames,
+    the prefixes against diff.noprefix. The lines are compared as text, whatever git guesses
+    or the attributes say (a NUL byte, `binary`, `-diff`: else git prints "Binary files
+    differ" and no line counts), as they are (no textconv filter, which numbers the lines of
+    its own output), hunk by hunk (no diff.interHunkContext joining two hunks across the
+    lines between them). Only notes are compared: `--text` would print a changed
+    attachment's bytes too."""
     return repo.commit(base).diff(
         None,
         _NOTES,
