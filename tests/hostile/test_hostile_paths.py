@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -199,3 +200,17 @@ def test_a_note_with_a_name_near_the_longest_is_fixed(tmp_path: Path, stem: str)
     assert done.returncode == 1 and done.stderr == b"", done.stderr
     assert note.read_text(encoding="utf-8") == SLOPPY.replace("00:5:52", "00:05:52")
     assert sorted(p.name for p in vault.iterdir()) == sorted([".obsidian", name])
+
+
+def test_the_cache_on_a_full_disk_leaves_no_cut_gitignore(latin1_vault: Path) -> None:
+    """The cache's `.gitignore` (`*`) is created once; cut short by a full disk it ignored
+    nothing, for good, and the cache files showed up in `git status`."""
+    args = [sys.executable, "-m", "vaultbot", "check", "--format", "concise"]
+    assert subprocess.run(args, cwd=latin1_vault, capture_output=True).returncode == 1
+    shutil.rmtree(latin1_vault / ".vaultbot_cache")  # the user's key is made: a cache anew
+    done = subprocess.run(args, cwd=latin1_vault, capture_output=True, preexec_fn=limited(20))
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+    ignore = latin1_vault / ".vaultbot_cache" / ".gitignore"
+    assert not ignore.exists()  # a cache that cannot be written only costs speed
+    assert subprocess.run(args, cwd=latin1_vault, capture_output=True).returncode == 1
+    assert ignore.read_text() == "# Created by vaultbot\n*\n"
