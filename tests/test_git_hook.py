@@ -294,3 +294,26 @@ def test_a_commit_to_two_vaults_checks_each_note_in_its_own_vault(
         "Vault A/a.md:1:12: LK001 [link-target-missing] error: Link target 'Only B' does not exist",
         "Vault B/b.md:1:1: LK001 [link-target-missing] error: Link target 'Only A' does not exist",
     ]
+
+
+def test_install_on_a_full_disk_leaves_no_cut_hook(tmp_path: Path) -> None:
+    """A hook cut short (here after 20 bytes: `#!/bin/sh` and a comment) runs, checks nothing
+    and lets every commit pass; the hook is written whole or not at all, and the error is one
+    line."""
+    import resource
+
+    repo = make_repo(tmp_path / "repo", {"a.md": "x\n"})
+    hook = repo / ".git" / "hooks" / "pre-commit"
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20, 20))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultbot", "install-hook"],
+        cwd=repo, capture_output=True, text=True, preexec_fn=limit,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        2, f"vaultbot: error: {hook}: cannot write (File too large)\n"
+    )  # fmt: skip
+    assert not hook.exists()
+    assert [p.name for p in hook.parent.iterdir() if p.name.startswith(".")] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -237,9 +238,22 @@ def install_hook(start: Path, force: bool = False) -> Path:
     target = hooks / "pre-commit"
     if target.exists() and HOOK_MARKER not in target.read_bytes() and not force:
         raise GitError(f"{target} exists and is not vaultbot's hook; use --force to replace it")
-    hooks.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(hook_script(sys.executable))
-    target.chmod(0o755)
+    # Written whole, then renamed into place: a hook cut short by a full disk would run,
+    # check nothing and let every commit pass.
+    try:
+        hooks.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=hooks, prefix=".pre-commit-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(hook_script(sys.executable))
+            os.chmod(tmp, 0o755)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise GitError(f"{target}: cannot write ({exc.strerror or exc})") from None
     return target
 
 
