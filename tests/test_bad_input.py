@@ -89,6 +89,20 @@ def test_broken_symlink(make_vault: VaultFactory, capsys: pytest.CaptureFixture[
     assert err.strip() == "vaultbot: error: dangling.md: broken symbolic link"
 
 
+def test_symlink_loop(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    """A loop is not called a broken link: it points somewhere, round and round."""
+    vault = make_vault({"good.md": DEFECT})
+    (vault / "a.md").symlink_to("b.md")
+    (vault / "b.md").symlink_to("a.md")
+    (vault / "self.md").symlink_to("self.md")
+    code, out, err = run(vault, capsys)
+    assert code == 2
+    assert "good.md:1:1: ED001" in out
+    assert err.splitlines() == [
+        f"vaultbot: error: {name}: symbolic link loop" for name in ("a.md", "b.md", "self.md")
+    ]
+
+
 def test_permission_denied(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

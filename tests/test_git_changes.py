@@ -9,8 +9,10 @@ exact errors, and the functions called from a folder other than the repository.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gitrepo import git, git_env, make_repo, write
@@ -300,3 +302,151 @@ def test_commit_fixes_when_git_add_fails(elsewhere: Path) -> None:
         commit_fixes(elsewhere, "a.md")
     assert str(raised.value).startswith("git add failed: ")
     assert "index.lock" in str(raised.value)
+
+
+# -- what the repository's attributes and config must not change ------------------------------
+
+
+def write_bytes(repo: Path, files: dict[Any, bytes]) -> None:
+    for rel, data in files.items():
+        target = repo / os.fsdecode(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def pr_of(tmp_path: Path, base: dict[Any, bytes], head: dict[Any, bytes]) -> Path:
+    """A repository whose `main` holds `base` and whose branch `feature` writes `head`."""
+    repo = make_repo(tmp_path / "repo", {"seed.txt": "x\n"})
+    write_bytes(repo, base)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    write_bytes(repo, head)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "edit")
+    return repo
+
+
+def test_notes_git_takes_for_binary_count_their_changed_lines(tmp_path: Path) -> None:
+    """A note `.gitattributes` marks binary (or `-diff`), and one holding a NUL byte, which git
+    guesses is binary: git's diff says only "Binary files differ", and their edited lines were
+    never reported. Their lines are compared as text."""
+    repo = pr_of(
+        tmp_path,
+        {".gitattributes": b"marked.md binary\nnodiff.md -diff\n", "marked.md": BODY.encode(),
+         "nodiff.md": BODY.encode(), "nul.md": BODY.encode()},
+        {"marked.md": BODY.replace("line 4\n", "line four\n").encode(),
+         "nodiff.md": BODY.replace("line 6\n", "line six\n").encode(),
+         "nul.md": BODY.replace("line 2\n", "line \0 two\n").encode()},
+    )  # fmt: skip
+    found = vgit.changed_lines(vgit.repo_at(repo), "main")
+    assert found.lines == {"marked.md": {4}, "nodiff.md": {6}, "nul.md": {2}}
+
+
+def test_changed_lines_whatever_the_diff_driver_and_hunk_context(tmp_path: Path) -> None:
+    """A textconv filter (here one that drops the first two lines) numbers the lines of its
+    own output, and `diff.interHunkContext` joins hunks across the unchanged lines between
+    them: neither may decide which lines of the note count as changed."""
+    repo = pr_of(
+        tmp_path,
+        {".gitattributes": b"*.md diff=shifted\n", "a.md": BODY.encode()},
+        {"a.md": BODY.replace("line 3\n", "line three\n").replace("line 7\n", "7\n").encode()},
+    )
+    git(repo, "config", "diff.shifted.textconv", "sed 1,2d")
+    git(repo, "config", "diff.interHunkContext", "10")
+    found = vgit.changed_lines(vgit.repo_at(repo), "main")
+    assert found.lines == {"a.md": {3, 7}}
+
+
+def test_changed_lines_under_names_that_are_not_utf8(tmp_path: Path) -> None:
+    """Names are bytes: one that is not UTF-8 comes out as the name the vault's walk gives it
+    (`os.fsdecode`), not with U+FFFD in place of its byte, which matched no note."""
+    repo = pr_of(
+        tmp_path,
+        {b"caf\xe9.md": BODY.encode()},
+        {b"caf\xe9.md": BODY.replace("line 2\n", "two\n").encode(), b"d\xff/new.md": b"x\n"},
+    )
+    found = vgit.changed_lines(vgit.repo_at(repo), "main")
+    assert found.lines == {os.fsdecode(b"caf\xe9.md"): {2}, os.fsdecode(b"d\xff/new.md"): {1}}
+    assert found.added == {os.fsdecode(b"d\xff/new.md")}
+
+
+def test_fix_commit_leaves_notes_of_a_submodule_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A submodule's notes belong to another repository: fixed in place like the notes git
+    ignores, never added to the bot commit (`git check-ignore` and `git add` refuse a path in a
+    submodule: the commit failed with a traceback)."""
+    from vaultbot.cli import main
+
+    sloppy = "# Note\n\n" + '<a class="yt-timestamp" data-t="00:5:52">[00:05:52]</a>\n'
+    inner = make_repo(tmp_path / "inner", {"inner.md": sloppy})
+    repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "outer.md": sloppy})
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "-q", "add", str(inner), "modules")
+    git(repo, "commit", "-qm", "submodule")
+    monkeypatch.chdir(repo)
+    assert main(["fix", "--commit"]) == 1
+    out = capsys.readouterr().out
+    assert "Committed" in out
+    committed = git(repo, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert list(filter(None, committed)) == ["outer.md"]
+    assert git(repo, "status", "--porcelain") == "M modules"  # fixed in place, not committed
+    assert "00:5:52" not in (repo / "modules" / "inner.md").read_text()
+
+
+def test_fix_commit_of_notes_in_two_vaults_is_one_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notes of two vaults of one repository (as pre-commit passes them): each fixed in its
+    own vault (the second was refused as "not inside the vault root"), one bot commit."""
+    from vaultbot.cli import main
+
+    sloppy = "# Note\n\n" + '<a class="yt-timestamp" data-t="00:5:52">[00:05:52]</a>\n'
+    repo = make_repo(
+        tmp_path / "repo",
+        {"A/.obsidian/app.json": "{}", "A/a.md": sloppy,
+         "B/.obsidian/app.json": "{}", "B/b.md": sloppy},
+    )  # fmt: skip
+    monkeypatch.chdir(repo)
+    assert main(["fix", "--commit", "A/a.md", "B/b.md"]) == 1
+    assert "Committed" in capsys.readouterr().out
+    committed = git(repo, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert list(filter(None, committed)) == ["A/a.md", "B/b.md"]
+    assert git(repo, "rev-list", "--count", "HEAD") == "2"
+
+
+def test_commit_fixes_takes_names_literally(elsewhere: Path) -> None:
+    """Notes named `[a].md` and `*.md` are names, not patterns: `git add` read them as globs
+    and staged the user's unstaged edits of `a.md` and `b.md`."""
+    write(elsewhere, {"[a].md": "fixed\n", "*.md": "fixed\n", ":(glob)b.md": "fixed\n"})
+    write(elsewhere, {"a.md": "the user's draft\n", "b.md": "another draft\n"})
+    sha = commit_fixes(elsewhere, "[a].md", "*.md", ":(glob)b.md")
+    assert sha == git(elsewhere, "rev-parse", "HEAD")
+    committed = git(elsewhere, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert sorted(filter(None, committed)) == sorted(["[a].md", "*.md", ":(glob)b.md"])
+    assert git(elsewhere, "diff", "--cached", "--name-only") == ""  # nothing else staged
+    assert git(elsewhere, "diff", "--name-only").splitlines() == ["a.md", "b.md"]
+
+
+def test_commit_fixes_of_more_names_than_a_command_line_holds(elsewhere: Path) -> None:
+    """A cleanup commit of many notes with long paths (2.4 MB of names, past Linux's 2 MB
+    ARG_MAX) went to `git add` and `git commit` as arguments: "Argument list too long"."""
+    folder = "/".join(["a rather long folder name " * 9] * 14)  # 14 levels, 3.2 kB
+    names = [f"{folder}/note {i}.md" for i in range(700)]
+    write(elsewhere, dict.fromkeys(names, "fixed\n"))
+    sha = commit_fixes(elsewhere, *names)
+    assert sha == git(elsewhere, "rev-parse", "HEAD")
+    committed = git(elsewhere, "show", "-z", "--name-only", "--format=", "HEAD").split("\0")
+    assert sorted(filter(None, committed)) == sorted(names)
+
+
+def test_changed_lines_whatever_the_pathspec_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only notes are compared (a pattern, `*.md`): a user's GIT_LITERAL_PATHSPECS or
+    GIT_NOGLOB_PATHSPECS made it a name no file has, and no line changed."""
+    repo = pr_of(tmp_path, {"a.md": BODY.encode()}, {"a.md": BODY.replace("line 2", "2").encode()})
+    for variable in ("GIT_LITERAL_PATHSPECS", "GIT_NOGLOB_PATHSPECS"):
+        with monkeypatch.context() as m:
+            m.setenv(variable, "1")
+            assert vgit.changed_lines(vgit.repo_at(repo), "main").lines == {"a.md": {2}}

@@ -264,3 +264,56 @@ def test_the_text_output_shows_the_staged_line(
     assert "note.md:1:1: ED001" in out
     assert " 1 | Here is the modified article with inserted backlinks:" in out
     assert "Unstaged" not in out
+
+
+#: A repository holding two vaults and a note of its own: each note's links resolve in its
+#: own vault (where Obsidian opens it), never in the other vault.
+TWO_VAULTS = {
+    "Vault A/.obsidian/app.json": "{}",
+    "Vault A/Only A.md": "# A\n",
+    "Vault B/.obsidian/app.json": "{}",
+    "Vault B/Only B.md": "# B\n",
+}
+LINKS = "[[Only A]] [[Only B]]\n"
+
+
+def test_a_commit_to_two_vaults_checks_each_note_in_its_own_vault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged notes lay in two vaults: the whole repository was taken for one vault, and
+    a link from one vault to a note of the other resolved."""
+    repo = make_repo(tmp_path / "repo", TWO_VAULTS)
+    monkeypatch.chdir(repo)
+    assert main(["install-hook"]) == 0
+    write(repo, {"Vault A/a.md": LINKS, "Vault B/b.md": LINKS})
+    git(repo, "add", "-A")
+    done = commit(repo, "links")
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if ": LK001 " in line]
+    assert lines == [
+        "Vault A/a.md:1:12: LK001 [link-target-missing] error: Link target 'Only B' does not exist",
+        "Vault B/b.md:1:1: LK001 [link-target-missing] error: Link target 'Only A' does not exist",
+    ]
+
+
+def test_install_on_a_full_disk_leaves_no_cut_hook(tmp_path: Path) -> None:
+    """A hook cut short (here after 20 bytes: `#!/bin/sh` and a comment) runs, checks nothing
+    and lets every commit pass; the hook is written whole or not at all, and the error is one
+    line."""
+    import resource
+
+    repo = make_repo(tmp_path / "repo", {"a.md": "x\n"})
+    hook = repo / ".git" / "hooks" / "pre-commit"
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20, 20))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultbot", "install-hook"],
+        cwd=repo, capture_output=True, text=True, preexec_fn=limit,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        2, f"vaultbot: error: {hook}: cannot write (File too large)\n"
+    )  # fmt: skip
+    assert not hook.exists()
+    assert [p.name for p in hook.parent.iterdir() if p.name.startswith(".")] == []

@@ -609,3 +609,66 @@ def test_readme_checkout_recipe_checks_out_the_pr_head() -> None:
     action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
     assert documented == set(action["inputs"])
     assert all(f"`{name}`" in section for name in action["outputs"])
+
+
+@uses_install
+def test_action_check_step_on_notes_git_will_not_diff_and_a_name_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repository whose `.gitattributes` says `*.md -diff` (git then prints "Binary files
+    differ" for every note: no changed line was reported) and a pull request adding a note
+    whose name is not UTF-8 (its SARIF and summary raised UnicodeEncodeError)."""
+    latin1 = os.fsdecode(b"caf\xe9.md")
+    pr = pull_request(
+        tmp_path, monkeypatch,
+        {".gitattributes": "*.md -diff\n", "long.md": long_note(BASE_LINE)},
+        {"long.md": long_note(PR_LINE), latin1: NEW_NOTE},
+    )  # fmt: skip
+    done = run_step("Check changed notes", pr, {})
+    assert done.returncode == 1, done.stderr
+    located = sorted(re.findall(r"::error file=([^,]+),line=(\d+),", done.stdout))
+    assert located == [("caf\\xe9.md", "5"), ("long.md", "25"), ("long.md", "25")]
+    sarif = json.loads((pr["repo"] / "vaultbot.sarif").read_text(encoding="utf-8"))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"]}  # fmt: skip
+    assert uris == {"long.md", "caf%E9.md"}
+    assert "caf\\xe9.md" in Path(pr["env"]["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert outputs(pr)["findings"] == "3"
+
+
+@uses_install
+def test_action_check_step_in_a_repository_of_several_vaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Action checks the whole checkout (`paths: .`): a note of each vault is checked in
+    its own vault. The checkout was one vault, and a link into the other vault resolved."""
+    vaults = {f"{v}/.obsidian/app.json": "{}" for v in ("Vault A", "Vault B")}
+    targets = {"Vault A/Only A.md": "# A\n", "Vault B/Only B.md": "# B\n"}
+    links = "# Links\n\n[[Only A]] and [[Only B]]\n"
+    pr = pull_request(
+        tmp_path, monkeypatch, {**vaults, **targets},
+        {"Vault A/a.md": links, "Vault B/b.md": links},
+    )  # fmt: skip
+    done = run_step("Check changed notes", pr, {})
+    assert done.returncode == 1, done.stderr
+    located = sorted(re.findall(r"::error file=([^,]+),line=3,col=(\d+),", done.stdout))
+    assert located == [("Vault A/a.md", "16"), ("Vault B/b.md", "1")]
+    assert outputs(pr)["notes-checked"] == "2"
+
+
+def test_a_vault_inside_a_vault_keeps_the_outer_vaults_exclusions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A vault below the folder checked is checked as its own, but only for the notes the
+    outer vault would check: an old vault kept in a folder Obsidian's filters exclude stays
+    excluded."""
+    links = "[[Nowhere]]\n"
+    repo = make_repo(tmp_path / "repo", {
+        ".obsidian/app.json": json.dumps({"userIgnoreFilters": ["archive/"]}),
+        "archive/old/.obsidian/app.json": "{}", "archive/old/n.md": links,
+        "live/.obsidian/app.json": "{}", "live/n.md": links,
+    })  # fmt: skip
+    monkeypatch.chdir(repo)
+    assert main(["check", "--no-cache", "--format", "concise"]) == 1
+    out = capsys.readouterr().out
+    assert "live/n.md:1:1: LK001" in out and "archive" not in out

@@ -213,3 +213,37 @@ def test_batches_still_resolve_against_the_whole_vault(vault: Path, hook: Hook) 
     assert findings == [
         f"{names[0]}:1:1: ED001 [*] [editorial-line] error: Editorial line (the model presenting its edited text)"
     ]
+
+
+def test_notes_whose_names_start_with_a_dash_are_notes_not_options(vault: Path, hook: Hook) -> None:
+    """pre-commit appends the file names to the hook's command line as they are: a note at
+    the top of the repository named `-h.md` was read as `-h` (the help, exit 0: the commit
+    passed unchecked), `-lead.md` as the unknown option `-l`. The hooks end their arguments
+    with `--`."""
+    write(vault, {"-h.md": DEFECT, "-lead.md": DEFECT, "ok.md": DEFECT})
+    git(vault, "add", "-A")
+    done = hook("vaultbot")  # --all-files: pre-commit's own `--files` would take `-h.md` too
+    assert done.returncode == 1, done.stdout + done.stderr
+    for note in ("-h.md", "-lead.md", "ok.md"):
+        assert f"{note}:1:1: ED001 [*] [editorial-line] error:" in done.stdout
+    done = hook("vaultbot-fix")
+    assert done.returncode == 1 and "files were modified by this hook" in done.stdout
+    assert [(vault / n).read_text() for n in ("-h.md", "-lead.md", "ok.md")] == [FIXED] * 3
+
+
+def test_notes_of_two_vaults_are_each_checked_in_their_own_vault(vault: Path, hook: Hook) -> None:
+    """pre-commit passes the staged notes of every vault of the repository at once: the
+    notes of the vault the first one lay in were checked, each of the others was refused as
+    "not inside the vault root". A vault inside another is a folder of the outer one (as
+    Obsidian opens it), and its own vault for its notes."""
+    write(vault, {"Other/.obsidian/app.json": "{}", "Other/Only Other.md": "# Other\n"})
+    write(vault, {"README.md": "[[Target]]\n", "a.md": "[[Only Other]]\n",
+                  "Other/b.md": "[[Target]] [[Only Other]]\n"})  # fmt: skip
+    git(vault, "add", "-A")
+    done = hook("vaultbot", "Other/b.md", "a.md")
+    assert done.returncode == 1
+    lines = [line for line in done.stdout.splitlines() if "LK001" in line or "error:" in line]
+    assert lines == [
+        "Other/b.md:1:1: LK001 [link-target-missing] error: Link target 'Target' does not exist"
+    ], done.stdout
+    assert "in 1 of 2 notes." in done.stdout

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from vaultbot.engine import SOURCE_CONTEXT, Report, Result
 from vaultbot.errors import ConfigError
+from vaultbot.output.safe import json_escaped
 
 VERSION = 1
 Key = tuple[str, str, str]  # path, code, hash
@@ -49,6 +50,7 @@ def write(report: Report, path: Path) -> int:
         {"path": p, "code": c, "hash": h, "count": n} for (p, c, h), n in sorted(counts.items())
     ]
     text = json.dumps({"version": VERSION, "findings": entries}, indent=1, ensure_ascii=False)
+    text = json_escaped(text)  # a name that is not UTF-8 as `\\udcXX`: read back as it was
     path.write_text(text + "\n", encoding="utf-8")
     return sum(counts.values())
 

@@ -324,8 +324,13 @@ def _create(path: Path, data: bytes) -> None:
         fd = os.open(path, flags, 0o644)
     except FileExistsError:
         return
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:  # a full disk: a cut `.gitignore` no longer ignores the cache
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
 
 
 def _ignoring(reason: str) -> str:

@@ -17,7 +17,7 @@ from vaultbot.severity import SEVERITIES
 
 if TYPE_CHECKING:
     from vaultbot import api
-    from vaultbot.engine import Plan, Report
+    from vaultbot.engine import NoteReport, Plan, Report
 
 # The engine, the rules and the formatters are imported by the commands that use them, so that
 # `vaultbot --version`, `--help` and the hook start fast.
@@ -130,10 +130,36 @@ def _plan(
     staged: bool = False,
     respect_gitignore: bool = True,
 ) -> Plan:
-    from vaultbot.engine import plan
+    [p] = _plans(paths, vault_root or _one_vault(paths), config_path, select, ignore,
+                 rule_options, staged, respect_gitignore)  # fmt: skip
+    return p
+
+
+def _one_vault(paths: tuple[Path, ...]) -> Path | None:
+    """The vault of the first path (`clean` cleans one vault)."""
+    from vaultbot.vault import find_root
 
     try:
-        return plan(
+        return find_root(paths[0] if paths else Path("."))
+    except OSError:
+        return None  # `plan` says what cannot be read
+
+
+def _plans(
+    paths: tuple[Path, ...],
+    vault_root: Path | None,
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_options: dict[str, dict[str, Any]] | None = None,
+    staged: bool = False,
+    respect_gitignore: bool = True,
+) -> list[Plan]:
+    """A plan for each vault the paths lie in (engine.plans)."""
+    from vaultbot.engine import plans
+
+    try:
+        return plans(
             list(paths) or [Path(".")],
             vault_root,
             config_path,
@@ -148,10 +174,23 @@ def _plan(
         sys.exit(EXIT_ERROR)
 
 
-def _append(path: Path | None, text: str) -> None:
+def _write(path: Path, parts: Iterable[str], mode: str = "w") -> str | None:
+    """Write (or with mode "a", append) the text `parts` to the file `path`; the error line
+    naming the file when that fails (a full disk, a folder that is gone), else None."""
+    try:
+        with path.open(mode, encoding="utf-8") as handle:
+            handle.writelines(parts)
+    except OSError as exc:
+        return f"{path}: cannot write ({exc.strerror or exc})"
+    return None
+
+
+def _append(path: Path | None, text: str, errors: list[str]) -> None:
+    """Append `text` to the file `path` if one is given; a failure joins `errors`."""
     if path is not None:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(text)
+        error = _write(path, [text], "a")
+        if error is not None:
+            errors.append(error)
 
 
 def _counts_option(command: F) -> F:
@@ -167,11 +206,12 @@ def _finish(report: Report, text: str | Iterable[str], output: Path | None, fail
     """Write the output (in the pieces given, each whole lines), tell warnings and errors, and
     exit with the run's code."""
     parts = [text] if isinstance(text, str) else text
+    errors = report.all_errors
     if output is not None:
         keep = colour.enabled(None)
-        with output.open("w", encoding="utf-8") as handle:
-            handle.writelines(part if keep else colour.strip(part) for part in parts)
-            handle.write("\n")
+        written = (part if keep else colour.strip(part) for part in parts)
+        error = _write(output, itertools.chain(written, ["\n"]))
+        errors = errors + ([error] if error is not None else [])
     else:
         wrote = False
         for part in parts:
@@ -182,14 +222,14 @@ def _finish(report: Report, text: str | Iterable[str], output: Path | None, fail
             _echo("")
     for message in report.warnings:
         _warning(message)
-    for message in report.all_errors:
+    for message in errors:
         _error(message)
     if report.interrupted:
         from vaultbot.output import summary
 
         _error(summary.interrupted_line(report))
         sys.exit(EXIT_INTERRUPTED)
-    if report.all_errors:
+    if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
@@ -296,7 +336,7 @@ def check(
     counts_path: Path | None,
 ) -> None:
     """Check notes for problems (default: the current folder)."""
-    from vaultbot.engine import Job, run, run_cached
+    from vaultbot.engine import Job, merged, run, run_cached
     from vaultbot.output import job_summary, summary
 
     global _annotating
@@ -308,21 +348,28 @@ def check(
         text, _bom = _read_stdin(name)
         report = stdin.check(text, name, vault, rel, _split(select), _split(ignore))
         _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
-    p = _plan(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged, respect_gitignore)
-    narrow = _changed(p, changed_since, lines=not whole_notes)
-    job = Job(p.vault, p.rules, Path.cwd(), per_file_ignores=p.per_file_ignores)
-    cached = not (no_cache or staged)  # the cache knows files on disk, not the index
-    report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
-    narrow(report)
-    report.errors[:0] = p.errors
+    reports: list[Report] = []
+    for p in _plans(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged,
+                    respect_gitignore):  # fmt: skip
+        narrow = _changed(p, changed_since, lines=not whole_notes)
+        job = Job(p.vault, p.rules, Path.cwd(), per_file_ignores=p.per_file_ignores)
+        cached = not (no_cache or staged)  # the cache knows files on disk, not the index
+        report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
+        narrow(report)
+        report.errors[:0] = p.errors
+        reports.append(report)
+        if report.interrupted:
+            break
+    report = merged(reports)
     if baseline_path is not None or write_baseline:
         _baseline(report, baseline_path, write_baseline)
     if sarif_path is not None:
-        sarif_path.write_text(FORMATTERS["sarif"](report) + "\n", encoding="utf-8")
+        error = _write(sarif_path, [FORMATTERS["sarif"](report), "\n"])
+        report.errors.extend([error] if error is not None else [])
     if summary_path is not None:
-        _append(summary_path, job_summary.render(report))
+        _append(summary_path, job_summary.render(report), report.errors)
     if counts_path is not None:
-        _append(counts_path, summary.check_counts(report))
+        _append(counts_path, summary.check_counts(report), report.errors)
     _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
 
 
@@ -333,7 +380,12 @@ def _baseline(report: Report, path: Path | None, write: bool) -> None:
         _error("--write-baseline needs --baseline FILE")
         sys.exit(EXIT_ERROR)
     if write:
-        _echo(f"Wrote {baseline.write(report, path)} findings to the baseline {path}.")
+        try:
+            count = baseline.write(report, path)
+        except OSError as exc:
+            _error(f"{path}: cannot write ({exc.strerror or exc})")
+            sys.exit(EXIT_ERROR)
+        _echo(f"Wrote {count} findings to the baseline {path}.")
         sys.exit(EXIT_ERROR if report.all_errors else EXIT_OK)
     try:
         accepted = baseline.load(path)
@@ -446,7 +498,7 @@ def fix(
     counts_path: Path | None,
 ) -> None:
     """Apply the rules' fixes to notes in place (default: the current folder)."""
-    from vaultbot.engine import Job, run
+    from vaultbot.engine import Job, merged, run
     from vaultbot.output import summary
 
     overrides: dict[str, dict[str, Any]] = {} if unsafe_fixes else dict(NO_FUZZY)
@@ -469,14 +521,20 @@ def fix(
         for result in report.results:
             _echo(concise.line(result), err=True)
         _finish(report, "", None, bool(report.results) and not exit_zero)
-    p = _plan(paths, vault_root, config_path, select, ignore, overrides, False, respect_gitignore)
-    _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
-    job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff,
-              diff=diff, per_file_ignores=p.per_file_ignores)  # fmt: skip
-    report = run(job, p.notes, jobs)
-    report.errors[:0] = p.errors
-    if not diff:
-        report.errors.extend(report.create_stubs(p.vault.root))
+    runs: list[tuple[Plan, Report]] = []
+    for p in _plans(paths, vault_root, config_path, select, ignore, overrides, False,
+                    respect_gitignore):  # fmt: skip
+        _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
+        job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff,
+                  diff=diff, per_file_ignores=p.per_file_ignores)  # fmt: skip
+        report = run(job, p.notes, jobs)
+        report.errors[:0] = p.errors
+        if not diff:
+            report.errors.extend(report.create_stubs(p.vault.root))
+        runs.append((p, report))
+        if report.interrupted:
+            break
+    report = merged([r for _, r in runs])
     parts: list[Iterable[str]] = []
     if diff:  # one piece a note: a whole vault's diff is written, never held whole
         parts.append(_shown_diff(n.diff) for n in report.notes if n.diff)
@@ -486,9 +544,9 @@ def fix(
         parts.append([summary.fixes_applied(report, dry_run=diff)])
     parts.append([summary.fix_line(report, dry_run=diff, unsafe=unsafe_fixes)])
     if commit and not diff and not report.all_errors:
-        parts.append([_commit(p, report, bot_name, bot_email)])
+        parts.append([_commit(runs, bot_name, bot_email)])
     if counts_path is not None:
-        _append(counts_path, summary.fix_counts(report))
+        _append(counts_path, summary.fix_counts(report), report.errors)
     changed = any(n.fixed for n in report.notes)
     text = _lines_apart(itertools.chain.from_iterable(parts))
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)
@@ -513,16 +571,21 @@ def _shown_diff(text: str) -> str:
     return safe.visible_lines(text) if sys.stdout.isatty() else text
 
 
-def _commit(p: Plan, report: Report, name: str, email: str) -> str:
-    root = p.vault.root
+def _commit(runs: list[tuple[Plan, Report]], name: str, email: str) -> str:
+    """One bot commit of the files the runs (one a vault) wrote."""
     try:
         from vaultbot import clean
         from vaultbot.git import commit_fixes, committable
         from vaultbot.output import summary
 
-        files = committable(root, clean.changed_files(report, root))
-        kept = set(files)
-        notes = [n for n in report.notes if root / n.rel in kept]
+        files: list[Path] = []
+        notes: list[NoteReport] = []
+        for p, report in runs:
+            root = p.vault.root
+            kept = committable(root, clean.changed_files(report, root))
+            files += kept
+            notes += [n for n in report.notes if root / n.rel in set(kept)]
+        root = runs[0][0].vault.root
         sha = commit_fixes(root, files, summary.commit_message(notes), name, email)
     except GitError as exc:
         _error(str(exc))
@@ -591,10 +654,13 @@ def clean_command(
         from vaultbot.output import html_report
 
         text = html_report.render(report, str(p.vault.root.name), dry_run)
-        report_path.write_text(text, encoding="utf-8")
-        click.echo(f"Report written to {report_path}")
+        error = _write(report_path, [text])
+        if error is None:
+            click.echo(f"Report written to {report_path}")
+        else:
+            report.errors.append(error)
     if commit and not dry_run and not report.interrupted:
-        click.echo(_commit(p, report, bot_name, bot_email))
+        click.echo(_commit([(p, report)], bot_name, bot_email))
     if report.interrupted:
         sys.exit(EXIT_INTERRUPTED)  # clean.render said how far it got
     changed = any(n.fixed for n in report.notes)

@@ -616,6 +616,102 @@ def plan(
     return Plan(vault, notes, rules, errors, config.per_file_ignores)
 
 
+def plans(
+    paths: Sequence[Path],
+    vault_root: Path | None,
+    config_path: Path | None,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    rule_options: dict[str, dict[str, Any]],
+    staged: bool = False,
+    respect_gitignore: bool = True,
+) -> list[Plan]:
+    """`plan` for each vault the `paths` lie in (a repository may hold several, and
+    pre-commit passes the staged notes of all of them at once): each note is checked in its
+    own vault, with its configuration and its links resolved there. One plan for
+    `vault_root`. The notes of a vault below another's root are left to their own plan.
+
+    Raise as `plan` does."""
+
+    def one(group: Sequence[Path]) -> Plan:
+        return plan(group, vault_root, config_path, select, ignore, rule_options, staged,
+                    respect_gitignore)  # fmt: skip
+
+    if vault_root is not None or not paths:
+        return [one(paths)]
+    try:
+        groups = _by_vault(paths, staged)
+    except OSError:  # `plan` says what cannot be read
+        return [one(paths)]
+    found = [one(group) for group in groups.values()] if len(groups) > 1 else [one(paths)]
+    # The vaults inside a folder named (a repository of several vaults, checked from its
+    # top): each is planned as its own, for the notes the outer plan chose (what its
+    # configuration, Obsidian's filters or git leave out stays out).
+    done = {p.vault.root for p in found}
+    for p in found:  # grows: a vault inside a vault inside a folder named
+        folders = [Path(os.path.abspath(path)) for path in groups.get(p.vault.root, paths)]
+        for rel in sorted(p.vault.nested):
+            inner = p.vault.root / rel
+            if inner in done or not any(f == inner or f in inner.parents for f in folders):
+                continue
+            done.add(inner)
+            chosen = {n[len(rel) + 1 :] for n in p.notes if n.startswith(rel + "/")}
+            q = one([inner])
+            q.notes = [n for n in q.notes if n in chosen]
+            if q.notes or q.errors:
+                groups[inner] = [inner]
+                found.append(q)
+    for p in found:
+        inner = [q.vault.root for q in found if p.vault.root in q.vault.root.parents]
+        if inner:
+            p.notes = [n for n in p.notes if not _below(p.vault.root / n, inner)]
+    return found
+
+
+def _by_vault(paths: Sequence[Path], staged: bool) -> dict[Path, list[Path]]:
+    """The paths grouped by the vault they lie in (with `staged`, the vaults of the staged
+    notes below the first path's vault). One `find_root` per folder, not per note."""
+    if staged:
+        from vaultbot.staged import staged_roots
+
+        roots = staged_roots(find_root(paths[0]).resolve())
+        return {root: [root] for root in roots} if len(roots) > 1 else {roots[0]: list(paths)}
+    groups: dict[Path, list[Path]] = {}
+    root_of: dict[str, Path] = {}
+    for path in paths:
+        absolute = os.path.abspath(path)
+        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        root = root_of.get(folder)
+        if root is None:
+            root = root_of[folder] = find_root(Path(folder)).resolve()
+        groups.setdefault(root, []).append(path)
+    return groups
+
+
+def _below(path: Path, folders: list[Path]) -> bool:
+    return any(folder in path.parents for folder in folders)
+
+
+def merged(reports: Sequence[Report]) -> Report:
+    """One report of the runs over several vaults (their findings read for display first:
+    `load_sources` reads a note by its path in its own vault)."""
+    if len(reports) == 1:
+        return reports[0]
+    whole = Report()
+    for report in reports:
+        report.load_sources()
+        whole.notes += report.notes
+        whole.errors += report.errors
+        whole.warnings += report.warnings
+        whole.planned += report.planned
+        whole.interrupted |= report.interrupted
+        whole.writes |= report.writes
+    profiles = list(dict.fromkeys(r.profile for r in reports if r.profile))
+    kinds = {profile.split(" ", 1)[0] for profile in profiles}
+    whole.profile = profiles[0] if len(kinds) == 1 else "; ".join(profiles)
+    return whole
+
+
 def _os_error(path: Path, cwd: Path, exc: OSError, what: str) -> str:
     """One line for an OS error about `path` (shown relative to `cwd`)."""
     return f"{display_path(path, cwd)}: {what} ({exc.strerror or exc})"

@@ -260,7 +260,13 @@ def create_note(path: Path, text: str, root: Path | None = None) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            try:
+                handle.write(text)
+                handle.flush()
+            except BaseException:  # a full disk: no empty or cut stub satisfies the link
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                raise
     except FileExistsError:
         return False
     return True
@@ -274,8 +280,19 @@ TEMP_SUFFIX = ".vaultbot.tmp"
 _TEMP = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z", re.S)
 
 
+#: The longest name of a folder entry, in bytes (on the common file systems).
+NAME_MAX = 255
+#: How much of the name of the file replaced a temporary file's name holds: all of it but past
+#: NAME_MAX less the two dots, mkstemp's eight characters and the suffix.
+_TEMP_STEM = NAME_MAX - 2 - 8 - len(TEMP_SUFFIX)
+
+
 def temp_name(name: str) -> dict[str, str]:
-    """mkstemp's prefix and suffix for a temporary file that replaces `name`."""
+    """mkstemp's prefix and suffix for a temporary file that replaces `name`: a name near
+    the longest is cut (by bytes), or no note so named could ever be written."""
+    stem = os.fsencode(name)
+    if len(stem) > _TEMP_STEM:  # cut, even within a character: a name is bytes
+        name = os.fsdecode(stem[:_TEMP_STEM])
     return {"prefix": f".{name}.", "suffix": TEMP_SUFFIX}
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shlex
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import git
 
@@ -71,25 +73,54 @@ def changed_lines(repo: git.Repo, ref: str) -> Changes:
     if not bases:
         raise GitError(f"'{ref}' and HEAD have no common history (is the checkout shallow?)")
     base = bases[0].hexsha
-    # gitpython's diff objects carry each path decoded from git's C quoting (tabs, quotes,
-    # newlines, non-ASCII), and it passes --no-ext-diff and --no-color itself; renames are
-    # pinned against a user's diff.renames, the prefixes against diff.noprefix.
-    diffs = repo.commit(base).diff(
-        None, create_patch=True, unified=0, find_renames=True, src_prefix="a/", dst_prefix="b/"
-    )
+    # The notes' pathspec is a pattern whatever the user's GIT_*_PATHSPECS say.
+    with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="0", GIT_NOGLOB_PATHSPECS="0"):
+        diffs = _diff(repo, base)
     return _changes(base, diffs)
 
 
+def _diff(repo: git.Repo, base: str) -> Sequence[git.Diff]:
+    """The notes' changes from `base` to the work tree, one hunk per changed run of lines.
+
+    gitpython's diff objects carry each path unquoted from git's C quoting, and it passes
+    --no-ext-diff and --no-color itself; renames are pinned against a user's diff.renames,
+    the prefixes against diff.noprefix. The lines are compared as text, whatever git guesses
+    or the attributes say (a NUL byte, `binary`, `-diff`: else git prints "Binary files
+    differ" and no line counts), as they are (no textconv filter, which numbers the lines of
+    its own output), hunk by hunk (no diff.interHunkContext joining two hunks across the
+    lines between them). Only notes are compared: `--text` would print a changed
+    attachment's bytes too."""
+    return repo.commit(base).diff(
+        None,
+        _NOTES,
+        create_patch=True,
+        unified=0,
+        inter_hunk_context=0,
+        text=True,
+        no_textconv=True,
+        find_renames=True,
+        src_prefix="a/",
+        dst_prefix="b/",
+    )
+
+
+#: The pathspec of the notes (`*` crosses `/`; `.md` in any case, as `Vault.notes` takes it).
+_NOTES = ":(icase)*.md"
+
+
 def _changes(base: str, diffs: Sequence[git.Diff]) -> Changes:
-    """Changed lines from gitpython's diff objects (paths come decoded from git's quoting)."""
+    """Changed lines from gitpython's diff objects (paths come unquoted from git's quoting)."""
     lines: dict[str, set[int]] = {}
     added: set[str] = set()
     for diff in diffs:
-        if diff.b_path is None:  # deleted
+        if diff.b_rawpath is None:  # deleted
             continue
-        changed = lines.setdefault(diff.b_path, set())
+        # The name as bytes, decoded as the vault's walk decodes names (`os.fsdecode`): one
+        # that is not UTF-8 keeps its bytes, where `b_path` has U+FFFD in their place.
+        path = os.fsdecode(diff.b_rawpath)
+        changed = lines.setdefault(path, set())
         if diff.new_file:
-            added.add(diff.b_path)
+            added.add(path)
         patch = diff.diff if isinstance(diff.diff, bytes) else diff.diff.encode()
         for m in _HUNK.finditer(patch):
             start, count = int(m.group(1)), int(m.group(2) or 1)
@@ -98,12 +129,26 @@ def _changes(base: str, diffs: Sequence[git.Diff]) -> Changes:
 
 
 def committable(start: Path, files: Sequence[Path]) -> list[Path]:
-    """`files` less those git ignores (they are fixed in place but never committed)."""
+    """`files` less those git ignores and those in a submodule (another repository's): they
+    are fixed in place but never committed."""
     repo = repo_at(start)
     top = Path(repo.working_tree_dir or ".").resolve()
     rel = {Path(os.path.abspath(f)).relative_to(top).as_posix(): f for f in files}
+    modules = tuple(f"{path}/" for path in _submodules(repo))
+    if modules:
+        rel = {path: f for path, f in rel.items() if not path.startswith(modules)}
     ignored = _ignored(repo, list(rel))
     return [f for path, f in rel.items() if path not in ignored]
+
+
+def _submodules(repo: git.Repo) -> list[str]:
+    """The repository-relative paths of the submodules (gitlinks) in the index."""
+    out = repo.git.ls_files("-z", "--stage", stdout_as_string=False)
+    return [
+        os.fsdecode(entry.partition(b"\t")[2])
+        for entry in out.split(b"\0")
+        if entry.startswith(b"160000 ")
+    ]
 
 
 def _ignored(repo: git.Repo, paths: Sequence[str]) -> set[str]:
@@ -120,7 +165,7 @@ def _ignored(repo: git.Repo, paths: Sequence[str]) -> set[str]:
         except git.GitCommandError as exc:
             if exc.status == 1:  # none of them is ignored
                 return set()
-            raise
+            raise GitError(f"git check-ignore failed: {exc.stderr.strip()}") from None
     return set(filter(None, out.split("\0")))
 
 
@@ -133,21 +178,38 @@ def commit_fixes(
     paths = [Path(os.path.abspath(f)).relative_to(top).as_posix() for f in files]
     if not paths:
         return None
-    try:
-        repo.git.add("--", *paths)  # honours .gitattributes, unlike repo.index.add
-    except git.GitCommandError as exc:
-        raise GitError(f"git add failed: {exc.stderr.strip()}") from None
-    if not repo.index.diff("HEAD", paths=paths):
-        return None
+    # The names go to git on standard input, NUL-separated (a cleanup's thousands of paths
+    # overflow a command line), and are taken literally: `[a].md`, `*.md` or `:(glob)b.md`
+    # as a pattern would add (and commit) the user's own edits of the files it matches.
+    names = b"\0".join(os.fsencode(p) for p in paths)
+    from_stdin = ("--pathspec-from-file=-", "--pathspec-file-nul")
     identity = {
         "GIT_AUTHOR_NAME": name,
         "GIT_AUTHOR_EMAIL": email,
         "GIT_COMMITTER_NAME": name,
         "GIT_COMMITTER_EMAIL": email,
     }
-    with repo.git.custom_environment(**identity):
-        repo.git.commit("--only", "--no-verify", "-m", message, "--", *paths)
+    with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
+        try:  # `git add` honours .gitattributes, unlike repo.index.add
+            _with_input(repo.git.add, names, *from_stdin)
+        except git.GitCommandError as exc:
+            raise GitError(f"git add failed: {exc.stderr.strip()}") from None
+        staged = repo.git.diff_index("--cached", "-z", "--name-only", "HEAD",
+                                     stdout_as_string=False)  # fmt: skip
+        if not set(staged.split(b"\0")) & set(names.split(b"\0")):
+            return None  # none of them differs from HEAD
+        with repo.git.custom_environment(**identity):
+            _with_input(repo.git.commit, names, "--only", "--no-verify", "-m", message,
+                        *from_stdin)  # fmt: skip
     return repo.head.commit.hexsha
+
+
+def _with_input(command: Callable[..., Any], data: bytes, *args: str) -> None:
+    """Run a gitpython command with `data` on its standard input."""
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write(data)
+        stdin.seek(0)
+        command(*args, istream=stdin)
 
 
 #: The first comment line of vaultbot's hook: a hook that has it may be replaced.
@@ -176,9 +238,22 @@ def install_hook(start: Path, force: bool = False) -> Path:
     target = hooks / "pre-commit"
     if target.exists() and HOOK_MARKER not in target.read_bytes() and not force:
         raise GitError(f"{target} exists and is not vaultbot's hook; use --force to replace it")
-    hooks.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(hook_script(sys.executable))
-    target.chmod(0o755)
+    # Written whole, then renamed into place: a hook cut short by a full disk would run,
+    # check nothing and let every commit pass.
+    try:
+        hooks.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=hooks, prefix=".pre-commit-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(hook_script(sys.executable))
+            os.chmod(tmp, 0o755)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise GitError(f"{target}: cannot write ({exc.strerror or exc})") from None
     return target
 
 

@@ -8,6 +8,7 @@ indices into `Note.text` (the decoded file without its BOM); line and column num
 from __future__ import annotations
 
 import bisect
+import errno
 import itertools
 import os
 import re
@@ -108,6 +109,16 @@ def _check_regular(info: os.stat_result, display: str) -> None:
         )
 
 
+def _dangling(path: Path) -> str:
+    """What is wrong with a symbolic link that leads to no file."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "broken symbolic link"
+
+
 def read_bytes(path: Path, display: str) -> bytes:
     """Read a note from disk, turning every OS error into a one-line NoteError.
 
@@ -116,7 +127,7 @@ def read_bytes(path: Path, display: str) -> bytes:
     file that grows meanwhile is still refused."""
     try:
         if path.is_symlink() and not path.exists():
-            raise NoteError(f"{display}: broken symbolic link")
+            raise NoteError(f"{display}: {_dangling(path)}")
         _check_regular(os.stat(path), display)
         fd = os.open(path, _OPEN_FLAGS)
         with os.fdopen(fd, "rb") as handle:

@@ -58,8 +58,16 @@ def _relative(paths: list[str], prefix: str) -> set[str]:
 def staged_root(start: Path) -> Path:
     """The vault the staged notes lie in, when `start` (the git top level, say) is not one:
     the one folder below it with `.obsidian/` that holds every staged note; else `start`."""
+    roots = staged_roots(start)
+    return roots[0] if len(roots) == 1 else start
+
+
+def staged_roots(start: Path) -> list[Path]:
+    """The vaults the staged notes below `start` lie in: for each note, the nearest folder
+    with `.obsidian/` below `start`, else `start` itself; `[start]` when `start` is a vault
+    or nothing is staged."""
     if (start / ".obsidian").is_dir():
-        return start
+        return [start]
     top = _top(start)
     roots: set[Path] = set()
     for name in _names(top, "diff", "-z", "--name-only", "--cached", "--diff-filter=ACMR"):
@@ -68,7 +76,7 @@ def staged_root(start: Path) -> Path:
             continue
         folders = note.parents[: len(note.parents) - len(start.parents) - 1]
         roots.add(next((f for f in folders if (f / ".obsidian").is_dir()), start))
-    return roots.pop() if len(roots) == 1 else start
+    return sorted(roots) or [start]
 
 
 def staged_vault(root: Path) -> tuple[Vault, set[str]]:

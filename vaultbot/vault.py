@@ -62,16 +62,23 @@ def _key(path: str) -> str:
     return path.lower() if path.isascii() else unicodedata.normalize("NFC", path).lower()
 
 
-def walk(root: Path, onerror: Callable[[OSError], None] | None = None) -> list[str]:
+def walk(
+    root: Path,
+    onerror: Callable[[OSError], None] | None = None,
+    vaults: list[str] | None = None,
+) -> list[str]:
     """Every non-hidden file below `root`, as sorted vault-relative paths with `/`.
 
     A folder that cannot be listed (permission denied, a path longer than PATH_MAX) is
-    passed to `onerror`."""
+    passed to `onerror`. The folders below `root` that hold `.obsidian/` (vaults of their
+    own) are appended to `vaults`, if given."""
     found: list[str] = []
     root_str = str(root)
     for folder, dirs, files in os.walk(root_str, onerror=onerror):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
         rel_folder = os.path.relpath(folder, root_str).replace(os.sep, "/")
+        if vaults is not None and rel_folder != "." and ".obsidian" in dirs:
+            vaults.append(rel_folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         prefix = "" if rel_folder == "." else rel_folder + "/"
         found.extend(prefix + name for name in files if not name.startswith("."))
     found.sort()
@@ -164,6 +171,9 @@ class Vault:
     contents: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: The `profile` setting: "auto" (detected from the notes), "generated" or "personal".
     profile_setting: str = "auto"
+    #: The folders below the root that are vaults of their own (hold `.obsidian/`), as `scan`
+    #: found them.
+    nested: list[str] = field(default_factory=list, repr=False)
     _memo: dict[Callable[[Vault], Any], Any] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str, display: str) -> bytes:
@@ -210,7 +220,8 @@ class Vault:
 
     @classmethod
     def scan(cls, root: Path, onerror: Callable[[OSError], None] | None = None) -> Vault:
-        return cls(root, walk(root, onerror))
+        nested: list[str] = []
+        return cls(root, walk(root, onerror, nested), nested=nested)
 
     @classmethod
     def from_files(cls, root: Path, files: Iterable[str]) -> Vault:

@@ -7,11 +7,13 @@ another one: `%`, CR and LF in the message; also `:` and `,` in properties.
 from __future__ import annotations
 
 from vaultbot.engine import Report, Result
+from vaultbot.output.safe import undecoded_shown
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(value: str) -> str:
+    value = undecoded_shown(value)  # a byte of a name that is not UTF-8: `\\xNN`
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 from vaultbot import __version__
 from vaultbot.engine import Report, Result
 from vaultbot.output import summary
+from vaultbot.output.safe import undecoded_shown
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
@@ -24,7 +25,8 @@ mark{background:#ffe08a} .before{color:#a12} .after{color:#172}
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    # a byte of a name that is not UTF-8 as `\\xNN`: the page is UTF-8
+    return html.escape(undecoded_shown(str(value)), quote=True)
 
 
 def _legend(verb: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from vaultbot.docs import rule_url
 from vaultbot.engine import Report, Result
+from vaultbot.output.safe import json_escaped
 
 #: Findings per piece of `chunks`.
 CHUNK = 1000
@@ -34,7 +35,7 @@ def chunks(report: Report) -> Iterator[str]:
             lines = ",\n    ".join(map(finding, results[start:end]))
             yield f"    {lines}{',' if end < len(results) else ''}\n"
         yield "  "
-    yield f'],\n  "summary": {json.dumps(_summary(report), ensure_ascii=False)}\n}}'
+    yield f'],\n  "summary": {json_escaped(json.dumps(_summary(report), ensure_ascii=False))}\n}}'
 
 
 def _summary(report: Report) -> dict[str, Any]:
@@ -59,8 +60,11 @@ def _finding() -> Callable[[Result], str]:
     a third of the time of `json.dumps` per finding. Rule names, codes, severities and
     applicabilities are vaultbot's own (plain ASCII); every other text goes through json's
     string encoder. The parts a finding shares with others of its note or rule are written
-    once."""
-    text = encode_basestring
+    once. A name that is not UTF-8 keeps its bytes as `\\udcXX` escapes (`json_escaped`)."""
+
+    def text(value: str) -> str:
+        return json_escaped(encode_basestring(value))
+
     paths: dict[str, str] = {}
     middles: dict[tuple[str, str, str], str] = {}
     ends: dict[str, str] = {}

@@ -13,8 +13,13 @@ from __future__ import annotations
 import os
 import re
 
-#: C0 controls but tab, DEL, C1 controls, and the Unicode bidirectional controls.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: C0 controls but tab, DEL, C1 controls, the Unicode bidirectional controls, and the lone
+#: surrogates `os.fsdecode` makes of the bytes of a name that are not UTF-8.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]"
+)
+#: A byte of a name that is not UTF-8, as `os.fsdecode` gives it (and `os.fsencode` takes it).
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -23,13 +28,30 @@ def _picture(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # the Control Pictures block: ␛ ␇ ␊ …
     if code == 0x7F:
         return "\u2421"  # ␡
+    if code >= 0xDC80:
+        return f"\\x{code - 0xDC00:02x}"  # the byte, as git and Python quote it
     return f"\\u{{{code:04x}}}"
 
 
 def visible(text: str) -> str:
     """`text` with every control character replaced by a visible symbol of one character
-    (C0) or an escape (`\\u{9b}`); plain text is returned unchanged."""
+    (C0) or an escape (`\\u{9b}`), and each byte of a name that is not UTF-8 by `\\xNN`;
+    plain text is returned unchanged."""
     return _CONTROL.sub(_picture, text)
+
+
+def undecoded_shown(text: str) -> str:
+    """`text` with each byte of a name that is not UTF-8 shown as `\\xNN` (nothing else)."""
+    return text if text.isascii() else _UNDECODED.sub(_picture, text)
+
+
+def json_escaped(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with each byte of a name that is
+    not UTF-8 written as its `\\udcXX` escape: the document stays UTF-8, and reading it back
+    (`json.loads`, then `os.fsencode`) gives the name's bytes."""
+    if text.isascii():
+        return text
+    return _UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def visible_lines(text: str) -> str:

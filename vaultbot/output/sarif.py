@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import quote
 
 from vaultbot import __version__
 from vaultbot.docs import project_url, rule_url
 from vaultbot.engine import Report
+from vaultbot.output.safe import json_escaped
 from vaultbot.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -20,7 +22,8 @@ def artifact_location(path: str) -> dict[str, str]:
     percent-encoded (a space, `#`, `%` or `?` read raw would end the path or break the URI,
     and code scanning would place the result on no file), relative to the source root (the
     working folder)."""
-    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
+    # The bytes of the name: one that is not UTF-8 is escaped byte for byte (`caf%E9.md`).
+    return {"uri": quote(os.fsencode(path), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def render(report: Report) -> str:
@@ -79,4 +82,4 @@ def render(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_escaped(json.dumps(document, indent=2, ensure_ascii=False))
