@@ -177,12 +177,28 @@ class Vault:
     _memo: dict[Callable[[Vault], Any], Any] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str, display: str) -> bytes:
-        """A file's bytes as this vault holds them (as staged, or on disk); raise NoteError."""
+        """A file's bytes as this vault holds them (as staged, or on disk); raise NoteError.
+
+        Under GitHub Actions a note that is a symbolic link to a file outside the vault is not
+        read: there the vault is a pull request's, and a link to `/proc/self/environ` or the
+        runner's files would put their text in public annotations and reports."""
         if rel in self.contents:
             return self.contents[rel]
-        from vaultbot.note import read_bytes
+        from vaultbot.note import NoteError, read_bytes
+        from vaultbot.output.safe import in_github_actions
 
-        return read_bytes(self.root / rel, display)
+        path = self.root / rel
+        if in_github_actions() and not self._holds(path):
+            raise NoteError(f"{display}: a symbolic link to outside the vault, not read on GitHub")
+        return read_bytes(path, display)
+
+    def _holds(self, path: Path) -> bool:
+        """Whether `path`, its links followed, lies inside the vault."""
+        return os.path.realpath(path).startswith(self._real_root)
+
+    @cached_property
+    def _real_root(self) -> str:
+        return os.path.join(os.path.realpath(self.root), "")
 
     def memo(self, compute: Callable[[Vault], T]) -> T:
         """`compute(self)`, computed once per vault (indexes some rules need)."""

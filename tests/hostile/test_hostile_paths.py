@@ -28,9 +28,10 @@ SLOPPY = '# Note\n\nAt <a class="yt-timestamp" data-t="00:05:52">[00:5:52]</a>.\
 
 
 def vaultbot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
-    """The real CLI in a subprocess, its streams strict UTF-8 unless `env` says otherwise."""
-    full = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", **env}
-    full.pop("GITHUB_ACTIONS", None)
+    """The real CLI in a subprocess, its streams strict UTF-8 unless `env` says otherwise
+    (and off GitHub Actions unless it says `GITHUB_ACTIONS`)."""
+    full = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    full = {**full, "PYTHONIOENCODING": "utf-8:strict", **env}
     return subprocess.run(
         [sys.executable, "-m", "vaultbot", *args], cwd=cwd, env=full, capture_output=True
     )
@@ -214,3 +215,35 @@ def test_the_cache_on_a_full_disk_leaves_no_cut_gitignore(latin1_vault: Path) ->
     assert not ignore.exists()  # a cache that cannot be written only costs speed
     assert subprocess.run(args, cwd=latin1_vault, capture_output=True).returncode == 1
     assert ignore.read_text() == "# Created by vaultbot\n*\n"
+
+
+def test_on_github_a_note_linking_outside_the_vault_is_not_read(tmp_path: Path) -> None:
+    """A pull request can add `x.md -> /proc/self/environ` (or any file of the runner): under
+    GitHub Actions its text must not reach the annotations and reports, which are public. A
+    link inside the vault is read as ever, and so is the outside one off GitHub (a person's
+    own symlinked notes)."""
+    secret = tmp_path / "runner" / "secret.md"
+    secret.parent.mkdir()
+    secret.write_text("token [[SECRET-TOKEN-123]]\n", encoding="utf-8")
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "real.md").write_text("# Real\n\nSee [[Nowhere]].\n", encoding="utf-8")
+    (vault / "leak.md").symlink_to(secret)
+    (vault / "inside.md").symlink_to(vault / "real.md")
+    args = ("check", "--no-cache", "--format", "json", "--exit-zero", ".")
+
+    on_github = vaultbot(vault, *args, GITHUB_ACTIONS="true")
+    assert on_github.returncode == 2, on_github.stderr
+    assert b"SECRET-TOKEN" not in on_github.stdout + on_github.stderr
+    assert (
+        b"error: leak.md: a symbolic link to outside the vault, not read on GitHub"
+        in on_github.stderr
+    )
+    found = json.loads(on_github.stdout)["findings"]
+    assert sorted(f["path"] for f in found) == ["inside.md", "real.md"]
+
+    local = vaultbot(vault, *args)
+    assert local.returncode == 0, local.stderr
+    assert "SECRET-TOKEN-123" in {
+        f["message"].split("'")[1] for f in json.loads(local.stdout)["findings"]
+    }
