@@ -97,3 +97,39 @@ def test_fix_text_returns_the_text_and_the_fixes() -> None:
 
 def test_suppressions_work_through_the_api() -> None:
     assert check_text("[[Nobody]] %% vaultbot: ignore[link-target-missing] %%\n") == []
+
+
+def test_odd_arguments_are_named_errors(tmp_path: Path) -> None:
+    """What a first caller gets wrong is one error naming the argument, not a traceback from
+    deep inside (None or bytes for the text, a Path or an absolute path for `path`, a string
+    where a list goes, a folder that does not exist)."""
+    (tmp_path / "a.md").write_text("[[b]]\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("x\n", encoding="utf-8")
+    vault = Vault.from_folder(tmp_path)
+    with pytest.raises(TypeError, match="text must be a str, not NoneType"):
+        check_text(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"not bytes \(decode it first"):
+        fix_text(b"[[x]]")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"vault must be a vaultbot\.Vault"):
+        check_text("x", "a.md", str(tmp_path))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="path must be a str or a path"):
+        check_text("x", None, vault)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="path must name a note"):
+        check_text("x", "", vault)
+    for outside in ("../x.md", str(tmp_path.parent / "x.md")):
+        with pytest.raises(ValueError, match="is outside the vault"):
+            check_text("x", outside, vault)
+    with pytest.raises(NotADirectoryError, match="no such folder"):
+        Vault.from_folder(tmp_path / "nope")
+    with pytest.raises(NotADirectoryError, match="not a folder"):
+        Vault.from_folder(tmp_path / "a.md")
+    with pytest.raises(TypeError, match="a list of names"):
+        Vault.from_names("abc")
+    # A path object, or the note's absolute path inside the vault, is the note itself.
+    assert check_text("[[b]]\n", tmp_path / "a.md", vault) == []
+    assert check_text("[[b]]\n", Path("a.md"), vault) == []
+    [missing] = check_text("[[zz]]\n", tmp_path / "a.md", vault)
+    assert missing.path == str(tmp_path / "a.md") and missing.code == "LK001"
+    # One code as a string is that code, as `--select LK001` is.
+    assert {r.code for r in check_text("[[zz]]\n# T\n", select="LK001")} == {"LK001"}
+    assert check_text("", "note.md") == []
