@@ -244,3 +244,33 @@ def test_report_in_a_real_browser(vault: Path, tmp_path: Path, chromium: str) ->
     assert 'id="left-count">2<' in dom and "<svg" in dom
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
     assert console == [], console
+
+
+def test_a_folder_of_vaults_is_not_cleaned_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vaultbot clean` run in a folder holding several vaults (a home folder) would take them
+    as one vault: a link in one would be relinked to a note of another, which Obsidian never
+    shows it (`check` reports the link missing). One error line names the vaults; nothing is
+    written."""
+    home = tmp_path / "home"
+    for rel, text in {
+        "Notes/.obsidian/app.json": "{}",
+        "Notes/missing_note.md": "x\n",
+        "Work/.obsidian/app.json": "{}",
+        "Work/c.md": "See [[Missing Note]].\n",
+    }.items():
+        (home / rel).parent.mkdir(parents=True, exist_ok=True)
+        (home / rel).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(home)
+    assert main(["clean"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "vaultbot: error: .: holds vaults of its own (Notes, Work); clean each on its own "
+        "(`vaultbot clean Notes`), or add them to `exclude`\n"
+    )
+    assert (home / "Work/c.md").read_text(encoding="utf-8") == "See [[Missing Note]].\n"
+    # Each vault on its own is cleaned, with its own links.
+    assert main(["clean", "--dry-run", "Work"]) == 1
+    assert "Missing Note" in capsys.readouterr().out

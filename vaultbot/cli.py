@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -637,6 +638,7 @@ def clean_command(
     target = vault or Path(".")
     overrides = {} if unsafe_fixes else dict(NO_FUZZY)
     p = _plan((target,), vault, config_path, select, ignore, overrides, False, respect_gitignore)
+    _one_vault_only(p, target)
     if commit and not dry_run:
         try:
             start_branch(p.vault.root, branch or clean.branch_name(), allow_dirty)
@@ -665,6 +667,23 @@ def clean_command(
         sys.exit(EXIT_INTERRUPTED)  # clean.render said how far it got
     changed = any(n.fixed for n in report.notes)
     _finish(report, "", None, changed or bool(report.results))
+
+
+def _one_vault_only(p: Plan, target: Path) -> None:
+    """Exit 2, naming them, when the folder to clean holds vaults of their own with notes to
+    clean: cleaned as one vault, a note's links would resolve (and be relinked) to notes of
+    another vault, which Obsidian never shows it. `check` and `fix` take each vault apart."""
+    inner = [rel for rel in p.vault.nested if any(n.startswith(rel + "/") for n in p.notes)]
+    if not inner:
+        return
+    shown = [os.path.relpath(p.vault.root / rel) for rel in sorted(inner)]
+    listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+    one = len(shown) == 1
+    _error(
+        f"{target}: holds {'a vault' if one else 'vaults'} of its own ({listed}); clean each "
+        f"on its own (`vaultbot clean {shown[0]}`), or add {'it' if one else 'them'} to `exclude`"
+    )
+    sys.exit(EXIT_ERROR)
 
 
 @cli.command("install-hook")
