@@ -274,3 +274,16 @@ def test_a_folder_of_vaults_is_not_cleaned_as_one(
     # Each vault on its own is cleaned, with its own links.
     assert main(["clean", "--dry-run", "Work"]) == 1
     assert "Missing Note" in capsys.readouterr().out
+
+
+def test_a_vault_that_does_not_exist_is_one_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vaultbot clean nope` says the folder does not exist, exit 2: no empty summary table,
+    no 'Fixed 0 issues', no second line saying the same."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["clean", "nope"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "'nope' does not exist" in err
+    assert err.count("nope") == 1

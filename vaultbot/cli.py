@@ -595,7 +595,9 @@ def _commit(runs: list[tuple[Plan, Report]], name: str, email: str) -> str:
 
 
 @cli.command("clean")
-@click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "vault", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @_rules_options
 @_color_option
 @click.option("--dry-run", is_flag=True, help="Write nothing; the table says what would change.")
