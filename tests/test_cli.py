@@ -391,3 +391,20 @@ def test_note_paths_are_shown_as_relpath_shows_them(tmp_path: Path, root: str, c
     show = displayer(tmp_path / root, tmp_path / cwd)
     for rel in rels:
         assert show(rel) == display_path(tmp_path / root / rel, tmp_path / cwd), rel
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "clean"])
+@pytest.mark.parametrize("jobs", ["0", "-3"])
+def test_jobs_below_one_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, jobs: str
+) -> None:
+    """`--jobs 0` or a negative count is refused, naming the option, before any note is
+    read or written (it ran on all cores, or on one, without a word)."""
+    (tmp_path / "a.md").write_text("Here is the modified article:\n\n[[x]]\n", encoding="utf-8")
+    code, out, err = run(tmp_path, capsys, command, "--jobs", jobs, ".")
+    assert code == 2
+    assert out == ""
+    assert "'--jobs' / '-j'" in err and "x>=1" in err
+    assert (tmp_path / "a.md").read_text(
+        encoding="utf-8"
+    ) == "Here is the modified article:\n\n[[x]]\n"

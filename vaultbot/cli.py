@@ -88,8 +88,8 @@ def _rules_options(command: F) -> F:
         click.option("--select", multiple=True,
                      help="Rules to run (codes, names or code prefixes; comma-separated)."),
         click.option("--ignore", multiple=True, help="Rules to skip."),
-        click.option("--jobs", "-j", type=int, default=None,
-                     help="Worker processes (default: all cores)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Worker processes, 1 or more (default: all cores)."),
         click.option("--respect-gitignore/--no-respect-gitignore", default=True,
                      show_default=True,
                      help="In a git work tree, skip the notes git ignores (.gitignore, "
