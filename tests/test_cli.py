@@ -160,8 +160,8 @@ def test_vault_root_falls_back_to_current_folder(
 def test_paths_that_cannot_be_checked_and_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Each path named that is outside the vault, unreadable or not a note is said so (or
-    passed over), and the paths after it are still checked."""
+    """Each path named that is outside the vault, unreadable or not a note is said so, and
+    the paths after it are still checked."""
     write_vault(tmp_path / "v", {"a.md": "[[Gone]]\n", "notes.txt": "[[Gone]]\n"})
     (tmp_path / "o").mkdir()
     (tmp_path / "o" / "n.md").write_text("x\n")
@@ -172,6 +172,7 @@ def test_paths_that_cannot_be_checked_and_the_rest(
     )  # fmt: skip
     assert code == 2
     assert err.splitlines() == [
+        "vaultbot: warning: v/notes.txt: not checked (only .md files are notes)",
         f"vaultbot: error: o/n.md: not inside the vault root {tmp_path / 'v'}",
         f"vaultbot: error: {long}: cannot read (File name too long)",
     ]
@@ -408,3 +409,38 @@ def test_jobs_below_one_is_a_usage_error(
     assert (tmp_path / "a.md").read_text(
         encoding="utf-8"
     ) == "Here is the modified article:\n\n[[x]]\n"
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix"], ["fix", "--diff"], ["clean", "--dry-run"]])
+def test_a_folder_without_notes_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """A first run on the wrong folder (empty, or holding no `.md` file) says that it found no
+    note, on one warning line, exit 0, and claims no profile for a vault of nothing."""
+    (tmp_path / "notes.txt").write_text("[[x]]\n", encoding="utf-8")
+    code, out, err = run(tmp_path, capsys, *command)
+    assert code == 0
+    assert err == "vaultbot: warning: no notes (.md files) found in .\n"
+    assert "Profile" not in out
+
+
+def test_a_file_named_that_is_not_a_note_is_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file named on the command line that vaultbot does not check (not `.md`, or in a
+    hidden folder) is named on a warning line; the notes named beside it are checked."""
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "hidden.md").write_text("[[x]]\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("[[x]]\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("[[x]]\n", encoding="utf-8")
+    code, out, err = run(tmp_path, capsys, "check", "--format", "concise", "notes.txt")
+    assert (code, err) == (
+        0,
+        "vaultbot: warning: notes.txt: not checked (only .md files are notes)\n",
+    )
+    code, out, err = run(
+        tmp_path, capsys, "check", "--format", "concise", ".obsidian/hidden.md", "a.md"
+    )
+    assert code == 1
+    assert out.startswith("a.md:1:1: LK001")
+    assert err == "vaultbot: warning: .obsidian/hidden.md: not checked (in a hidden folder)\n"

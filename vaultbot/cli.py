@@ -358,10 +358,13 @@ def check(
         report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
         narrow(report)
         report.errors[:0] = p.errors
+        report.warnings[:0] = p.warnings
         reports.append(report)
         if report.interrupted:
             break
     report = merged(reports)
+    if not (staged or changed_since):
+        _tell_no_notes(report, paths)
     if baseline_path is not None or write_baseline:
         _baseline(report, baseline_path, write_baseline)
     if sarif_path is not None:
@@ -530,12 +533,15 @@ def fix(
                   diff=diff, per_file_ignores=p.per_file_ignores)  # fmt: skip
         report = run(job, p.notes, jobs)
         report.errors[:0] = p.errors
+        report.warnings[:0] = p.warnings
         if not diff:
             report.errors.extend(report.create_stubs(p.vault.root))
         runs.append((p, report))
         if report.interrupted:
             break
     report = merged([r for _, r in runs])
+    if not changed_since:
+        _tell_no_notes(report, paths)
     parts: list[Iterable[str]] = []
     if diff:  # one piece a note: a whole vault's diff is written, never held whole
         parts.append(_shown_diff(n.diff) for n in report.notes if n.diff)
@@ -551,6 +557,15 @@ def fix(
     changed = any(n.fixed for n in report.notes)
     text = _lines_apart(itertools.chain.from_iterable(parts))
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)
+
+
+def _tell_no_notes(report: Report, paths: Sequence[Path]) -> None:
+    """A warning when the paths held no note at all (an empty folder, a file that is not a
+    note, a folder of other files): a run that checked nothing says so, as ruff does."""
+    if report.notes or report.all_errors or report.warnings or report.interrupted:
+        return
+    named = ", ".join(str(path) for path in paths) or "."
+    report.warnings.append(f"no notes (.md files) found in {named}")
 
 
 def _lines_apart(parts: Iterable[str]) -> Iterator[str]:
@@ -651,6 +666,8 @@ def clean_command(
               per_file_ignores=p.per_file_ignores)  # fmt: skip
     report = clean.clean(p, job, jobs)
     report.errors[:0] = p.errors
+    report.warnings[:0] = p.warnings
+    _tell_no_notes(report, (target,))
     if not dry_run:
         report.errors.extend(report.create_stubs(p.vault.root))
     clean.render(report, dry_run, sys.stdout)

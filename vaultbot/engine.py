@@ -565,6 +565,8 @@ class Plan:
     rules: list[Rule]
     errors: list[str]
     per_file_ignores: PerFileIgnores = ()
+    #: What the run should tell without failing (a file named that is not a note).
+    warnings: list[str] = field(default_factory=list)
 
 
 def plan(
@@ -606,14 +608,15 @@ def plan(
         vault = Vault.scan(root, unlisted.append)
     vault.profile_setting = config.profile
     ignored = git_ignored(root) if respect_gitignore else None
-    notes, errors = select_notes(vault, paths, config, ignored)
+    warnings: list[str] = []
+    notes, errors = select_notes(vault, paths, config, ignored, warnings)
     if staged:
         notes = [n for n in notes if n in chosen]
     cwd = Path.cwd()
     errors[:0] = [
         _os_error(Path(exc.filename or root), cwd, exc, "cannot read folder") for exc in unlisted
     ]
-    return Plan(vault, notes, rules, errors, config.per_file_ignores)
+    return Plan(vault, notes, rules, errors, config.per_file_ignores, warnings)
 
 
 def plans(
@@ -722,8 +725,10 @@ def select_notes(
     paths: Iterable[Path],
     config: Config,
     ignored: Callable[[str], bool] | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """The vault-relative notes named by `paths` (files or folders), and usage errors.
+    """The vault-relative notes named by `paths` (files or folders), and usage errors; a file
+    named that is not a note (not `.md`, or in a hidden folder) is told in `warnings`.
 
     Notes found in folders are skipped when Obsidian's filters or `ignored` (git) exclude them;
     a note named explicitly is taken then. Templates (in the folders the vault's config
@@ -755,8 +760,12 @@ def select_notes(
                 found = [n for n in found if not any(matches_filter(n, f) for f in filters)]
             chosen.update(dict.fromkeys(found))
         elif absolute.exists() or absolute.is_symlink():  # reading says what a non-file is
-            if rel.lower().endswith(".md") and not is_hidden(rel):
+            md = rel.lower().endswith(".md")
+            if md and not is_hidden(rel):
                 chosen[rel] = None
+            elif warnings is not None:
+                why = "in a hidden folder" if md else "only .md files are notes"
+                warnings.append(f"{path}: not checked ({why})")
         else:
             errors.append(f"{path}: no such file or folder")
     templates = template_folders(root)

@@ -41,7 +41,7 @@ def check_line(report: Report) -> str:
 
 
 def _profile_line(report: Report) -> str:
-    return f"\nProfile: {report.profile}." if report.profile else ""
+    return f"\nProfile: {report.profile}." if report.profile and report.notes else ""
 
 
 def _check_line(report: Report) -> str:
