@@ -444,3 +444,33 @@ def test_a_file_named_that_is_not_a_note_is_told(
     assert code == 1
     assert out.startswith("a.md:1:1: LK001")
     assert err == "vaultbot: warning: .obsidian/hidden.md: not checked (in a hidden folder)\n"
+
+
+@pytest.mark.parametrize(
+    ("app", "told"),
+    [
+        ('{"userIgnoreFilters": ["drafts/"', "not valid JSON (Expecting"),
+        ('{"userIgnoreFilters": "drafts/"}', "'userIgnoreFilters' is not a list;"),
+        ('["drafts/"]', "not a JSON object;"),
+        (b"\xff\xfe{}", "not valid JSON ('utf-8' codec"),
+    ],
+)
+def test_a_broken_obsidian_app_json_is_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], app: str | bytes, told: str
+) -> None:
+    """A `.obsidian/app.json` vaultbot cannot take is one warning line naming it: its
+    excluded folders are then checked (and fixed), which the user must hear about."""
+    write_vault(tmp_path, {".obsidian/app.json": app, "drafts/d.md": "[[Nowhere]]\n"})
+    code, out, err = run(tmp_path, capsys, "check", "--no-cache", "--format", "concise")
+    assert code == 1 and out.startswith("drafts/d.md:1:1: LK001")
+    assert err.startswith(f"vaultbot: warning: .obsidian/app.json: {told}")
+    assert err.endswith("; its excluded files (userIgnoreFilters) are checked\n")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("app", ["", '{"userIgnoreFilters": ["drafts/"]}', "{}"])
+def test_a_sound_or_empty_app_json_is_not_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], app: str
+) -> None:
+    write_vault(tmp_path, {".obsidian/app.json": app, "n.md": "x\n"})
+    assert run(tmp_path, capsys, "check", "--no-cache")[2] == ""

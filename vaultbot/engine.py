@@ -734,7 +734,7 @@ def select_notes(
     a note named explicitly is taken then. Templates (in the folders the vault's config
     names as template folders) are never notes to check."""
     root = vault.root
-    filters = user_ignore_filters(root) if config.respect_obsidian_ignore else []
+    filters = user_ignore_filters(root, warnings) if config.respect_obsidian_ignore else []
     chosen: dict[str, None] = {}
     errors: list[str] = []
     for path in paths:

@@ -105,14 +105,44 @@ def git_ignored(root: Path) -> Callable[[str], bool]:
     return lambda rel: rel in files or rel.startswith(folders)
 
 
-def user_ignore_filters(root: Path) -> list[str]:
-    """`userIgnoreFilters` from `.obsidian/app.json` (excluded files), if any."""
+def user_ignore_filters(root: Path, warnings: list[str] | None = None) -> list[str]:
+    """`userIgnoreFilters` from `.obsidian/app.json` (excluded files), if any. A file that is
+    there but cannot be read, is not JSON or holds filters that are not a list of strings is
+    told in `warnings` (its filters are not applied: the files they exclude are checked)."""
+    path = root / ".obsidian" / "app.json"
     try:
-        data = json.loads((root / ".obsidian" / "app.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        shown = os.path.relpath(path)  # from the current folder
+    except ValueError:  # another drive on Windows
+        shown = str(path)
+    unused = "its excluded files (userIgnoreFilters) are checked"
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if text.strip() else {}  # an empty file holds no setting
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        _tell(warnings, f"{shown}: cannot read ({exc.strerror or exc}); {unused}")
+        return []
+    except ValueError as exc:  # UnicodeDecodeError too
+        _tell(warnings, f"{shown}: not valid JSON ({exc}); {unused}")
         return []
     filters = data.get("userIgnoreFilters") if isinstance(data, dict) else None
-    return [f for f in filters if isinstance(f, str)] if isinstance(filters, list) else []
+    if filters is None:
+        if not isinstance(data, dict):
+            _tell(warnings, f"{shown}: not a JSON object; {unused}")
+        return []
+    if not isinstance(filters, list):
+        _tell(warnings, f"{shown}: 'userIgnoreFilters' is not a list; {unused}")
+        return []
+    kept = [f for f in filters if isinstance(f, str)]
+    if len(kept) < len(filters):
+        _tell(warnings, f"{shown}: 'userIgnoreFilters' entries that are not strings are skipped")
+    return kept
+
+
+def _tell(warnings: list[str] | None, message: str) -> None:
+    if warnings is not None:
+        warnings.append(message)
 
 
 #: Where the vault's own configuration names its template folders: the core Templates
