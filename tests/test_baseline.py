@@ -104,3 +104,16 @@ def test_a_finding_far_along_a_long_line_keeps_its_key_when_it_moves_along(
     )  # fmt: skip
     (vault / "n.md").write_text("word " * 200 + "[[Lost]] and more.\n")
     assert check(vault, capsys, "--baseline", str(base))[0] == 1
+
+
+def test_a_baseline_not_yet_written_says_how_to_write_it(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A first `--baseline FILE` before the file exists is not called a broken baseline: the
+    line says it is missing and how to create it."""
+    vault = make_vault({"n.md": NOTE})
+    code, out, err = check(vault, capsys, "--baseline", "b.json")
+    assert code == 2 and out == ""
+    assert err == (
+        "vaultbot: error: b.json: no such baseline file (create it with --write-baseline)\n"
+    )

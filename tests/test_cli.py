@@ -474,3 +474,21 @@ def test_a_sound_or_empty_app_json_is_not_told(
 ) -> None:
     write_vault(tmp_path, {".obsidian/app.json": app, "n.md": "x\n"})
     assert run(tmp_path, capsys, "check", "--no-cache")[2] == ""
+
+
+def test_missing_vault_root_or_config_is_one_plain_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--vault-root` or `--config` naming nothing is one line that says so (the vault root
+    gave a second, confusing line: '.: not inside the vault root …/nope'; the config a
+    Python exception's text)."""
+    write_vault(tmp_path, {"n.md": "x\n"})
+    code, out, err = run(tmp_path, capsys, "check", "--vault-root", "nope")
+    assert code == 2 and out == ""
+    assert err.endswith(
+        "Error: Invalid value for '--vault-root': Directory 'nope' does not exist.\n"
+    )
+    assert "not inside" not in err
+    code, out, err = run(tmp_path, capsys, "check", "--config", "nope.toml")
+    assert (code, out) == (2, "")
+    assert err == "vaultbot: error: nope.toml: cannot read config (No such file or directory)\n"

@@ -58,7 +58,15 @@ def write(report: Report, path: Path) -> int:
 def load(path: Path) -> Counter[Key]:
     """The accepted findings of a baseline file; raise ConfigError when it cannot be used."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such baseline file (create it with --write-baseline)"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read baseline ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(text)
         if data.get("version") != VERSION:
             raise ValueError(f"version {data.get('version')!r}, expected {VERSION}")
         return Counter(

@@ -101,7 +101,8 @@ def _common(command: F) -> F:
     """Options shared by `check` and `fix`."""
     return _apply(_rules_options(_color_option(command)), [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
-        click.option("--vault-root", type=click.Path(file_okay=False, path_type=Path),
+        click.option("--vault-root",
+                     type=click.Path(exists=True, file_okay=False, path_type=Path),
                      help="The vault's root folder (default: nearest .obsidian/, else git top "
                      "level, else the current folder)."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),

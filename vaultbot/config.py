@@ -140,7 +140,9 @@ def load(path: Path) -> Config:
     """Read one config file (pyproject.toml: its `[tool.vaultbot]` table)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({exc})") from None
     if path.name == "pyproject.toml":
         tool = _table(data, "tool", path)
