@@ -307,3 +307,19 @@ def test_the_commit_message_sums_the_fixes_per_rule() -> None:
     assert summary.commit_message(notes) == (
         "vaultbot: fix 4 issues in 2 notes\n\n- ED001: 1\n- LK002: 3\n"
     )
+
+
+def test_fix_says_each_thing_once(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After `vaultbot fix`, the summary does not tell the user to run `vaultbot fix`, and
+    what `--unsafe-fixes` would add is said once (it was said twice in two wordings)."""
+    vault = make_vault({"e.md": EDITORIAL, "n.md": "x [[ok|]]\n", "ok.md": "x\n"})
+    code, out, _ = run(vault, capsys, "fix")
+    assert code == 1
+    assert out.splitlines()[-3:] == [
+        "Found 1 finding (1 warning) in 1 of 3 notes.",
+        "Fixed 1 issue in 1 note; 1 remaining.",
+        "1 more fix available with `--unsafe-fixes`.",
+    ]
+    assert "vaultbot fix" not in out

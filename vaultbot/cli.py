@@ -547,7 +547,10 @@ def fix(
     if diff:  # one piece a note: a whole vault's diff is written, never held whole
         parts.append(_shown_diff(n.diff) for n in report.notes if n.diff)
     else:
-        parts.append([FORMATTERS["concise"](report).rsplit("\n", 1)[0]])
+        from vaultbot.output import concise
+
+        parts.append(concise.line(r) for r in report.results)
+        parts.append([summary.found_line(report)])
     if show_fixes:
         parts.append([summary.fixes_applied(report, dry_run=diff)])
     parts.append([summary.fix_line(report, dry_run=diff, unsafe=unsafe_fixes)])

@@ -40,11 +40,17 @@ def check_line(report: Report) -> str:
     return _check_line(report) + _profile_line(report)
 
 
+def found_line(report: Report) -> str:
+    """What remains after `fix`, by severity: `check_line` without its hint to run
+    `vaultbot fix` (`fix_line` says what more `--unsafe-fixes` would do) or the profile."""
+    return _check_line(report, hint=False)
+
+
 def _profile_line(report: Report) -> str:
     return f"\nProfile: {report.profile}." if report.profile and report.notes else ""
 
 
-def _check_line(report: Report) -> str:
+def _check_line(report: Report, hint: bool = True) -> str:
     results = report.results
     checked = _plural(len(report.notes), "note")
     errors = report.all_errors
@@ -59,8 +65,8 @@ def _check_line(report: Report) -> str:
         f"Found {_plural(len(results), 'finding')} ({_severities(results)}) "
         f"in {files} of {checked}{accepted}."
     )
-    hint = fix_hint(*fixability(results))
-    return f"{line}\n{hint}" if hint else line
+    told = fix_hint(*fixability(results)) if hint else ""
+    return f"{line}\n{told}" if told else line
 
 
 def fix_hint(safe: int, unsafe: int) -> str:
