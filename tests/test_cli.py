@@ -492,3 +492,20 @@ def test_missing_vault_root_or_config_is_one_plain_line(
     code, out, err = run(tmp_path, capsys, "check", "--config", "nope.toml")
     assert (code, out) == (2, "")
     assert err == "vaultbot: error: nope.toml: cannot read config (No such file or directory)\n"
+
+
+def test_an_unknown_rule_names_the_option_it_came_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--select NOPE` / `--ignore NOPE` name the option and where the rules are listed (it
+    said 'command line:', and the Python API said 'command line' too)."""
+    write_vault(tmp_path, {"n.md": "x\n"})
+    for option in ("--select", "--ignore"):
+        code, out, err = run(tmp_path, capsys, "check", option, "LK001,NOPE")
+        assert (code, out) == (2, "")
+        assert err == f"vaultbot: error: {option}: unknown rule 'NOPE' (see `vaultbot rules`)\n"
+    import vaultbot
+    from vaultbot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^ignore: unknown rule 'NOPE'"):
+        vaultbot.check_text("x", ignore=["NOPE"])

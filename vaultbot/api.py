@@ -61,7 +61,11 @@ class Vault:
     ) -> list[Rule]:
         """The rules run on the note `rel` (the config's `per-file-ignores` apply)."""
         off = ignored_in(rel, self.config.per_file_ignores)
-        return [r for r in self.config.rules(_codes(select), _codes(ignore)) if r.code not in off]
+        return [
+            r
+            for r in self.config.rules(_codes(select), _codes(ignore), ("select", "ignore"))
+            if r.code not in off
+        ]
 
 
 @dataclass(frozen=True)

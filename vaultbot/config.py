@@ -45,10 +45,17 @@ class Config:
     source: Path | None = None
     found: bool = True  # False: a pyproject.toml without a [tool.vaultbot] table
 
-    def rules(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
+    def rules(
+        self,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        named: tuple[str, str] = ("--select", "--ignore"),
+    ) -> list[Rule]:
         """Instances of the enabled rules, with their options (command line wins; as in ruff,
-        `extend-select` and `extend-ignore` add to whichever selection applies)."""
-        _check_rule_keys([*select, *ignore], "command line")
+        `extend-select` and `extend-ignore` add to whichever selection applies). `named`:
+        what an error calls `select` and `ignore` (the options, or the API's arguments)."""
+        _check_rule_keys(list(select), named[0])
+        _check_rule_keys(list(ignore), named[1])
         base = list(select) or self.select or ["ALL"]
         chosen = [r for r in ALL_RULES if _matches(r, [*base, *self.extend_select])]
         ignored = [*self.ignore, *self.extend_ignore, *ignore]
@@ -83,7 +90,7 @@ def _check_rule_keys(keys: list[str], where: str) -> None:
         if not isinstance(key, str):
             raise ConfigError(f"{where}: expected rule codes or names, got {key!r}")
         if key.upper() != "ALL" and not any(_matches(r, [key]) for r in ALL_RULES):
-            raise ConfigError(f"{where}: unknown rule '{key}'")
+            raise ConfigError(f"{where}: unknown rule '{key}' (see `vaultbot rules`)")
 
 
 def parse(data: dict[str, Any], source: Path | None = None) -> Config:
