@@ -509,3 +509,19 @@ def test_an_unknown_rule_names_the_option_it_came_from(
 
     with pytest.raises(ConfigError, match=r"^ignore: unknown rule 'NOPE'"):
         vaultbot.check_text("x", ignore=["NOPE"])
+
+
+@pytest.mark.parametrize("args", [[], ["--help"]])
+def test_the_command_list_is_whole(tmp_path: Path, args: list[str]) -> None:
+    """`vaultbot` and `vaultbot --help` list each command with a summary that is not cut
+    off mid-sentence ('with progress, a summary...'), in a real process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultbot", *args], capture_output=True, text=True, cwd=tmp_path
+    )
+    listing = (done.stdout + done.stderr).split("Commands:\n", 1)[1]
+    lines = listing.strip().splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "check", "clean", "explain", "fix", "install-hook", "rules"
+    ]  # fmt: skip
+    assert not [line for line in lines if line.endswith("...")]
+    assert done.returncode == (0 if args else 2)

@@ -461,7 +461,7 @@ def _changed(p: Plan, ref: str | None, lines: bool = True) -> Callable[[Report],
         sys.exit(EXIT_ERROR)
 
 
-@cli.command()
+@cli.command(short_help="Apply the rules' fixes to notes in place.")
 @_common
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; write nothing.")
@@ -613,7 +613,7 @@ def _commit(runs: list[tuple[Plan, Report]], name: str, email: str) -> str:
     return f"Committed {sha[:12]}." if sha else "Nothing to commit."
 
 
-@cli.command("clean")
+@cli.command("clean", short_help="Check and fix a whole vault, with a summary table.")
 @click.argument(
     "vault", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
@@ -709,7 +709,7 @@ def _one_vault_only(p: Plan, target: Path) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@cli.command("install-hook")
+@cli.command("install-hook", short_help="Install a git pre-commit hook for staged notes.")
 @click.option("--force", is_flag=True, help="Replace an existing, different pre-commit hook.")
 def install_hook_command(force: bool) -> None:
     """Install a plain git pre-commit hook that checks staged notes."""
@@ -736,7 +736,7 @@ def list_rules() -> None:
         )
 
 
-@cli.command()
+@cli.command(short_help="Show a rule's documentation.")
 @click.argument("rule")
 @_color_option
 def explain(rule: str) -> None:
