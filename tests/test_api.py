@@ -110,6 +110,8 @@ def test_odd_arguments_are_named_errors(tmp_path: Path) -> None:
         check_text(None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"not bytes \(decode it first"):
         fix_text(b"[[x]]")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"not writable as UTF-8: '\\udcff' at offset 1"):
+        check_text("a\udcff [[x]]")  # text decoded with errors="surrogateescape"
     with pytest.raises(TypeError, match=r"vault must be a vaultbot\.Vault"):
         check_text("x", "a.md", str(tmp_path))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="path must be a str or a path"):

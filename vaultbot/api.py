@@ -135,6 +135,12 @@ def _setup(text: str, path: str | os.PathLike[str], vault: Vault | None) -> tupl
     if not isinstance(text, str):
         hint = " (decode it first: data.decode('utf-8'))" if isinstance(text, bytes) else ""
         raise TypeError(f"text must be a str, not {type(text).__name__}{hint}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 note can hold it
+        raise ValueError(
+            f"text is not writable as UTF-8: {text[exc.start]!r} at offset {exc.start}"
+        ) from None
     if vault is not None and not isinstance(vault, Vault):
         raise TypeError(
             f"vault must be a vaultbot.Vault (Vault.from_folder(...)), not {type(vault).__name__}"
