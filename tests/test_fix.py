@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, findings
+from conftest import VaultFactory, findings, run, write_vault
 
 from vaultbot import engine, fixes
 from vaultbot.cli import main
@@ -764,3 +764,19 @@ def test_stale_temporary_files_are_removed(tmp_path: Path) -> None:
         ".d.md.folder00.vaultbot.tmp", ".l.md.linklink.vaultbot.tmp", "keep.md",
         "n.md.abcd1234.vaultbot.tmp",
     ]  # fmt: skip
+
+
+def test_fix_commit_outside_git_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`fix --commit` in a vault that is not in a git repository stops before writing, one
+    line, exit 2 (it fixed every note, then failed to commit them: the user asked for the
+    fixes as a commit, and got them uncommitted)."""
+    note = "Here is the modified article with inserted backlinks:\n\n[00:01:00] x\n"
+    write_vault(tmp_path, {"n.md": "---\nvideoId: abcdefghijk\n---\n" + note})
+    before = (tmp_path / "n.md").read_bytes()
+    code, out, err = run(tmp_path, capsys, "fix", "--commit")
+    assert (code, out) == (2, "")
+    assert err == f"vaultbot: error: {tmp_path}: not inside a git repository\n"
+    assert (tmp_path / "n.md").read_bytes() == before
+    assert run(tmp_path, capsys, "fix")[0] == 1 and (tmp_path / "n.md").read_bytes() != before

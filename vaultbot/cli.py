@@ -527,8 +527,11 @@ def fix(
             _echo(concise.line(result), err=True)
         _finish(report, "", None, bool(report.results) and not exit_zero)
     runs: list[tuple[Plan, Report]] = []
-    for p in _plans(paths, vault_root, config_path, select, ignore, overrides, False,
-                    respect_gitignore):  # fmt: skip
+    planned = _plans(paths, vault_root, config_path, select, ignore, overrides, False,
+                     respect_gitignore)  # fmt: skip
+    if commit and not diff:
+        _in_git(planned)  # before a note is written: the fixes are to land in a commit
+    for p in planned:
         _changed(p, changed_since)  # fixes whole changed notes, not only their changed lines
         job = Job(p.vault, p.rules, Path.cwd(), fix=True, unsafe=unsafe_fixes, write=not diff,
                   diff=diff, per_file_ignores=p.per_file_ignores)  # fmt: skip
@@ -561,6 +564,18 @@ def fix(
     changed = any(n.fixed for n in report.notes)
     text = _lines_apart(itertools.chain.from_iterable(parts))
     _finish(report, text, None, (changed or bool(report.results)) and not exit_zero)
+
+
+def _in_git(planned: list[Plan]) -> None:
+    """Exit 2 with git's word unless every vault planned lies in a git work tree."""
+    from vaultbot.git import repo_at
+
+    try:
+        for p in planned:
+            repo_at(p.vault.root)
+    except GitError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
 
 
 def _tell_no_notes(report: Report, paths: Sequence[Path]) -> None:
