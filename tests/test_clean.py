@@ -287,3 +287,33 @@ def test_a_vault_that_does_not_exist_is_one_usage_error(
     assert out == ""
     assert "'nope' does not exist" in err
     assert err.count("nope") == 1
+
+
+@pytest.mark.parametrize(
+    "command", [["fix", "--commit"], ["clean", "--commit"], ["clean", "--commit", "--allow-dirty"]]
+)
+def test_commit_in_a_repository_with_no_commit_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """A first run in a fresh `git init`: `--commit` stops before writing, one line, exit 2
+    (fix wrote every note, left them staged and ended in a traceback; clean with
+    --allow-dirty ended in one)."""
+    repo = tmp_path / "vault"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, {".obsidian/app.json": "{}", "a.md": NOTE, "channel.md": "# C\n"})
+    if "--allow-dirty" not in command:
+        git(repo, "add", "-A")  # a clean work tree, still with no commit
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(repo)
+        m.setenv("HOME", str(tmp_path))
+        assert main(command) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"vaultbot: error: {repo}: the repository has no commit yet; commit the vault first, "
+        "then use --commit\n"
+    )
+    assert (repo / "a.md").read_text(encoding="utf-8") == NOTE
+    staged = git(repo, "diff", "--cached", "--name-only")
+    assert staged == ("" if "--allow-dirty" in command else ".obsidian/app.json\na.md\nchannel.md")

@@ -567,12 +567,13 @@ def fix(
 
 
 def _in_git(planned: list[Plan]) -> None:
-    """Exit 2 with git's word unless every vault planned lies in a git work tree."""
-    from vaultbot.git import repo_at
+    """Exit 2 with git's word unless every vault planned lies in a git work tree with a
+    commit."""
+    from vaultbot.git import repo_with_commit
 
     try:
         for p in planned:
-            repo_at(p.vault.root)
+            repo_with_commit(p.vault.root)
     except GitError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)

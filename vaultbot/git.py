@@ -41,6 +41,18 @@ def repo_at(path: Path) -> git.Repo:
         raise GitError(f"{path}: not inside a git repository") from None
 
 
+def repo_with_commit(path: Path) -> git.Repo:
+    """`repo_at`, for a bot commit: raise GitError when the repository has no commit yet
+    (a fresh `git init`: there is no HEAD to branch from or to commit beside)."""
+    repo = repo_at(path)
+    if not repo.head.is_valid():  # an unborn branch
+        top = repo.working_tree_dir or path
+        raise GitError(
+            f"{top}: the repository has no commit yet; commit the vault first, then use --commit"
+        )
+    return repo
+
+
 def pull_request_base(env: Mapping[str, str] | None = None) -> str | None:
     """The base commit of the pull request GitHub is running for, if any."""
     env = os.environ if env is None else env
@@ -259,7 +271,7 @@ def install_hook(start: Path, force: bool = False) -> Path:
 
 def start_branch(start: Path, name: str, allow_dirty: bool = False) -> None:
     """Create branch `name` at HEAD and switch to it, refusing a dirty work tree."""
-    repo = repo_at(start)
+    repo = repo_with_commit(start)
     if not allow_dirty and repo.is_dirty(untracked_files=True):
         raise GitError(
             "the work tree has uncommitted changes or untracked files; commit or stash them "
