@@ -370,3 +370,15 @@ def test_a_heading_inside_a_persons_snippet_is_no_heading(make_vault: VaultFacto
     snippet = "```markdown\n# Agenda\n\n- item\n```\n"
     vault = make_vault({"Snippet.md": snippet, "n.md": "See [[Snippet#Agenda]].\n", **plain})
     assert findings(vault, "--select", "LK003") == [("n.md", 1, "LK003")]
+
+
+def test_the_model_speaking_as_itself_has_an_unsafe_fix(make_vault: VaultFactory) -> None:
+    """ "As an AI language model, …" is the model's, but the line may go on with content:
+    only `--unsafe-fixes` deletes it."""
+    line = "As an AI language model, I have no opinion, but memory is underappreciated.\n"
+    vault = make_vault({"note.md": FM + BODY + "\n" + line + MORE})
+    assert _fixes(vault, "--select", "ED") == [(8, "ED001", "unsafe")]
+    fix(vault, "--select", "ED")
+    assert (vault / "note.md").read_text() == FM + BODY + "\n" + line + MORE
+    fix(vault, "--select", "ED001", "--unsafe-fixes")
+    assert (vault / "note.md").read_text() == FM + BODY + MORE

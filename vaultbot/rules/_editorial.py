@@ -89,6 +89,8 @@ def _unquoted(line: str, m: re.Match[str] | None) -> bool:
 LEAK = "leaked prompt or model reasoning"
 EDIT_REPORT = "a note to the requester about the edit"
 EDITED_TEXT = "the model presenting its edited text"
+#: "As an AI language model, …": the line may go on with content (ED001's fix is unsafe).
+SELF_DISCLOSURE = "the model speaking as itself"
 
 
 #: A person's own notes and vault: "I added backlinks to my book notes". A model's report
@@ -116,17 +118,27 @@ def classify(line: str, edge: bool) -> str | None:
             return LEAK
         if _unquoted(text, p["edit_reports"].search(text)):
             return EDIT_REPORT
-        if p["openers"].match(text) and p["self_references"].search(text):
-            if p["edits"].search(text):
+        if _unquoted(text, p["self_disclosures"].search(text)):
+            return SELF_DISCLOSURE
+        if p["openers"].match(text):
+            itself = p["self_references"].search(text)
+            if itself and p["edits"].search(text):
                 return EDITED_TEXT
             ends_colon = text.rstrip("*_ ").endswith(":")
-            if edge and ends_colon and not p["third_person"].search(text):
+            if (
+                edge
+                and ends_colon
+                and (itself or p["presentations"].search(text))
+                and not p["third_person"].search(text)
+            ):
                 return "the model presenting its output"
     if (
         edge
         and any(map(lowered.__contains__, trigger_phrases()[1]))
-        and _unquoted(text, p["requester"].search(text))
-        and p["deliverables"].search(text)
+        and (
+            (_unquoted(text, p["requester"].search(text)) and p["deliverables"].search(text))
+            or _unquoted(text, p["offers"].search(text))
+        )
         and not p["third_person"].search(text)
     ):
         return "a line addressed to the requester"
