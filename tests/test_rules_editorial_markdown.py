@@ -117,6 +117,14 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         FM + BODY,
         (),
     ),
+    # -- ED002 between a chat answer's preamble and postamble: all three go
+    (
+        "ED002-between-preamble-and-postamble",
+        FM + "Here's your Obsidian note:\n\n```markdown\n## Memory\n\n" + BODY + "```\n\n"
+        "Let me know if you want me to add more links!\n",
+        FM + "## Memory\n\n" + BODY,
+        (),
+    ),
     (
         "ED003-topics-at-the-end",
         FM + FROM + BODY + "\nAdd backlinks using these topics:\n" + TOPIC_LIST,
