@@ -3,6 +3,7 @@ shared by the editorial rules."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -180,6 +181,72 @@ def _lowered(note: Note) -> str:
     return lowered
 
 
+#: A reasoning model's thinking tags: `<think>` … `</think>` (DeepSeek-R1, QwQ and others).
+_THINK = re.compile(r"<(/?)(think|thinking|reasoning)>", re.I)
+
+
+@dataclass(frozen=True)
+class Thought:
+    """A reasoning model's thinking block: lines `first`..`last`, from `start` to `end` (just
+    after the closing tag, or the end of the opening line when the block is unclosed)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    opened: bool  # False: a `</think>` whose opening tag the pipeline already cut
+    closed: bool  # False: a `<think>` that nothing closes
+
+
+def find_thoughts(note: Note) -> list[Thought]:
+    """Every thinking block of the note (once per note, via `note.memo`)."""
+    text = note.text
+    found: list[Thought] = []
+    opening: re.Match[str] | None = None
+    for m in _THINK.finditer(text, note.body_start):
+        if _in_code(note, m.start()):
+            continue
+        line = note.line_of(m.start())
+        if not m.group(1):
+            if opening is None and not text[note.line_starts[line - 1] : m.start()].strip():
+                opening = m  # an opening tag at the start of its line
+            continue
+        if opening is not None and opening.group(2).lower() == m.group(2).lower():
+            first = note.line_of(opening.start())
+            found.append(Thought(first, line, opening.start(), m.end(), True, True))
+            opening = None
+        elif opening is None and not found and not text[m.end() : note.line_break(m.end())].strip():
+            # A closing tag ending its line, the opening one cut: the thinking is the top of
+            # the body down to it.
+            first = note.line_of(note.body_start)
+            while first < line and not note.line_text(first).strip():
+                first += 1
+            if HEADER_LINE.match(note.line_text(first)):
+                first += 1
+                while first < line and not note.line_text(first).strip():
+                    first += 1
+            found.append(Thought(first, line, note.line_starts[first - 1], m.end(), False, True))
+    if opening is not None:
+        first = note.line_of(opening.start())
+        found.append(Thought(first, first, opening.start(), note.line_span(first)[1], True, False))
+    return found
+
+
+def _in_code(note: Note, offset: int) -> bool:
+    """Whether `offset` is in code, math or a comment: not prose, and not the HTML block a
+    `<think>` tag starts (or lies in)."""
+    if any(start <= offset < end for start, end in note.comments):
+        return True
+    ranges = note.parsed.non_prose  # not merged with the front matter, as `note.non_prose`
+    i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
+    return i >= 0 and offset < ranges[i][1] and note.text[ranges[i][0]] != "<"
+
+
+def in_thought(note: Note, offset: int) -> bool:
+    """Whether `offset` lies in a thinking block (ED003's: no other editorial finding)."""
+    return any(t.start <= offset <= t.end for t in note.memo(find_thoughts))
+
+
 def find_hits(note: Note) -> dict[int, Hit]:
     """Every editorial line of the note, by line number (once per note, via `note.memo`)."""
     if declined_lines(note) is not None:
@@ -191,6 +258,8 @@ def find_hits(note: Note) -> dict[int, Hit]:
     hits: dict[int, Hit] = {}
     for number in sorted(candidates):
         start, end = note.line_span(number)
+        if in_thought(note, start):
+            continue  # the thinking block is reported whole (ED003)
         text = note.text[start:end]
         if not note.is_prose(start + len(text) - len(text.lstrip())):
             continue
