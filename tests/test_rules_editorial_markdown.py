@@ -197,6 +197,13 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         ("--unsafe-fixes",),
     ),
     (
+        "ED003-account-of-the-changes",
+        FM + BODY + "\n**Key Improvements and Explanations:**\n\n* **Added links:** to memory.\n"
+        "* **Structure:** headings.\n  In video order.\n" + MORE,
+        FM + BODY + MORE,
+        ("--unsafe-fixes",),
+    ),
+    (
         "ED003-orphaned-topics",
         FM + BODY + "\n" + TOPIC_LIST + MORE,
         FM + BODY + MORE,

@@ -22,7 +22,9 @@ class PromptLeak(Rule):
     itself is ED001's): the topic list below "Add backlinks using these topics:" (lines such as
     `Topic name – [[topic_name | Topic name]]`, blank lines between them or not, up to the
     first line that is not one), the items and "Confidence Score: 5/5" below "Constraint
-    Checklist & Confidence Score:", the reasoning below "Mental Sandbox:", and reasoning
+    Checklist & Confidence Score:", the list below the model's account of its revision
+    ("**Key Improvements and Explanations:**", "Explanation of changes:"), the reasoning
+    below "Mental Sandbox:", and reasoning
     paragraphs that go on after "I need to make sure to link …" or a remark about "the
     provided transcript". A topic list whose prompt line is already gone is still found
     when at least two of its lines repeat their alias before the dash. A reasoning model's
