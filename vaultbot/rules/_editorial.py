@@ -125,6 +125,12 @@ def machine_made(line: str) -> bool:
     return phrase_patterns()["machine"].search(text) is not None and not _OWN.search(text)
 
 
+def prompt_line(line: str) -> bool:
+    """Whether the line is one of `prompt_lines` ("You are a helpful assistant that …"): in a
+    person's note, their prompt library or their own plan, never debris."""
+    return phrase_patterns()["prompt_lines"].match(line.strip()) is not None
+
+
 def classify(line: str, edge: bool) -> str | None:
     """Why `line` is editorial debris, or None. `edge`: it is among the first/last body lines."""
     p = phrase_patterns()

@@ -16,6 +16,7 @@ from vaultbot.rules._editorial import (
     keeps_meaning,
     line_deletion,
     machine_made,
+    prompt_line,
 )
 from vaultbot.rules._leaks import Leak, find_leaks
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
@@ -67,7 +68,8 @@ class EditorialLine(Rule):
     a model writes about its edit (backlinks, the modified article, the topics it was given,
     timestamps, its prompt or reasoning), and not of the writer's own notes: "Here's my
     plan:", "Note: I have a meeting at 3", "I added backlinks to my book notes" and "Each
-    link below points to a chapter" are a person's lines about their own notes.
+    link below points to a chapter" are a person's lines about their own notes, and "You
+    are a helpful assistant that …" or "Task: Write a note about …" a prompt they keep.
 
     ## Fix safety
     In a note bearing generator signals, deleting the line (and one blank line beside it)
@@ -97,8 +99,11 @@ class EditorialLine(Rule):
         for hit in hits.values():
             if not (generated or vault.profile.name == "generated" or hit.reason in ABOUT_TEXT):
                 continue  # "I hope this helps" in a person's note: their sentence
-            if persons and not machine_made(note.text[hit.start : hit.end]):
-                continue  # "I changed the headings in my notes": about their own notes
+            line = note.text[hit.start : hit.end]
+            if persons and (not machine_made(line) or prompt_line(line)):
+                # "I changed the headings in my notes": about their own notes; "You are a
+                # helpful assistant that …": a prompt they keep.
+                continue
             edit = line_edit(note, hit.number, leaks)
             # "As an AI language model, I cannot …, but …": the line may go on with content.
             safety = "safe" if generated and hit.reason != SELF_DISCLOSURE else "unsafe"
