@@ -56,15 +56,15 @@ class PromptLeak(Rule):
     ```
 
     ## Fix safety
-    Deleting the block is unsafe: where the block ends is inferred from the shape of its
-    lines, and a line of real content written the same way would go with it. The fix
-    deletes the block and, together with ED001's fix of the line above it, leaves no double
-    blank line. When that line would leave nothing to find the block by (reasoning, a
+    When the block lies between a reasoning model's thinking tags, in a note bearing
+    generator signals, deleting it is safe: the model's own markup says where it ends.
+    Without the opening tag the fix is unsafe, and an unclosed `<think>` has none; in a
+    person's note (see `vaultbot explain editorial-line`) the tags are theirs and nothing
+    fires. Deleting any other block is unsafe: where the block ends is inferred from the
+    shape of its lines, and a line of real content written the same way would go with it.
+    The fix deletes the block and, together with ED001's fix of the line above it, leaves no
+    double blank line. When that line would leave nothing to find the block by (reasoning, a
     checklist), ED001 offers no fix and this fix deletes the line with its block.
-    A thinking block between its two tags is deleted by a safe fix in a note bearing
-    generator signals (the model's own markup says where it ends); without the opening tag
-    the fix is unsafe, and an unclosed `<think>` has none. In a person's note (see
-    `vaultbot explain editorial-line`) the tags are theirs and nothing fires.
     """
 
     code, name, severity = "ED003", "prompt-leak", "error"
