@@ -117,6 +117,14 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         FM + BODY,
         (),
     ),
+    # -- ED002 between a chat answer's preamble and postamble: all three go
+    (
+        "ED002-between-preamble-and-postamble",
+        FM + "Here's your Obsidian note:\n\n```markdown\n## Memory\n\n" + BODY + "```\n\n"
+        "Let me know if you want me to add more links!\n",
+        FM + "## Memory\n\n" + BODY,
+        (),
+    ),
     (
         "ED003-topics-at-the-end",
         FM + FROM + BODY + "\nAdd backlinks using these topics:\n" + TOPIC_LIST,
@@ -160,6 +168,39 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         + "Strategizing complete. I will now produce the article.\n\n"
         + BODY,
         FM + FROM + BODY,
+        ("--unsafe-fixes",),
+    ),
+    # -- ED003: a reasoning model's thinking block, between its tags (safe) or below the
+    # top of the body when the opening tag was cut (unsafe)
+    (
+        "ED003-think-block",
+        FM + "<think>\nThe user wants a note.\n\nI will link memory.\n</think>\n\n" + BODY,
+        FM + BODY,
+        (),
+    ),
+    (
+        "ED003-think-answer-on-the-closing-line",
+        FM + FROM + "<think>\nI will link memory.\n</think>Memory matters.\n" + MORE,
+        FM + FROM + "Memory matters.\n" + MORE,
+        (),
+    ),
+    (
+        "ED003-think-anchor-on-the-closing-line-no-fix",  # it would become an anchor
+        FM + FROM + "<think>\nI will link memory.\n</think>" + BODY + MORE,
+        FM + FROM + "<think>\nI will link memory.\n</think>" + BODY + MORE,
+        (),
+    ),
+    (
+        "ED003-think-opening-cut",
+        FM + FROM + "I will link memory.\n</think>\n\n" + BODY,
+        FM + FROM + BODY,
+        ("--unsafe-fixes",),
+    ),
+    (
+        "ED003-account-of-the-changes",
+        FM + BODY + "\n**Key Improvements and Explanations:**\n\n* **Added links:** to memory.\n"
+        "* **Structure:** headings.\n  In video order.\n" + MORE,
+        FM + BODY + MORE,
         ("--unsafe-fixes",),
     ),
     (
@@ -370,3 +411,32 @@ def test_a_heading_inside_a_persons_snippet_is_no_heading(make_vault: VaultFacto
     snippet = "```markdown\n# Agenda\n\n- item\n```\n"
     vault = make_vault({"Snippet.md": snippet, "n.md": "See [[Snippet#Agenda]].\n", **plain})
     assert findings(vault, "--select", "LK003") == [("n.md", 1, "LK003")]
+
+
+def test_the_model_speaking_as_itself_has_an_unsafe_fix(make_vault: VaultFactory) -> None:
+    """ "As an AI language model, …" is the model's, but the line may go on with content:
+    only `--unsafe-fixes` deletes it."""
+    line = "As an AI language model, I have no opinion, but memory is underappreciated.\n"
+    vault = make_vault({"note.md": FM + BODY + "\n" + line + MORE})
+    assert _fixes(vault, "--select", "ED") == [(8, "ED001", "unsafe")]
+    fix(vault, "--select", "ED")
+    assert (vault / "note.md").read_text() == FM + BODY + "\n" + line + MORE
+    fix(vault, "--select", "ED001", "--unsafe-fixes")
+    assert (vault / "note.md").read_text() == FM + BODY + MORE
+
+
+def test_an_unclosed_thinking_block_has_no_fix(make_vault: VaultFactory) -> None:
+    """Where an unclosed `<think>` block ends is unknown: reported, not deleted."""
+    vault = make_vault({"note.md": FM + "<think>\nI will link memory.\n\n" + BODY})
+    _, report = check_json(vault, "--select", "ED")
+    [finding] = report["findings"]
+    assert (finding["code"], finding["line"], finding["fix"]) == ("ED003", 6, None)
+
+
+def test_thinking_tags_in_a_persons_note_are_theirs(make_vault: VaultFactory) -> None:
+    plain = {f"plain/p{i}.md": f"Note {i} about [[Later {i}]].\n" for i in range(20)}
+    note = "<think>\nWhat do I want from this year?\n</think>\n\nMore sleep.\n"
+    vault = make_vault({"journal.md": note, **plain})
+    assert findings(vault, "--select", "ED") == []
+    (vault / "journal.md").write_text("---\ngenerator: r1\n---\n" + note)
+    assert findings(vault, "--select", "ED") == [("journal.md", 4, "ED003")]

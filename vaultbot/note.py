@@ -29,6 +29,9 @@ MAX_NOTE_BYTES = 10 * 1024 * 1024
 _COMMENT = re.compile(r"%%")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:markdown|md)\b[^`\n]*$", re.I)
+_FENCE_CLOSE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
+#: At most this many editorial lines below a fence that wraps the body (ED001's postamble).
+_POSTAMBLE_LINES = 3
 _HEADER_KEY = r"^(?:From|Source|Channel|Video|Tags?):"
 #: A fixed header line generated notes open with (`From: [[channel | Name]]`).
 HEADER_LINE = re.compile(_HEADER_KEY + r"\s*\S", re.I)
@@ -289,6 +292,14 @@ class Note:
         if m is None:
             return None
         last = self.line_of(len(self.text.rstrip()) - 1)
+        for _ in range(_POSTAMBLE_LINES):
+            if _FENCE_CLOSE.match(self.line_text(last)) or not _asks(self.line_text(last)):
+                break
+            # "Let me know if you want changes!" below the fence: look through it (ED001's).
+            above = len(self.text[: self.line_starts[last - 1]].rstrip())
+            if above == 0:
+                return None
+            last = self.line_of(above - 1)
         closing = self.line_text(last).strip()
         if last <= first or not (len(closing) >= 3 and set(closing) == {m.group(1)[0]}):
             return None
@@ -397,6 +408,14 @@ def _presents(line: str) -> bool:
     from vaultbot.rules._editorial import classify
 
     return line.rstrip().endswith(":") and classify(line, edge=True) is not None
+
+
+def _asks(line: str) -> bool:
+    """Whether `line` is an editorial line said to the requester below the answer ("Let me
+    know if you want changes!")."""
+    from vaultbot.rules._editorial import classify
+
+    return not line.rstrip().endswith(":") and classify(line, edge=True) is not None
 
 
 def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:

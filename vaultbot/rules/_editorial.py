@@ -3,6 +3,7 @@ shared by the editorial rules."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -49,10 +50,28 @@ def phrase_patterns() -> dict[str, re.Pattern[str]]:
     # line-start words follow a line break (a literal first character: a fast search); the
     # phrases are looked for one by one with `str.find` (`trigger_phrases`), much faster than
     # one alternation tried at every character.
-    compiled["line_start_triggers"] = re.compile(
-        "\n[ \t*_#>-]*(?:" + "|".join(map(re.escape, starts)) + ")"
-    )
+    compiled["line_start_triggers"] = re.compile("\n[ \t*_#>-]*" + _trie(starts))
     return compiled
+
+
+def _trie(words: list[str]) -> str:
+    """A regular expression matching any of `words`, factored on their common prefixes
+    (`(?:a(?:dd|ll )|…)`): Python's engine tries the alternatives of a flat alternation one
+    by one at every line start, a factored one only those sharing the text's first letters."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""  # a shorter word ends here: the longer ones need not be tried
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return pattern(tree)
 
 
 @cache
@@ -89,6 +108,8 @@ def _unquoted(line: str, m: re.Match[str] | None) -> bool:
 LEAK = "leaked prompt or model reasoning"
 EDIT_REPORT = "a note to the requester about the edit"
 EDITED_TEXT = "the model presenting its edited text"
+#: "As an AI language model, …": the line may go on with content (ED001's fix is unsafe).
+SELF_DISCLOSURE = "the model speaking as itself"
 
 
 #: A person's own notes and vault: "I added backlinks to my book notes". A model's report
@@ -104,6 +125,12 @@ def machine_made(line: str) -> bool:
     return phrase_patterns()["machine"].search(text) is not None and not _OWN.search(text)
 
 
+def prompt_line(line: str) -> bool:
+    """Whether the line is one of `prompt_lines` ("You are a helpful assistant that …"): in a
+    person's note, their prompt library or their own plan, never debris."""
+    return phrase_patterns()["prompt_lines"].match(line.strip()) is not None
+
+
 def classify(line: str, edge: bool) -> str | None:
     """Why `line` is editorial debris, or None. `edge`: it is among the first/last body lines."""
     p = phrase_patterns()
@@ -112,21 +139,31 @@ def classify(line: str, edge: bool) -> str | None:
         return None
     lowered = "\n" + text.lower()
     if _triggered(lowered):
-        if _unquoted(text, p["prompt_leaks"].search(text)):
+        if p["prompt_lines"].match(text) or _unquoted(text, p["prompt_leaks"].search(text)):
             return LEAK
         if _unquoted(text, p["edit_reports"].search(text)):
             return EDIT_REPORT
-        if p["openers"].match(text) and p["self_references"].search(text):
-            if p["edits"].search(text):
+        if " an ai" in lowered and _unquoted(text, p["self_disclosures"].search(text)):
+            return SELF_DISCLOSURE
+        if p["openers"].match(text):
+            itself = p["self_references"].search(text)
+            if itself and p["edits"].search(text):
                 return EDITED_TEXT
             ends_colon = text.rstrip("*_ ").endswith(":")
-            if edge and ends_colon and not p["third_person"].search(text):
+            if (
+                edge
+                and ends_colon
+                and (itself or p["presentations"].search(text))
+                and not p["third_person"].search(text)
+            ):
                 return "the model presenting its output"
     if (
         edge
         and any(map(lowered.__contains__, trigger_phrases()[1]))
-        and _unquoted(text, p["requester"].search(text))
-        and p["deliverables"].search(text)
+        and (
+            (_unquoted(text, p["requester"].search(text)) and p["deliverables"].search(text))
+            or _unquoted(text, p["offers"].search(text))
+        )
         and not p["third_person"].search(text)
     ):
         return "a line addressed to the requester"
@@ -168,6 +205,75 @@ def _lowered(note: Note) -> str:
     return lowered
 
 
+#: A reasoning model's thinking tags: `<think>` … `</think>` (DeepSeek-R1, QwQ and others).
+_THINK = re.compile(r"<(/?)(think|thinking|reasoning)>", re.I)
+
+
+@dataclass(frozen=True)
+class Thought:
+    """A reasoning model's thinking block: lines `first`..`last`, from `start` to `end` (just
+    after the closing tag, or the end of the opening line when the block is unclosed)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    opened: bool  # False: a `</think>` whose opening tag the pipeline already cut
+    closed: bool  # False: a `<think>` that nothing closes
+
+
+def find_thoughts(note: Note) -> list[Thought]:
+    """Every thinking block of the note (once per note, via `note.memo`)."""
+    lowered = note.memo(_lowered)
+    if "think>" not in lowered and "thinking>" not in lowered and "reasoning>" not in lowered:
+        return []
+    text = note.text
+    found: list[Thought] = []
+    opening: re.Match[str] | None = None
+    for m in _THINK.finditer(text, note.body_start):
+        if _in_code(note, m.start()):
+            continue
+        line = note.line_of(m.start())
+        if not m.group(1):
+            if opening is None and not text[note.line_starts[line - 1] : m.start()].strip():
+                opening = m  # an opening tag at the start of its line
+            continue
+        if opening is not None and opening.group(2).lower() == m.group(2).lower():
+            first = note.line_of(opening.start())
+            found.append(Thought(first, line, opening.start(), m.end(), True, True))
+            opening = None
+        elif opening is None and not found and not text[m.end() : note.line_break(m.end())].strip():
+            # A closing tag ending its line, the opening one cut: the thinking is the top of
+            # the body down to it.
+            first = note.line_of(note.body_start)
+            while first < line and not note.line_text(first).strip():
+                first += 1
+            if HEADER_LINE.match(note.line_text(first)):
+                first += 1
+                while first < line and not note.line_text(first).strip():
+                    first += 1
+            found.append(Thought(first, line, note.line_starts[first - 1], m.end(), False, True))
+    if opening is not None:
+        first = note.line_of(opening.start())
+        found.append(Thought(first, first, opening.start(), note.line_span(first)[1], True, False))
+    return found
+
+
+def _in_code(note: Note, offset: int) -> bool:
+    """Whether `offset` is in code, math or a comment: not prose, and not the HTML block a
+    `<think>` tag starts (or lies in)."""
+    if any(start <= offset < end for start, end in note.comments):
+        return True
+    ranges = note.parsed.non_prose  # not merged with the front matter, as `note.non_prose`
+    i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
+    return i >= 0 and offset < ranges[i][1] and note.text[ranges[i][0]] != "<"
+
+
+def in_thought(note: Note, offset: int) -> bool:
+    """Whether `offset` lies in a thinking block (ED003's: no other editorial finding)."""
+    return any(t.start <= offset <= t.end for t in note.memo(find_thoughts))
+
+
 def find_hits(note: Note) -> dict[int, Hit]:
     """Every editorial line of the note, by line number (once per note, via `note.memo`)."""
     if declined_lines(note) is not None:
@@ -179,6 +285,8 @@ def find_hits(note: Note) -> dict[int, Hit]:
     hits: dict[int, Hit] = {}
     for number in sorted(candidates):
         start, end = note.line_span(number)
+        if in_thought(note, start):
+            continue  # the thinking block is reported whole (ED003)
         text = note.text[start:end]
         if not note.is_prose(start + len(text) - len(text.lstrip())):
             continue

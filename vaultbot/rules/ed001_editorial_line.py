@@ -11,10 +11,12 @@ from vaultbot.rules._editorial import (
     EDIT_REPORT,
     EDITED_TEXT,
     LEAK,
+    SELF_DISCLOSURE,
     find_hits,
     keeps_meaning,
     line_deletion,
     machine_made,
+    prompt_line,
 )
 from vaultbot.rules._leaks import Leak, find_leaks
 from vaultbot.rules.base import Edit, Finding, Fix, Rule
@@ -27,8 +29,11 @@ class EditorialLine(Rule):
     ## What it does
     Finds lines such as "Here is the modified article with inserted backlinks:" at the top of
     a note (after a fixed header like `From: [[channel]]`), "Let me know if you need more
-    changes" or "I hope this helps" at the bottom, and leaked prompt or reasoning lines
-    ("Add backlinks using these topics:", "Mental Sandbox:") anywhere.
+    changes", "I hope this helps" or "Would you like me to add a timeline?" at the bottom,
+    and leaked prompt or reasoning lines ("Add backlinks using these topics:", "Mental
+    Sandbox:", "You are a helpful assistant that …", "Task: Write a note about …", "Let me
+    think step by step", a chat template's `<|im_end|>`) and the model speaking as itself
+    ("As an AI language model, …") anywhere.
 
     It weighs signals instead of matching fixed sentences: position in the note, an opener
     that hands something over ("Here is", "Below is", "Certainly!"), the text talking about
@@ -63,12 +68,14 @@ class EditorialLine(Rule):
     a model writes about its edit (backlinks, the modified article, the topics it was given,
     timestamps, its prompt or reasoning), and not of the writer's own notes: "Here's my
     plan:", "Note: I have a meeting at 3", "I added backlinks to my book notes" and "Each
-    link below points to a chapter" are a person's lines about their own notes.
+    link below points to a chapter" are a person's lines about their own notes, and "You
+    are a helpful assistant that …" or "Task: Write a note about …" a prompt they keep.
 
     ## Fix safety
     In a note bearing generator signals, deleting the line (and one blank line beside it)
     is safe: the line carries no content. In a note without them the fix is unsafe: the
-    line may be a person's sentence, and a safe fix never deletes a person's text.
+    line may be a person's sentence, and a safe fix never deletes a person's text. Nor is it
+    safe for "As an AI language model, I cannot …, but …": such a line may go on with content.
     When a heading is glued to the end of the line (`…as asked.## Heading`), only the text
     before the heading is deleted; there is no fix when that heading is an `# H1`, which
     would become a second title of the note.
@@ -92,10 +99,14 @@ class EditorialLine(Rule):
         for hit in hits.values():
             if not (generated or vault.profile.name == "generated" or hit.reason in ABOUT_TEXT):
                 continue  # "I hope this helps" in a person's note: their sentence
-            if persons and not machine_made(note.text[hit.start : hit.end]):
-                continue  # "I changed the headings in my notes": about their own notes
+            line = note.text[hit.start : hit.end]
+            if persons and (not machine_made(line) or prompt_line(line)):
+                # "I changed the headings in my notes": about their own notes; "You are a
+                # helpful assistant that …": a prompt they keep.
+                continue
             edit = line_edit(note, hit.number, leaks)
-            safety = "safe" if generated else "unsafe"
+            # "As an AI language model, I cannot …, but …": the line may go on with content.
+            safety = "safe" if generated and hit.reason != SELF_DISCLOSURE else "unsafe"
             fix = None if edit is None else Fix(safety, (edit,), "Delete the editorial line")
             message = f"Editorial line ({hit.reason})"
             if generated:
@@ -107,7 +118,7 @@ class EditorialLine(Rule):
 
 #: Reasons that are about the text, its links or its edit: such a line is the model's even in
 #: a note that bears no generator signals.
-ABOUT_TEXT = frozenset({LEAK, EDIT_REPORT, EDITED_TEXT})
+ABOUT_TEXT = frozenset({LEAK, EDIT_REPORT, EDITED_TEXT, SELF_DISCLOSURE})
 
 
 #: A heading glued to the end of an editorial line: `…markdown rules.## Heading`.

@@ -15,8 +15,9 @@ class EditorialFence(Rule):
     ## What it does
     Fires when the body (after the front matter and an optional `From: [[…]]` line) opens
     with a ```` ```markdown ```` (or ```` ```md ````, or `~~~`) fence whose closing fence is
-    the last line of the note. The rules lint what is inside as the Markdown it is, not as
-    code.
+    the last line of the note, editorial lines above and below the fence aside ("Here is the
+    note:", "Let me know if you want changes!": those are editorial-line's). The rules lint
+    what is inside as the Markdown it is, not as code.
 
     Not in a person's note (a personal vault, no generator signals; see `vaultbot explain
     editorial-line`): there a note that is one ```` ```markdown ```` block is a snippet kept

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from vaultbot import meaning
 from vaultbot.note import Note
 from vaultbot.profile import note_signals
-from vaultbot.rules._editorial import keeps_meaning, machine_made
+from vaultbot.rules._editorial import Thought, find_thoughts, keeps_meaning, machine_made
 from vaultbot.rules._leaks import Leak, find_leaks
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
 from vaultbot.rules.ed001_editorial_line import line_edit
@@ -21,10 +22,15 @@ class PromptLeak(Rule):
     itself is ED001's): the topic list below "Add backlinks using these topics:" (lines such as
     `Topic name – [[topic_name | Topic name]]`, blank lines between them or not, up to the
     first line that is not one), the items and "Confidence Score: 5/5" below "Constraint
-    Checklist & Confidence Score:", the reasoning below "Mental Sandbox:", and reasoning
+    Checklist & Confidence Score:", the list below the model's account of its revision
+    ("**Key Improvements and Explanations:**", "Explanation of changes:"), the reasoning
+    below "Mental Sandbox:", and reasoning
     paragraphs that go on after "I need to make sure to link …" or a remark about "the
     provided transcript". A topic list whose prompt line is already gone is still found
-    when at least two of its lines repeat their alias before the dash.
+    when at least two of its lines repeat their alias before the dash. A reasoning model's
+    thinking saved with its answer (`<think>` … `</think>`, also `<thinking>`, `<reasoning>`)
+    is reported whole, and so is the top of the body down to a `</think>` whose opening tag
+    was cut.
 
     The block ends at a heading, another editorial line, code, or a paragraph that does not
     read like the model planning its edit. A leak that is one self-contained line is ED001's
@@ -50,16 +56,21 @@ class PromptLeak(Rule):
     ```
 
     ## Fix safety
-    Deleting the block is unsafe: where the block ends is inferred from the shape of its
-    lines, and a line of real content written the same way would go with it. The fix
-    deletes the block and, together with ED001's fix of the line above it, leaves no double
-    blank line. When that line would leave nothing to find the block by (reasoning, a
+    When the block lies between a reasoning model's thinking tags, in a note bearing
+    generator signals, deleting it is safe: the model's own markup says where it ends.
+    Without the opening tag the fix is unsafe, and an unclosed `<think>` has none; in a
+    person's note (see `vaultbot explain editorial-line`) the tags are theirs and nothing
+    fires. Deleting any other block is unsafe: where the block ends is inferred from the
+    shape of its lines, and a line of real content written the same way would go with it.
+    The fix deletes the block and, together with ED001's fix of the line above it, leaves no
+    double blank line. When that line would leave nothing to find the block by (reasoning, a
     checklist), ED001 offers no fix and this fix deletes the line with its block.
     """
 
     code, name, severity = "ED003", "prompt-leak", "error"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        yield from self._thoughts(note, vault)
         leaks = note.memo(find_leaks)
         persons = (
             bool(leaks) and vault.profile.name != "generated" and not note_signals(note, vault)
@@ -77,6 +88,45 @@ class PromptLeak(Rule):
             )
             message = f"Leaked {leak.spec.label} ({lines} line{'s' * (lines != 1)}) {where}"
             yield self.finding(start, end, message, _leak_fix(note, leak, leaks))
+
+    def _thoughts(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        """A reasoning model's `<think>` … `</think>` block, saved with its answer."""
+        thoughts = note.memo(find_thoughts)
+        if not thoughts:
+            return
+        generated = note_signals(note, vault)
+        if not generated and vault.profile.name != "generated":
+            return  # a person's note: their tags
+        for thought in thoughts:
+            lines = sum(
+                1 for n in range(thought.first, thought.last + 1) if note.line_text(n).strip()
+            )
+            if not thought.closed:
+                message = "Unclosed thinking block: leaked model reasoning, or a tag in the text"
+                yield self.finding(thought.start, thought.end, message)
+                continue
+            where = "in a thinking block" if thought.opened else "above a stray closing tag"
+            message = f"Leaked model reasoning ({lines} line{'s' * (lines != 1)}) {where}"
+            # Between two tags the text is the reasoning, by the model's own markup; without
+            # the opening tag, where the reasoning began is a guess.
+            safety = "safe" if generated and thought.opened else "unsafe"
+            edit = _thought_deletion(note, thought)
+            fix = None
+            # (Text inside the tags' HTML block is no Markdown: an anchor glued to the
+            # closing tag would become one, which the fixer's guard refuses.)
+            if meaning.preserved(note, [edit]):
+                fix = Fix(safety, (edit,), "Delete the thinking block")
+            yield self.finding(thought.start, thought.end, message, fix)
+
+
+def _thought_deletion(note: Note, thought: Thought) -> Edit:
+    """Delete the block's lines; when the answer goes on right after the closing tag, on its
+    line, only up to the answer."""
+    rest = note.text[thought.end : note.line_break(thought.end)]
+    if rest.strip():
+        answer = thought.end + len(rest) - len(rest.lstrip())
+        return Edit(note.line_starts[thought.first - 1], answer, "")
+    return delete_lines(note, thought.first, thought.last)
 
 
 def _leak_fix(note: Note, leak: Leak, leaks: list[Leak]) -> Fix | None:

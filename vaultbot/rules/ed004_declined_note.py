@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from vaultbot.note import HEADER_LINE, HEADER_LINES, Note
+from vaultbot.profile import text_signals
 from vaultbot.rules.base import Finding, Fix, Rule, delete_lines
 from vaultbot.vault import Vault
 
@@ -25,7 +26,18 @@ _DECLINE = re.compile(
     + _SOURCE
     + r"\b"
     r"|\b(?:cannot|can't|unable\s+to|could\s+not)\s+(?:create|write|generate|produce)\b.*"
-    r"\b(?:article|note|summary)\b",
+    r"\b(?:article|note|summary)\b"
+    # "I'm sorry, but the transcript you provided does not contain …"
+    r"|\b(?:the|this)\s+" + _SOURCE + r"\s+(?:you\s+(?:provided|gave|shared|supplied)|"
+    r"(?:that\s+)?(?:was\s+|you\s+)?(?:provided|given|supplied))\s+(?:does\s+not|doesn['’]t|"
+    r"did\s+not)\s+(?:contain|include|mention|discuss|cover|provide|address|offer)\b"
+    # "I couldn't find any information about X in the provided text."
+    r"|\b(?:could(?:n['’]t|\s+not)|cannot|can['’]t|(?:was|am)\s+unable\s+to)\s+find\s+"
+    r"(?:any\s+)?(?:relevant\s+|specific\s+)?(?:information|content|mention|details?|data)\b.*"
+    r"\b(?:in|within)\s+the\s+(?:provided\s+|given\s+|supplied\s+)?" + _SOURCE + r"\b"
+    # A refusal: "I'm sorry, but I can't help with that request."
+    r"|\bi(?:['’]m|\s+am)\s+sorry,?\s+but\s+i\s+(?:can(?:['’]|no)?t|am\s+unable\s+to|"
+    r"won['’]t)\s+(?:help|assist|comply|fulfil+)\b",
     re.I,
 )
 #: A sentence describing the empty source ("The transcript consists solely of music").
@@ -49,7 +61,11 @@ def _declined_lines(note: Note) -> tuple[int, int] | None:
         return None
     first_line = note.line_of(note.body_start)
     numbers = range(first_line, note.line_count + 1)
-    if note.video_id is None and not HEADER_LINES.search(note.text, note.body_start):
+    if (
+        note.video_id is None
+        and not HEADER_LINES.search(note.text, note.body_start)
+        and not text_signals(note.text, header=False)  # a generator's key
+    ):
         return None  # only a pipeline writes such a note; a person's note is not judged
     lines = [
         n
@@ -79,9 +95,12 @@ class DeclinedNote(Rule):
     `From: [[channel]]`) is nothing but sentences in which the model says that the source
     holds nothing on the topic ("There is no information in the provided transcript about
     …", "The provided transcript does not contain …", "… is not discussed in the provided
-    transcript") and sentences describing the empty source ("The transcript consists solely
-    of music and applause."). A body that goes on with content, or holds a wikilink, is a
-    note, and does not fire.
+    transcript", "I couldn't find any information about … in the provided text") and
+    sentences describing the empty source ("The transcript consists solely of music and
+    applause."), or a refusal ("I'm sorry, but I can't help with that request."). A body that
+    goes on with content, or holds a wikilink, is a note, and does not fire. Only a note a
+    pipeline wrote (a `videoId` or a generator's key in front matter, a fixed header line)
+    is judged.
 
     ## Why is this bad?
     The note has no content, yet it exists: links to it look like links to a real topic,
