@@ -173,18 +173,26 @@ def classify(line: str, edge: bool) -> str | None:
 _PLAIN_START = re.compile(r"[ \t]*$|[^\s<>=\-*+|`~$\d#]")
 
 
+#: What re-parsing a note once for each of its editorial lines may cost: their number times
+#: the note's length. A note over it (thousands of debris lines, hostile) gets no fix whose
+#: safety only a re-parse could show: the finding stays, the fix is left to a person.
+REPARSE_BUDGET = 8 * 2**20
+
+
 def keeps_meaning(note: Note, edits: Sequence[Edit]) -> bool:
     """Whether deleting these lines leaves the text around them meaning what it meant. Only
     when a neighbouring line could change kind (an indented line becoming code, `<b>`
     starting an HTML block, `---` a rule, a list swallowing a code block, a fence becoming
-    the one around the whole note) is the note re-parsed to find out."""
+    the one around the whole note) is the note re-parsed to find out, within
+    `REPARSE_BUDGET` (else: not shown to keep it)."""
     for edit in edits:
         after = note.text[edit.end : note.text.find("\n", edit.end) + 1 or None]
         before_end = edit.start - 1 if edit.start else 0
         before = note.text[note.text.rfind("\n", 0, before_end) + 1 : edit.start]
         fence_below = note.text[edit.end : edit.end + 80].lstrip().startswith(("```", "~~~"))
         if fence_below or not (_PLAIN_START.match(after) and _PLAIN_START.match(before)):
-            return meaning.preserved(note, edits)
+            affordable = len(note.memo(find_hits)) * len(note.text) <= REPARSE_BUDGET
+            return affordable and meaning.preserved(note, edits)
     return True
 
 

@@ -94,6 +94,7 @@ class EditorialLine(Rule):
         if not hits:
             return
         leaks = note.memo(find_leaks) if any(h.reason == LEAK for h in hits.values()) else []
+        hidden = hidden_headers(leaks)
         generated = note_signals(note, vault)
         persons = not generated and vault.profile.name != "generated"
         for hit in hits.values():
@@ -104,7 +105,7 @@ class EditorialLine(Rule):
                 # "I changed the headings in my notes": about their own notes; "You are a
                 # helpful assistant that …": a prompt they keep.
                 continue
-            edit = line_edit(note, hit.number, leaks)
+            edit = line_edit(note, hit.number, hidden)
             # "As an AI language model, I cannot …, but …": the line may go on with content.
             safety = "safe" if generated and hit.reason != SELF_DISCLOSURE else "unsafe"
             fix = None if edit is None else Fix(safety, (edit,), "Delete the editorial line")
@@ -125,10 +126,18 @@ ABOUT_TEXT = frozenset({LEAK, EDIT_REPORT, EDITED_TEXT, SELF_DISCLOSURE})
 _GLUED_HEADING = re.compile(r"[.!?:][ \t]*((#{1,6})[ \t]+\S)")
 
 
-def line_edit(note: Note, number: int, leaks: list[Leak]) -> Edit | None:
+def hidden_headers(leaks: list[Leak]) -> frozenset[int]:
+    """The lines that head a leaked block nothing would find without them (see `line_edit`)."""
+    return frozenset(
+        leak.header for leak in leaks if leak.header is not None and not leak.refindable
+    )
+
+
+def line_edit(note: Note, number: int, hidden: frozenset[int]) -> Edit | None:
     """ED001's fix of editorial line `number`: delete it, unless the line below would change
-    meaning, or the line heads a leaked block that nothing would find without it."""
-    if any(leak.header == number and not leak.refindable for leak in leaks):
+    meaning, or the line heads a leaked block that nothing would find without it (`hidden`,
+    taken once per note: a note may hold thousands of lines and leaks)."""
+    if number in hidden:
         return None
     start, end = note.line_span(number)
     glued = _GLUED_HEADING.search(note.text, start, end)

@@ -10,7 +10,7 @@ from vaultbot.profile import note_signals
 from vaultbot.rules._editorial import Thought, find_thoughts, keeps_meaning, machine_made
 from vaultbot.rules._leaks import Leak, find_leaks
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
-from vaultbot.rules.ed001_editorial_line import line_edit
+from vaultbot.rules.ed001_editorial_line import hidden_headers, line_edit
 from vaultbot.vault import Vault
 
 
@@ -75,6 +75,7 @@ class PromptLeak(Rule):
         persons = (
             bool(leaks) and vault.profile.name != "generated" and not note_signals(note, vault)
         )
+        hidden = hidden_headers(leaks)
         for leak in leaks:
             header = leak.header
             if persons and header is not None and not machine_made(note.line_text(header)):
@@ -87,7 +88,7 @@ class PromptLeak(Rule):
                 else "whose prompt line is gone"
             )
             message = f"Leaked {leak.spec.label} ({lines} line{'s' * (lines != 1)}) {where}"
-            yield self.finding(start, end, message, _leak_fix(note, leak, leaks))
+            yield self.finding(start, end, message, _leak_fix(note, leak, hidden))
 
     def _thoughts(self, note: Note, vault: Vault) -> Iterator[Finding]:
         """A reasoning model's `<think>` … `</think>` block, saved with its answer."""
@@ -129,20 +130,20 @@ def _thought_deletion(note: Note, thought: Thought) -> Edit:
     return delete_lines(note, thought.first, thought.last)
 
 
-def _leak_fix(note: Note, leak: Leak, leaks: list[Leak]) -> Fix | None:
+def _leak_fix(note: Note, leak: Leak, hidden: frozenset[int]) -> Fix | None:
     """Delete the block; with its header line when ED001 does not delete that line itself,
     and otherwise exactly what deleting both at once deletes beyond ED001's own edit."""
-    fix = _leak_deletion(note, leak, leaks)
+    fix = _leak_deletion(note, leak, hidden)
     return fix if fix is not None and keeps_meaning(note, fix.edits) else None
 
 
-def _leak_deletion(note: Note, leak: Leak, leaks: list[Leak]) -> Fix | None:
+def _leak_deletion(note: Note, leak: Leak, hidden: frozenset[int]) -> Fix | None:
     title = f"Delete the leaked {leak.spec.label}"
     if leak.header is None:
         block = delete_lines(note, leak.first, leak.last)
         return Fix("unsafe", (block,), title)
     both = delete_lines(note, leak.header, leak.last)
-    header = line_edit(note, leak.header, leaks)
+    header = line_edit(note, leak.header, hidden)
     if header is None or not (both.start <= header.start and header.end <= both.end):
         return Fix("unsafe", (both,), title + " and the line above it")
     edits = tuple(
