@@ -104,11 +104,11 @@ def hook(
 
 def test_readme_snippet_names_this_release_and_the_canonical_address() -> None:
     from vaultbot import __version__
-    from vaultbot.docs import project_url
+    from vaultbot.docs import HOMEPAGE
 
     [entry] = readme_config()["repos"]
     urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
-    assert entry["repo"] == urls["Homepage"] == project_url()
+    assert entry["repo"] == urls["Homepage"] == HOMEPAGE
     assert entry["rev"] == f"v{__version__}"
     assert [h["id"] for h in entry["hooks"]] == ["vaultbot"]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vaultbot import __version__
-from vaultbot.docs import project_url, rule_url
+from vaultbot.docs import HOMEPAGE, rule_url
 from vaultbot.engine import Report
 from vaultbot.output.safe import json_escaped
 from vaultbot.rules import ALL_RULES
@@ -35,7 +35,7 @@ def render(report: Report) -> str:
             "shortDescription": {"text": rule.summary()},
             "fullDescription": {"text": rule.summary()},
             "help": {"text": rule.docs(), "markdown": rule.docs()},
-            **({"helpUri": rule_url(rule.name)} if project_url() else {}),
+            "helpUri": rule_url(rule.name),
             "defaultConfiguration": {"level": LEVELS[rule.severity]},
         }
         for rule in ALL_RULES
@@ -63,7 +63,6 @@ def render(report: Report) -> str:
                 ],
             }
         )
-    url = project_url()
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -73,7 +72,7 @@ def render(report: Report) -> str:
                     "driver": {
                         "name": "vaultbot",
                         "version": __version__,
-                        **({"informationUri": url} if url else {}),
+                        "informationUri": HOMEPAGE,
                         "rules": rules,
                     }
                 },
