@@ -118,6 +118,30 @@ def test_link_malformed_messages(make_vault: VaultFactory) -> None:
     ]
 
 
+def test_a_matrix_in_prose_is_a_quiet_warning_and_a_bracketed_target_stays_an_error(
+    make_vault: VaultFactory,
+) -> None:
+    """Obsidian shows `[[1, 2], [3, 4]]` as a link to a note that cannot exist, but the writer
+    most likely meant a matrix: a warning asking for code or math. Targets that are not a
+    list of numbers or quoted strings keep the error."""
+    note = (
+        "The matrix [[1, 2], [3, 4]] and [[-0.5, 1], [2, 3]] and [['a', 'b'], ['c']].\n"
+        "Debris [[government_and_policy_co].]] and [[a], [b]].\n"
+        "Code `[[1, 2], [3, 4]]` is not prose.\n"
+    )
+    vault = make_vault({"n.md": note})
+    _, document = check_json(vault, "--select", "LK002")
+    got = [(f["line"], f["severity"], f["message"].split(" ")[0]) for f in document["findings"]]
+    assert got == [
+        (1, "warning", "'[[1,"),
+        (1, "warning", "'[[-0.5,"),
+        (1, "warning", "'[['a',"),
+        (2, "error", "Link"),
+        (2, "error", "Link"),
+    ]
+    assert "write it as code or math" in document["findings"][0]["message"]
+
+
 def test_placeholders_in_template_folders_are_meant(make_vault: VaultFactory) -> None:
     text = "[[{{title}}]] [[article_link]]\n"
     vault = make_vault({"Templates/Video.md": text, "_templates/t.md": text, "n.md": text})

@@ -61,7 +61,9 @@ class LinkMalformed(Rule):
     - a target holding `[` or `]` that resolves to no file (`[[government_and_policy_co].]]`:
       the first `]]` closes the link, so its target is `government_and_policy_co].`);
       Obsidian refuses brackets in note names, so no note can ever answer it, and
-      `link-target-missing` leaves it to this rule;
+      `link-target-missing` leaves it to this rule. A matrix or nested list written in
+      prose (`[[1, 2], [3, 4]]`) is shown by Obsidian as such a link too, but is most likely
+      meant as text: it is a warning, asking for code or math;
     - a video timestamp used as the alias: `[[topic | [00:05:19]]]`, `[[topic | 00:05:19]]`,
       `[[topic | (00:02:33)]]` (not in a person's note: a personal vault, no generator
       signals, where a time is the text the person chose for the link);
@@ -147,6 +149,15 @@ class LinkMalformed(Rule):
             if not inner.strip(" \t|#^\\"):
                 yield self.finding(link.start, link.end, f"Empty link '{link.raw}'")
             elif links.holds_bracket(link.target) and vault.resolve(link.target, note.rel) is None:
+                if _NESTED_LIST.match(note.text, link.start):
+                    # `[[1, 2], [3, 4]]`: a matrix or nested list, which Obsidian shows as a
+                    # link; most likely meant as text, so said more quietly.
+                    message = (
+                        f"'{link.raw}' reads as a nested list, but Obsidian shows it as a "
+                        "link; write it as code or math"
+                    )
+                    yield self.finding(link.start, link.end, message, severity="warning")
+                    continue
                 message = (
                     f"Link target '{link.target}' holds a bracket, which no note name can hold"
                 )
