@@ -296,6 +296,32 @@ def test_a_commit_to_two_vaults_checks_each_note_in_its_own_vault(
     ]
 
 
+def test_a_note_of_a_vault_inside_the_vault_is_checked_in_its_own_vault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repository is a vault holding another (`Other/.obsidian/`): pre-commit and
+    `check` take the inner note's links in the inner vault, where `[[Target]]` does not
+    exist. The plain hook took them in the outer vault and let the commit pass. The outer
+    vault's notes see the inner one as a folder, as Obsidian opens it."""
+    repo = make_repo(
+        tmp_path / "repo",
+        {".obsidian/app.json": "{}", "Target.md": "# T\n", "Other/.obsidian/app.json": "{}",
+         "Other/Only Other.md": "# O\n"},
+    )  # fmt: skip
+    monkeypatch.chdir(repo)
+    assert main(["install-hook"]) == 0
+    write(
+        repo, {"a.md": "[[Target]] [[Only Other]]\n", "Other/b.md": "[[Target]] [[Only Other]]\n"}
+    )
+    git(repo, "add", "-A")
+    done = commit(repo, "links")
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if ": LK001 " in line]
+    assert lines == [
+        "Other/b.md:1:1: LK001 [link-target-missing] error: Link target 'Target' does not exist"
+    ], done.stderr  # the outer vault's a.md links into the inner one's folder: it resolves
+
+
 def test_install_on_a_full_disk_leaves_no_cut_hook(tmp_path: Path) -> None:
     """A hook cut short (here after 20 bytes: `#!/bin/sh` and a comment) runs, checks nothing
     and lets every commit pass; the hook is written whole or not at all, and the error is one

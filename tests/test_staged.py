@@ -169,7 +169,9 @@ def test_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("", ["notes/a.md", "-gone.md"], "notes"),  # a note deleted: not one to check
         ("notes/deeper", ["notes/deeper/a.md"], "notes/deeper"),  # not above the start
         ("area", ["area/v/a.md", "elsewhere/b.md"], "area/v"),  # notes outside start: ignored
-        ("notes", ["notes/inner/c.md"], "notes"),  # the start is a vault itself
+        ("notes", ["notes/a.md"], "notes"),  # the start is a vault itself
+        ("notes", ["notes/inner/c.md"], "notes/inner"),  # ... holding a vault: the nearest
+        ("notes", ["notes/a.md", "notes/inner/c.md"], "notes"),  # both: the start
     ],
 )
 def test_staged_root(tmp_path: Path, start: str, staged_files: list[str], expected: str) -> None:

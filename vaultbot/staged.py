@@ -64,11 +64,15 @@ def staged_root(start: Path) -> Path:
 
 def staged_roots(start: Path) -> list[Path]:
     """The vaults the staged notes below `start` lie in: for each note, the nearest folder
-    with `.obsidian/` below `start`, else `start` itself; `[start]` when `start` is a vault
-    or nothing is staged."""
-    if (start / ".obsidian").is_dir():
-        return [start]
-    top = _top(start)
+    with `.obsidian/` below `start`, else `start` itself; `[start]` when nothing is staged.
+    A vault inside the vault `start` is its own vault for its notes, as pre-commit and
+    `check` take it."""
+    try:
+        top = _top(start)
+    except GitError:
+        if (start / ".obsidian").is_dir():
+            return [start]  # `staged_vault` says it is not in a repository
+        raise
     roots: set[Path] = set()
     for name in _names(top, "diff", "-z", "--name-only", "--cached", "--diff-filter=ACMR"):
         note = top / name
