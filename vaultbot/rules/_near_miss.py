@@ -35,6 +35,12 @@ def has_digits(name: str) -> bool:
     return _DIGITS.search(name) is not None
 
 
+def digits(name: str) -> str:
+    """The digits of `name`, in order. A near miss has the same numbers as its candidate, so
+    the same digits (folding a name keeps them), which narrows the search for candidates."""
+    return "".join(_DIGITS.findall(name))
+
+
 def near_miss(target: str, candidate: str, vocabulary: frozenset[str] = frozenset()) -> bool:
     """Whether `target` (a link's note name) is a slip for `candidate` (an existing name);
     `vocabulary`: the words of the vault's note names, which are words, not typos."""

@@ -15,7 +15,7 @@ from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.note import Note
 from vaultbot.profile import note_signals
-from vaultbot.rules._near_miss import has_digits, near_miss, words
+from vaultbot.rules._near_miss import digits, has_digits, near_miss, words
 from vaultbot.rules._placeholders import has_template_syntax, is_placeholder
 from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice, integer, text
 from vaultbot.vault import Vault, stays_inside
@@ -144,8 +144,9 @@ class _FoldedIndex:
     lengths: list[int] = field(default_factory=list)  # their lengths
     fuzzy_cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     typo_cache: dict[str, list[str]] = field(default_factory=dict)
-    #: first letter -> (folded names, their lengths), shortest first; built on first use
-    by_letter: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
+    #: (first letter, digits) -> (folded names, their lengths), shortest first; built on
+    #: first use
+    alike: dict[tuple[str, str], tuple[list[str], list[int]]] = field(default_factory=dict)
 
     def fuzzy(self, key: str, threshold: int) -> list[str]:
         """The files of the unique best fuzzy match of `key` scoring at least `threshold`."""
@@ -168,15 +169,17 @@ class _FoldedIndex:
         return self.files[best[0][0]]
 
     def typos(self, key: str) -> list[str]:
-        """The files whose folded name starts with `key`'s letter and is one edit (a letter
-        added, dropped, changed, or two swapped) from `key`. Only those: the typo guard
-        (`_near_miss`) keeps the first letter of the one word that differs, and every word
-        before it is equal, so a name starting with another letter is never a near miss."""
+        """The files whose folded name starts with `key`'s letter, has its digits, and is one
+        edit (a letter added, dropped, changed, or two swapped) from `key`. Only those: the
+        typo guard (`_near_miss`) keeps the first letter of the one word that differs, every
+        word before it is equal, and the numbers are the same, so no other name is a near
+        miss. (A vault of 50,000 numbered attachments and a link to one that is gone: all
+        of them started with the same letter.)"""
         if key not in self.typo_cache:
             from rapidfuzz import process
             from rapidfuzz.distance import OSA
 
-            names, lengths = self._starting_with(key[0])
+            names, lengths = self._alike(key)
             choices = names[
                 bisect.bisect_left(lengths, len(key) - 1) : bisect.bisect_right(
                     lengths, len(key) + 1
@@ -186,15 +189,16 @@ class _FoldedIndex:
             self.typo_cache[key] = [rel for name, _, _ in found for rel in self.files[name]]
         return self.typo_cache[key]
 
-    def _starting_with(self, letter: str) -> tuple[list[str], list[int]]:
-        """The folded names starting with `letter`, shortest first, and their lengths."""
-        if not self.by_letter:
+    def _alike(self, key: str) -> tuple[list[str], list[int]]:
+        """The folded names with `key`'s first letter and digits, shortest first, and their
+        lengths."""
+        if not self.alike:
             for name in self.by_length:  # shortest first, so each list is too
                 if name:
-                    self.by_letter.setdefault(name[0], ([], []))[0].append(name)
-            for names, lengths in self.by_letter.values():
+                    self.alike.setdefault((name[0], digits(name)), ([], []))[0].append(name)
+            for names, lengths in self.alike.values():
                 lengths.extend(map(len, names))
-        return self.by_letter.get(letter, ([], []))
+        return self.alike.get((key[0], digits(key)), ([], []))
 
 
 def _folded_index(vault: Vault) -> _FoldedIndex:
@@ -216,6 +220,12 @@ def _vocabulary(vault: Vault) -> frozenset[str]:
     return frozenset(w for rel in vault.by_path.values() for w in words(_stem(rel)))
 
 
+def _may_slip(link: Link) -> bool:
+    """Whether another name may be what the link meant: not for the embed of a dated drawing
+    or a numbered image, where another date or number is another file."""
+    return not (link.kind == "embed" and has_digits(link.target))
+
+
 def _stem(path: str) -> str:
     """The name of a file or link target, without its folder and a `.md`."""
     name = path.rsplit("/", 1)[-1]
@@ -224,9 +234,7 @@ def _stem(path: str) -> str:
 
 def _guarded(vault: Vault, link: Link, hits: list[str]) -> list[str]:
     """The fuzzy hits that are slips for the target, not another topic or another file."""
-    if link.kind == "embed" and has_digits(link.target):
-        return []  # dated drawings, numbered images: another date is another file
-    if not hits:
+    if not hits or not _may_slip(link):
         return []
     vocabulary = vault.memo(_vocabulary)
     return [rel for rel in hits if near_miss(_stem(link.target), _stem(rel), vocabulary)]
@@ -242,7 +250,7 @@ def _suggestion(vault: Vault, link: Link) -> tuple[str, str] | None:
     hits = index.files.get(key, [])
     if len(hits) == 1:
         return hits[0], "safe"
-    if hits:
+    if hits or not _may_slip(link):
         return None
     typos = _guarded(vault, link, index.typos(key))
     return (typos[0], "unsafe") if len(typos) == 1 else None
