@@ -425,3 +425,11 @@ def test_schema_rule_without_options() -> None:
     assert (
         list(FrontmatterSchema().check(Note("n.md", "x\n"), Vault.from_files(Path("/"), []))) == []
     )
+
+
+def test_closest_heading_is_the_most_alike_and_the_larger_on_a_tie() -> None:
+    from vaultbot.rules.lk003_link_heading_missing import _closest
+
+    assert _closest("vertical asymptotes", ["vertical asymptote", "limits"]) == "vertical asymptote"
+    assert _closest("ab", ["ax", "xb"]) is None  # 50%: under the cutoff
+    assert _closest("abcd", ["abce", "abcf"]) == "abcf"  # equally alike: the larger
