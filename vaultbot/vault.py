@@ -205,6 +205,7 @@ class Vault:
     #: found them.
     nested: list[str] = field(default_factory=list, repr=False)
     _memo: dict[Callable[[Vault], Any], Any] = field(default_factory=dict, repr=False)
+    _candidates: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str, display: str) -> bytes:
         """A file's bytes as this vault holds them (as staged, or on disk); raise NoteError.
@@ -297,8 +298,15 @@ class Vault:
         return None
 
     def candidates(self, target: str) -> list[str]:
-        """Every file a bare-name target could mean (for ambiguity reports)."""
+        """Every file a bare-name target could mean (for ambiguity reports; once per name:
+        a vault with an `index.md` in each of 300 folders has 300 for `[[index]]`)."""
         path = _key(target)
+        found = self._candidates.get(path)
+        if found is None:
+            found = self._candidates[path] = self._find_candidates(path)
+        return found
+
+    def _find_candidates(self, path: str) -> list[str]:
         for candidate in _with_extension(path):
             keys = self.by_name.get(candidate.rsplit("/", 1)[-1], [])
             hits = [self.by_path[k] for k in keys if k.endswith(candidate)]
@@ -320,12 +328,18 @@ class Vault:
             return self.by_path[keys[0]]
         if path in self.by_path:
             return self.by_path[path]
-        hits = [k for k in keys if k.endswith(path)]
+        # Every key of a bare name ends with it (a name shared by 300 folder notes is looked
+        # up without copying its keys).
+        hits = keys if "/" not in path else [k for k in keys if k.endswith(path)]
         if not hits:
             return None
         folder = posixpath.dirname(_key(source))
-        near = [k for k in hits if folder and k.startswith(folder + "/")]
-        return self.by_path[(near or hits)[0]]
+        if folder:
+            prefix = folder + "/"
+            near = next((k for k in hits if k.startswith(prefix)), None)
+            if near is not None:
+                return self.by_path[near]
+        return self.by_path[hits[0]]
 
 
 def _with_extension(path: str) -> list[str]:
