@@ -274,3 +274,42 @@ def test_a_front_matter_link_is_found_however_it_is_written(value: str) -> None:
     note = Note("n.md", f"---\nrelated: {value}\n---\nBody.\n")
     targets = [link.target for link in all_links(note) if link.kind == "frontmatter"]
     assert targets == ([] if value == "[[Missing]]" else ["Missing"])
+
+
+def test_a_name_shared_by_many_files_resolves_to_the_shortest_path_below_the_notes_folder() -> None:
+    """Obsidian's rule for a bare name several files share: the file with the shortest path
+    below the linking note's folder, else the shortest path in the vault. A name shared by
+    many files (a folder note in each of 1,000 folders) is looked up through an index of its
+    folders; its answers are the rule's, spelled out here, for names shared by 1 to 100 files
+    at every depth."""
+    import posixpath
+    import random
+
+    rng = random.Random(1)
+    folders = ["", "a", "a/b", "a/b/c", "d", "D/e", "x/y/z/w", "é/Ü"]  # no two alike folded
+    files: set[str] = set()
+    for _ in range(3000):
+        folder = "/".join(
+            [rng.choice(folders), *(rng.choice("pqr") for _ in range(rng.randint(0, 2)))]
+        ).strip("/")
+        name = rng.choice(["index", "readme", "note", "n1"]) + rng.choice([".md", ".png"])
+        files.add(f"{folder}/{name}" if folder else name)
+    vault = Vault(Path("vault"), sorted(files))
+
+    def rule(target: str, source: str) -> str | None:
+        wanted = (target if "." in target else target + ".md").lower()
+        same = [f for f in vault.files if posixpath.basename(f).lower() == wanted]
+        if not same:
+            return None
+        if len(same) > 1 and wanted in {f.lower() for f in same}:
+            return next(f for f in same if f.lower() == wanted)  # the one at the top
+        order = sorted(same, key=lambda f: (len(f), f.lower()))
+        folder = posixpath.dirname(source).lower()
+        below = [f for f in order if folder and f.lower().startswith(folder + "/")]
+        return (below or order)[0]
+
+    assert max(map(len, vault.by_name.values())) > 16  # the folder index is used
+    for _ in range(5000):
+        source = rng.choice(vault.files)
+        target = rng.choice(["index", "INDEX", "readme", "note", "n1", "index.png"])
+        assert vault.resolve(target, source) == rule(target, source), (target, source)

@@ -206,6 +206,7 @@ class Vault:
     nested: list[str] = field(default_factory=list, repr=False)
     _memo: dict[Callable[[Vault], Any], Any] = field(default_factory=dict, repr=False)
     _candidates: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _nearest: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str, display: str) -> bytes:
         """A file's bytes as this vault holds them (as staged, or on disk); raise NoteError.
@@ -328,18 +329,40 @@ class Vault:
             return self.by_path[keys[0]]
         if path in self.by_path:
             return self.by_path[path]
-        # Every key of a bare name ends with it (a name shared by 300 folder notes is looked
-        # up without copying its keys).
+        folder = posixpath.dirname(_key(source))
+        if "/" not in path and len(keys) > _MANY:
+            # A name shared by many files (an `index.md` in each of 1,000 folders): the
+            # shortest below each folder, taken once per name.
+            near = self._nearest.get(path)
+            if near is None:
+                near = self._nearest[path] = _shortest_below(keys)
+            return self.by_path[near.get(folder, keys[0])]
         hits = keys if "/" not in path else [k for k in keys if k.endswith(path)]
         if not hits:
             return None
-        folder = posixpath.dirname(_key(source))
         if folder:
             prefix = folder + "/"
-            near = next((k for k in hits if k.startswith(prefix)), None)
-            if near is not None:
-                return self.by_path[near]
+            found = next((k for k in hits if k.startswith(prefix)), None)
+            if found is not None:
+                return self.by_path[found]
         return self.by_path[hits[0]]
+
+
+#: Names shared by more files than this get a folder index (`_shortest_below`).
+_MANY = 16
+
+
+def _shortest_below(keys: list[str]) -> dict[str, str]:
+    """For the keys of one name (shortest path first): each folder holding any of them, at
+    any depth -> the first of those below it."""
+    below: dict[str, str] = {}
+    for key in keys:
+        folder = posixpath.dirname(key)
+        while folder:
+            if below.setdefault(folder, key) != key:
+                break  # this folder and those above it have a shorter key already
+            folder = posixpath.dirname(folder)
+    return below
 
 
 def _with_extension(path: str) -> list[str]:
