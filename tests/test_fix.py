@@ -323,6 +323,18 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
             "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=00:48:21).\n",
             "---\nvideoId: abcdefghijk\n---\nSee " + ANCHOR.format("00:48:21", "00:48:21") + ".\n",
         ),
+        # ... and so does a time link to a YouTube address of no video, or to a bare `#`
+        (
+            "---\nvideoId: abcdefghijk\n---\nSee [00:01:02](https://youtube.com/watch?v=00:01:02)"
+            "-[00:01:09](https://youtube.com/watch?v=00:01:09), [00:02:00](#).\n",
+            "---\nvideoId: abcdefghijk\n---\nSee "
+            + ANCHOR.format("00:01:02", "00:01:02")
+            + "-"
+            + ANCHOR.format("00:01:09", "00:01:09")
+            + ", "
+            + ANCHOR.format("00:02:00", "00:02:00")
+            + ".\n",
+        ),
         # TS006: a list of bare labels and a short bare label
         (
             "---\nvideoId: abcdefghijk\n---\nAt [00:00:33, 00:01:54] and [07:25].\n",
@@ -368,6 +380,9 @@ def test_rule_fixes(make_vault: VaultFactory, before: str, after: str) -> None:
         "[[C++ string]]\n",  # `+` is not folded away: C++ is not C
         "See [00:48:21](#t=00:48:21).\n",  # TS009 without a video: nothing to seek in
         "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=00:48:22).\n",  # which instant?
+        # a link to another real-looking video: the anchor would seek in this one instead
+        "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](https://youtu.be/zyxwvutsrqp).\n",
+        "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=HH:MM:SS).\n",  # no instant to trust
         # TS002: a run of anchors all off by one hour; both readings are self-consistent
         " ".join(ANCHOR.format(f"00:0{i}:00", f"01:0{i}:00") for i in range(1, 5)) + "\n",
     ],
