@@ -50,9 +50,12 @@ class TimestampMismatch(Rule):
     when either reading of it (`MM:SS` or the site's `H:MM`) matches.
 
     Then it weighs the evidence in the note for each reading, using only the timestamps whose
-    two sides agree: the range partner (a range end lies a little after its start), and the
-    nearest other timestamp (within a minute supports a reading; four minutes or more from any
-    other timestamp refutes it). The message says which evidence decided. A run of anchors that
+    two sides agree: the range partner (a range end lies a little after its start), the
+    neighbours in the text (a reading within a minute of the agreeing timestamp just before or
+    just after the anchor is supported), and all the others (four minutes or more from every
+    one of them refutes a reading). A stamp elsewhere in the note that happens to lie near a
+    reading supports nothing: notes jump about the video, and a label copied from another
+    anchor lies 0 s from it. The message says which evidence decided. A run of anchors that
     are all off by the same amount (say, exactly one hour) is reported as such: both readings
     are then self-consistent, and vaultbot does not guess.
 
@@ -82,6 +85,7 @@ class TimestampMismatch(Rule):
         if not mismatched:
             return
         agreed = _Instants([a.instant for a in found if not a.disagrees and a.instant])
+        neighbours = _neighbours(found)
         partners = _range_partners(note)
         runs = _shifted_runs(found)
         end = video_end(note)
@@ -96,8 +100,10 @@ class TimestampMismatch(Rule):
                 )
                 yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
                 continue
-            label = _weigh(anchor.label.seconds, anchor, agreed, partners.get(anchor), end)
-            data_t = _weigh(anchor.data_t.site_seconds, anchor, agreed, partners.get(anchor), end)
+            around = neighbours[anchor]
+            partner = partners.get(anchor)
+            label = _weigh(anchor.label.seconds, agreed, around, partner, end)
+            data_t = _weigh(anchor.data_t.site_seconds, agreed, around, partner, end)
             if label.beats(data_t):
                 message += (
                     f"; the label fits ({label.supported}), data-t does not ({data_t.refuted})"
@@ -144,6 +150,26 @@ def _range_partners(note: Note) -> dict[Anchor, tuple[Anchor, bool]]:
     return partners
 
 
+def _neighbours(found: list[Anchor]) -> dict[Anchor, tuple[Time, ...]]:
+    """For each mismatched anchor, the instants of the agreeing anchors just before and just
+    after it in the text (one pass each way)."""
+    before: dict[Anchor, Time | None] = {}
+    last: Time | None = None
+    for a in found:
+        if a.disagrees:
+            before[a] = last
+        elif a.instant is not None:
+            last = a.instant
+    result: dict[Anchor, tuple[Time, ...]] = {}
+    following: Time | None = None
+    for a in reversed(found):
+        if a.disagrees:
+            result[a] = tuple(t for t in (before[a], following) if t is not None)
+        elif a.instant is not None:
+            following = a.instant
+    return result
+
+
 def _shifted_runs(found: list[Anchor]) -> dict[Anchor, int]:
     """For each mismatched anchor, the length of the run of consecutive anchors off by the
     same amount as it (in one pass: a long run is not walked once per anchor)."""
@@ -186,13 +212,14 @@ class _Instants:
 
 def _weigh(
     instant: int,
-    anchor: Anchor,
     agreed: _Instants,
+    around: tuple[Time, ...],
     partner: tuple[Anchor, bool] | None,
     end: tuple[int, str],
 ) -> Evidence:
-    """Evidence for reading `anchor` as `instant`, from the video's length and the
-    timestamps that agree."""
+    """Evidence for reading an anchor as `instant`, from the video's length and the
+    timestamps that agree: its range partner, its neighbours in the text (`around`), and
+    all of them."""
     if instant > end[0]:
         return Evidence(refuted=f"past the video's end, {end[1]}")
     if partner is not None and not partner[0].disagrees and partner[0].instant is not None:
@@ -205,12 +232,15 @@ def _weigh(
         return Evidence(
             refuted=f"{_duration(abs(span))} {'before' if span < 0 else 'from'} its {where}"
         )
-    nearest = agreed.nearest(instant)  # `anchor` disagrees: it is not among them
+    if around:
+        beside = min(around, key=lambda t: abs(t.seconds - instant))
+        gap = abs(beside.seconds - instant)
+        if gap <= NEAR:
+            return Evidence(supported=f"{_duration(gap)} from the neighbouring [{beside}]")
+    nearest = agreed.nearest(instant)  # the anchor disagrees: it is not among them
     if nearest is None:
         return Evidence()
     gap = abs(nearest.seconds - instant)
-    if gap <= NEAR:
-        return Evidence(supported=f"{_duration(gap)} from [{nearest}]")
     if gap >= FAR:
         return Evidence(refuted=f"{_duration(gap)} from any other timestamp")
     return Evidence()
