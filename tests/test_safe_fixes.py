@@ -124,3 +124,19 @@ def test_bare_label_is_still_wrapped_outside_links(make_vault: VaultFactory) -> 
     _, document = check_json(vault, "--select", "TS006")
     [finding] = document["findings"]
     assert finding["fix"]["applicability"] == "safe"
+
+
+def test_ts002_sides_seconds_apart_are_a_warning(make_vault: VaultFactory) -> None:
+    # A click lands where the text promised, give or take a sentence: a warning. Minutes
+    # apart, the reader lands elsewhere: an error.
+    note = (
+        "---\nvideoId: abcdefghijk\n---\n\n"
+        f"Close {_anchor('00:21:50', '00:22:14')}, far {_anchor('00:31:50', '00:36:14')}.\n"
+    )
+    vault = make_vault({"n.md": note})
+    _, document = check_json(vault, "--select", "TS002")
+    found = [(f["severity"], f["message"].split(";")[0]) for f in document["findings"]]
+    assert found == [
+        ("warning", "Timestamp data-t 00:21:50 but label [00:22:14], 24 s apart"),
+        ("error", "Timestamp data-t 00:31:50 but label [00:36:14]"),
+    ]

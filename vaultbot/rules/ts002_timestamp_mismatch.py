@@ -39,6 +39,9 @@ NEAR = 60
 FAR = 240
 #: A range spans at most this long when its ends are read right.
 RANGE_SPAN = 600
+#: Two sides at most this far apart land the reader where the text promised, give or take a
+#: sentence: a warning, not an error.
+CLOSE = 30
 
 
 class TimestampMismatch(Rule):
@@ -58,6 +61,10 @@ class TimestampMismatch(Rule):
     anchor lies 0 s from it. The message says which evidence decided. A run of anchors that
     are all off by the same amount (say, exactly one hour) is reported as such: both readings
     are then self-consistent, and vaultbot does not guess.
+
+    Sides at most 30 s apart (`data-t="00:12:27"`, label `[00:12:35]`) are a `warning`: a
+    reader who clicks lands where the text promised, give or take a sentence. Farther apart,
+    an `error`.
 
     ## Why is this bad?
     The site seeks to `data-t`, while readers see and cite the label: one of them is wrong,
@@ -92,13 +99,19 @@ class TimestampMismatch(Rule):
         for anchor in mismatched:
             assert anchor.data_t is not None and anchor.label is not None
             message = f"Timestamp data-t {anchor.data_t} but label [{anchor.label}]"
+            apart = abs(anchor.label.seconds - anchor.data_t.site_seconds)
+            severity = "warning" if apart <= CLOSE else None
+            if severity:
+                message += f", {apart} s apart"
             run = runs[anchor]
             if run > 1:
                 message += (
                     f"; one of {run} consecutive anchors off by the same amount: both readings "
                     "are self-consistent, so no safe fix"
                 )
-                yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
+                yield self.finding(
+                    anchor.start, anchor.end, message, self._preferred(anchor), severity=severity
+                )
                 continue
             around = neighbours[anchor]
             partner = partners.get(anchor)
@@ -108,15 +121,21 @@ class TimestampMismatch(Rule):
                 message += (
                     f"; the label fits ({label.supported}), data-t does not ({data_t.refuted})"
                 )
-                yield self.finding(anchor.start, anchor.end, message, _set_data_t(anchor))
+                yield self.finding(
+                    anchor.start, anchor.end, message, _set_data_t(anchor), severity=severity
+                )
             elif data_t.beats(label):
                 message += (
                     f"; data-t fits ({data_t.supported}), the label does not ({label.refuted})"
                 )
-                yield self.finding(anchor.start, anchor.end, message, _set_label(anchor))
+                yield self.finding(
+                    anchor.start, anchor.end, message, _set_label(anchor), severity=severity
+                )
             else:
                 message += "; the note does not show which is right" + _doubts(label, data_t)
-                yield self.finding(anchor.start, anchor.end, message, self._preferred(anchor))
+                yield self.finding(
+                    anchor.start, anchor.end, message, self._preferred(anchor), severity=severity
+                )
 
     def _preferred(self, anchor: Anchor) -> Fix | None:
         prefer = self.options.get("prefer")
