@@ -21,7 +21,9 @@ class TimestampMalformed(Rule):
     (`01:00:13:00`), minutes or seconds of 60 and more (`01:24:99`), one-digit minutes or
     seconds (`00:5:52`) and wrong separators (`00.01.09`).
 
-    `MM:SS` and `H:MM:SS` are times, only not canonical: they are not reported here.
+    `MM:SS` and `H:MM:SS` are times, only not canonical: they are not reported here. An
+    anchor whose two sides are the same malformed text (`data-t="01:16:36:00">[01:16:36:00]`)
+    is one finding, not two.
 
     ## Why is this bad?
     The site splits `data-t` on `:` as H:M:S without checks: a malformed value seeks to the
@@ -51,6 +53,12 @@ class TimestampMalformed(Rule):
                 continue  # both sides are times (or the label is timestamp-unclosed's)
             reason = timestamps.malformed_reason(anchor.data_t_text)
             if reason is not None:
+                if anchor.label_text == anchor.data_t_text and anchor.bracket_closed:
+                    # One defect written twice (`data-t="01:16:36:00">[01:16:36:00]`): one
+                    # finding, and no side to respell the other from.
+                    message = f"Timestamp data-t {reason}, and the label too"
+                    yield self.finding(anchor.start, anchor.end, message)
+                    continue
                 fix = _respell(anchor.data_t_text, anchor.label, anchor.data_t_start)
                 yield self.finding(anchor.start, anchor.end, f"Timestamp data-t {reason}", fix)
             if anchor.label_text is not None and anchor.bracket_closed:
