@@ -318,6 +318,16 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
             'x <a class="yt-timestamp" data-t="00:06:02">06:02</a>.\n',
             "x " + ANCHOR.format("00:06:02", "00:06:02") + ".\n",
         ),
+        # TS001: an empty label is written from a canonical data-t
+        (
+            'x <a class="yt-timestamp" data-t="00:40:07"></a>, '
+            '<a class="yt-timestamp" data-t="00:41:00">[]</a>.\n',
+            "x "
+            + ANCHOR.format("00:40:07", "00:40:07")
+            + ", "
+            + ANCHOR.format("00:41:00", "00:41:00")
+            + ".\n",
+        ),
         # TS009: a fake timestamp link becomes an anchor in a note about a video
         (
             "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=00:48:21).\n",
@@ -375,6 +385,7 @@ def test_rule_fixes(make_vault: VaultFactory, before: str, after: str) -> None:
         ANCHOR.format("HH:MM:SS", "00:05:52"),  # TS001: which instant was meant is unknown
         ANCHOR.format("00:5:52", "00:06:52"),  # a sloppy spelling of another instant
         'x <a class="yt-timestamp" data-t="00:01:09">[soon and more\n',  # TS003: no valid label
+        '<a class="yt-timestamp" data-t="40:07"></a>\n',  # TS001: which instant is 40:07?
         "[[Nothing Like It]]\n",  # LK001: no note matches
         "[[india pakistan]]\n",  # two notes fold to the same name: ambiguous
         "[[C++ string]]\n",  # `+` is not folded away: C++ is not C
