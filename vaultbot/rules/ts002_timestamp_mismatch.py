@@ -22,6 +22,7 @@ class Evidence:
 
     supported: str | None = None  # why it fits, when it clearly does
     refuted: str | None = None  # why it does not, when it clearly does not
+    hinted: str | None = None  # why it may fit: a stamp near it, elsewhere in the note
 
     def beats(self, other: Evidence) -> bool:
         """This reading is clearly supported and the other clearly refuted."""
@@ -30,6 +31,16 @@ class Evidence:
             and not self.refuted
             and bool(other.refuted)
             and not other.supported
+        )
+
+    def hints_over(self, other: Evidence) -> bool:
+        """This reading may fit and the other clearly does not (nothing speaks for it)."""
+        return (
+            bool(self.hinted)
+            and not self.refuted
+            and bool(other.refuted)
+            and not other.supported
+            and not other.hinted
         )
 
 
@@ -56,9 +67,10 @@ class TimestampMismatch(Rule):
     two sides agree: the range partner (a range end lies a little after its start), the
     neighbours in the text (a reading within a minute of the agreeing timestamp just before or
     just after the anchor is supported), and all the others (four minutes or more from every
-    one of them refutes a reading). A stamp elsewhere in the note that happens to lie near a
-    reading supports nothing: notes jump about the video, and a label copied from another
-    anchor lies 0 s from it. The message says which evidence decided. A run of anchors that
+    one of them refutes a reading). A stamp elsewhere in the note within a minute of a
+    reading only hints at it: notes jump about the video, so such a stamp may be another
+    passage; and one at the very same instant supports nothing (a label copied from another
+    anchor lies 0 s from it). The message says which evidence decided. A run of anchors that
     are all off by the same amount (say, exactly one hour) is reported as such: both readings
     are then self-consistent, and vaultbot does not guess.
 
@@ -79,7 +91,8 @@ class TimestampMismatch(Rule):
     Safe only when one reading is clearly supported and the other clearly refuted: the wrong
     side is set to the right one, as `HH:MM:SS`. A reading past the video's end (front
     matter `duration`, else four hours) is refuted and never supported, so no safe fix moves
-    a time outside the video. Otherwise no safe fix; the option
+    a time outside the video. Unsafe when the one reading is only hinted at (a stamp near it
+    elsewhere in the note) and the other refuted. Otherwise no fix; the option
     `prefer = "label"` or `prefer = "data-t"` offers an unsafe fix that trusts that side.
     """
 
@@ -131,6 +144,18 @@ class TimestampMismatch(Rule):
                 yield self.finding(
                     anchor.start, anchor.end, message, _set_label(anchor), severity=severity
                 )
+            elif label.hints_over(data_t):
+                message += (
+                    f"; the label may fit ({label.hinted}), data-t does not ({data_t.refuted})"
+                )
+                fix = _set_data_t(anchor, "unsafe")
+                yield self.finding(anchor.start, anchor.end, message, fix, severity=severity)
+            elif data_t.hints_over(label):
+                message += (
+                    f"; data-t may fit ({data_t.hinted}), the label does not ({label.refuted})"
+                )
+                fix = _set_label(anchor, "unsafe")
+                yield self.finding(anchor.start, anchor.end, message, fix, severity=severity)
             else:
                 message += "; the note does not show which is right" + _doubts(label, data_t)
                 yield self.finding(
@@ -260,6 +285,8 @@ def _weigh(
     if nearest is None:
         return Evidence()
     gap = abs(nearest.seconds - instant)
+    if 0 < gap <= NEAR:
+        return Evidence(hinted=f"{_duration(gap)} from [{nearest}], elsewhere in the note")
     if gap >= FAR:
         return Evidence(refuted=f"{_duration(gap)} from any other timestamp")
     return Evidence()
