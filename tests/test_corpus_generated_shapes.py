@@ -60,7 +60,18 @@ SHAPES: dict[str, tuple[Callable[[Finding], bool], Callable[[str], int]]] = {
     "label brackets": (lambda f: f["code"] == "TS008", _label_brackets),
     "fake timestamp link": (
         lambda f: f["code"] == "TS009",
-        lambda t: len(re.findall(r"\[" + _TIME + r"\]\(#t=?[\d:]+\)", t)),
+        # to a time fragment or a bare `#`; or to a YouTube address that does not seek in a
+        # real video (`watch?v=00:00:38`, `watch?v=example#t=…`, an id with no `&t=`)
+        lambda t: (
+            len(re.findall(r"\[" + _TIME + r"\]\(#(?:t=?)?[\d:]*\)", t))
+            + len(
+                re.findall(
+                    r"\[" + _TIME + r"\]\(https?://(?:www\.)?youtube\.com/watch\?v="
+                    r"(?![\w-]{11}&t=\d)[^)\s]*\)",
+                    t,
+                )
+            )
+        ),
     ),
     "multi-time bare label": (
         lambda f: f["code"] == "TS006" and "have no anchors" in f["message"],

@@ -318,10 +318,32 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
             'x <a class="yt-timestamp" data-t="00:06:02">06:02</a>.\n',
             "x " + ANCHOR.format("00:06:02", "00:06:02") + ".\n",
         ),
+        # TS001: an empty label is written from a canonical data-t
+        (
+            'x <a class="yt-timestamp" data-t="00:40:07"></a>, '
+            '<a class="yt-timestamp" data-t="00:41:00">[]</a>.\n',
+            "x "
+            + ANCHOR.format("00:40:07", "00:40:07")
+            + ", "
+            + ANCHOR.format("00:41:00", "00:41:00")
+            + ".\n",
+        ),
         # TS009: a fake timestamp link becomes an anchor in a note about a video
         (
             "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=00:48:21).\n",
             "---\nvideoId: abcdefghijk\n---\nSee " + ANCHOR.format("00:48:21", "00:48:21") + ".\n",
+        ),
+        # ... and so does a time link to a YouTube address of no video, or to a bare `#`
+        (
+            "---\nvideoId: abcdefghijk\n---\nSee [00:01:02](https://youtube.com/watch?v=00:01:02)"
+            "-[00:01:09](https://youtube.com/watch?v=00:01:09), [00:02:00](#).\n",
+            "---\nvideoId: abcdefghijk\n---\nSee "
+            + ANCHOR.format("00:01:02", "00:01:02")
+            + "-"
+            + ANCHOR.format("00:01:09", "00:01:09")
+            + ", "
+            + ANCHOR.format("00:02:00", "00:02:00")
+            + ".\n",
         ),
         # TS006: a list of bare labels and a short bare label
         (
@@ -363,11 +385,15 @@ def test_rule_fixes(make_vault: VaultFactory, before: str, after: str) -> None:
         ANCHOR.format("HH:MM:SS", "00:05:52"),  # TS001: which instant was meant is unknown
         ANCHOR.format("00:5:52", "00:06:52"),  # a sloppy spelling of another instant
         'x <a class="yt-timestamp" data-t="00:01:09">[soon and more\n',  # TS003: no valid label
+        '<a class="yt-timestamp" data-t="40:07"></a>\n',  # TS001: which instant is 40:07?
         "[[Nothing Like It]]\n",  # LK001: no note matches
         "[[india pakistan]]\n",  # two notes fold to the same name: ambiguous
         "[[C++ string]]\n",  # `+` is not folded away: C++ is not C
         "See [00:48:21](#t=00:48:21).\n",  # TS009 without a video: nothing to seek in
         "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=00:48:22).\n",  # which instant?
+        # a link to another real-looking video: the anchor would seek in this one instead
+        "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](https://youtu.be/zyxwvutsrqp).\n",
+        "---\nvideoId: abcdefghijk\n---\nSee [00:48:21](#t=HH:MM:SS).\n",  # no instant to trust
         # TS002: a run of anchors all off by one hour; both readings are self-consistent
         " ".join(ANCHOR.format(f"00:0{i}:00", f"01:0{i}:00") for i in range(1, 5)) + "\n",
     ],

@@ -212,15 +212,23 @@ def test_tubegraph_editorial_lines_are_removed(tubegraph: CorpusFix) -> None:
     assert left == []
 
 
-def test_tubegraph_seed_note_changes_by_its_two_defects(tubegraph: CorpusFix) -> None:
+def test_tubegraph_seed_note_changes_by_its_sure_defect(tubegraph: CorpusFix) -> None:
     before = tubegraph.before[SEED].decode("utf-8")
     old = before.split("\n")
     assert old[7] == "Here is the modified article with inserted backlinks:"
     assert old[6] == old[8] == ""
-    wrong, right = 'data-t="00:35:45">[01:35:45]', 'data-t="01:35:45">[01:35:45]'
-    assert before.count(wrong) == 1 and right not in before
+    # The mismatched anchor stays for a person to decide (its fix is unsafe): its neighbours
+    # in the text ([00:17:25] before, [00:19:34] after) support neither side; the [01:35:36]
+    # its label lies 9 s from is a range 26 lines further down, which only hints (the audit
+    # of the LLM corpora found 5 of 11 safe fixes read wrong from such stamps).
+    mismatch = 'data-t="00:35:45">[01:35:45]'
+    assert before.count(mismatch) == 1
+    [ts002] = [
+        f for f in tubegraph.report_before["findings"] if f["code"] == "TS002" and f["path"] == SEED
+    ]
+    assert ts002["fix"]["applicability"] == "unsafe" and "may fit" in ts002["message"]
     # Line 8 and one blank line beside it go (both neighbours are blank: either gives this).
-    expected = "\n".join(old[:7] + old[9:]).replace(wrong, right)
+    expected = "\n".join(old[:7] + old[9:])
     assert tubegraph.after[SEED].decode("utf-8") == expected
 
 

@@ -118,3 +118,14 @@ def test_wikilink_in_html_block_is_not_a_link(tmp_path: Path) -> None:
     assert unresolved(tmp_path, files) == [
         ("source.md", 5, "Link target 'in_paragraph' does not exist")
     ]
+
+
+def test_a_timestamp_anchor_spelt_into_a_link_address_is_no_link(tmp_path: Path) -> None:
+    # `[00:00:41](<a%20class="yt-timestamp"%20data-t="00:00:41">)`: an anchor wrapped in a
+    # Markdown link, its tag URL-encoded into the address. timestamp-corrupt reports it; no
+    # note is named `a class="yt-timestamp" …`, and a second finding for it says nothing.
+    note = (
+        "---\nvideoId: abcdefghijk\n---\n\nSee [00:00:41]"
+        '(<a%20class="yt-timestamp"%20data-t="00:00:41">).\n'
+    )
+    assert unresolved(tmp_path, {"n.md": note}) == []

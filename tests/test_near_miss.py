@@ -42,6 +42,12 @@ PAIRS = [
     ("Transformer Architecure", "Transformer Architecture", True),
     ("Lecture 3 Sumary", "Lecture 3 Summary", True),
     ("neural netowrk", "neural network", True),
+    # A leading "the" added or dropped: one topic's two names; only "the", and not alone.
+    ("role_of_sleep_in_memory", "the_role_of_sleep_in_memory", True),
+    ("The Impact of Light on Mood", "Impact of Light on Mood", True),
+    ("A B Testing", "B Testing", False),
+    ("The Office", "Office", False),
+    ("the_role_of_sleep", "the_role_of_sleeping_pills", False),
 ]
 
 

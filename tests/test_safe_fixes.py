@@ -38,6 +38,37 @@ def test_ts002_still_fixes_within_the_video(make_vault: VaultFactory) -> None:
     assert fix == "safe" and "the label fits" in message
 
 
+def test_ts002_a_stamp_far_off_in_the_text_is_no_safe_support(make_vault: VaultFactory) -> None:
+    # Notes jump about the video. A label equal to a stamp at the top of the note (copied from
+    # it) or near one far away says nothing; the anchor's neighbours in the text do. Here
+    # data-t 00:47:10 sits between its neighbours 00:40:02 and 00:55:30: no safe fix may
+    # move it back to the first minutes.
+    head = "---\nvideoId: abcdefghijk\nduration: 01:00:00\n---\n\n"
+    copied = (
+        f"Intro {_anchor('00:00:41', '00:00:41')}. Then {_anchor('00:40:02', '00:40:02')}.\n\n"
+        f"Later {_anchor('00:47:10', '00:00:41')}, and {_anchor('00:55:30', '00:55:30')}.\n"
+    )
+    shifted = (  # the label is data-t moved one field right, its seconds lost
+        f"Intro {_anchor('00:00:20', '00:00:20')}. Then {_anchor('00:51:02', '00:51:02')}.\n\n"
+        f"Later {_anchor('00:56:17', '00:00:56')}.\n"
+    )
+    [(message, fix)] = _ts002(head + copied, make_vault)
+    assert fix is None and "does not show which is right" in message, message
+    # A stamp 36 s from the shifted label, at the top of the note: a hint, an unsafe fix.
+    [(message, fix)] = _ts002(head + shifted, make_vault)
+    assert fix == "unsafe" and "the label may fit (36 s from [00:00:20], elsewhere" in message
+
+
+def test_ts002_a_neighbour_in_the_text_supports_a_reading(make_vault: VaultFactory) -> None:
+    head = "---\nvideoId: abcdefghijk\nduration: 01:00:00\n---\n\n"
+    body = (
+        f"Intro {_anchor('00:00:41', '00:00:41')}. Then {_anchor('00:40:02', '00:40:02')},\n"
+        f"{_anchor('00:10:30', '00:40:30')} and {_anchor('00:41:10', '00:41:10')}.\n"
+    )
+    [(message, fix)] = _ts002(head + body, make_vault)
+    assert fix == "safe" and "the label fits (28 s from the neighbouring [00:40:02])" in message
+
+
 def test_timestamp_alias_split_never_makes_a_markdown_link(make_vault: VaultFactory) -> None:
     vault = make_vault(
         {
@@ -95,3 +126,19 @@ def test_bare_label_is_still_wrapped_outside_links(make_vault: VaultFactory) -> 
     _, document = check_json(vault, "--select", "TS006")
     [finding] = document["findings"]
     assert finding["fix"]["applicability"] == "safe"
+
+
+def test_ts002_sides_seconds_apart_are_a_warning(make_vault: VaultFactory) -> None:
+    # A click lands where the text promised, give or take a sentence: a warning. Minutes
+    # apart, the reader lands elsewhere: an error.
+    note = (
+        "---\nvideoId: abcdefghijk\n---\n\n"
+        f"Close {_anchor('00:21:50', '00:22:14')}, far {_anchor('00:31:50', '00:36:14')}.\n"
+    )
+    vault = make_vault({"n.md": note})
+    _, document = check_json(vault, "--select", "TS002")
+    found = [(f["severity"], f["message"].split(";")[0]) for f in document["findings"]]
+    assert found == [
+        ("warning", "Timestamp data-t 00:21:50 but label [00:22:14], 24 s apart"),
+        ("error", "Timestamp data-t 00:31:50 but label [00:36:14]"),
+    ]

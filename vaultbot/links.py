@@ -118,12 +118,19 @@ def _is_prose_link(note: Note, start: int, m: re.Match[str]) -> bool:
     return all(inner_start <= a and b <= inner_end and note.text[a] == "`" for a, b in inside)
 
 
+#: A Markdown link whose destination is a timestamp anchor's attributes: the remains of an
+#: anchor wrapped in a link, which timestamp-corrupt reports; no note is named `a class=…`.
+_TIMESTAMP_TAG = re.compile(r'\bclass="yt-timestamp"|\bdata-t="')
+
+
 def markdown_links(note: Note) -> Iterator[Link]:
     for link in note.parsed.links:
         dest = link.dest.strip()
         if not dest or _SCHEME.match(dest) or not note.span_is_prose(link.start, link.end):
             continue
         dest = decode_uri(dest)
+        if _TIMESTAMP_TAG.search(dest):
+            continue  # `[00:00:41](<a%20class="yt-timestamp"…>)`: a broken anchor, not a link
         hash_ = dest.find("#")
         subpath = ""
         if hash_ != -1:

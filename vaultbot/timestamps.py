@@ -29,9 +29,20 @@ _BARE_LIST = re.compile(
     r"\[(?<![\[>\w]\[)"
     r"(\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*,[ \t]*\d{1,2}:\d{2}(?::\d{2})?)+)\](?![\](\w])"
 )
-# A Markdown link to a `#t=` fragment posing as a timestamp: `[00:48:21](#t=00:48:21)`, and
-# the same without `=` (`[01:38:43](#t1:38:43)`).
-_FAKE_LINK = re.compile(r"\[(\d{1,3}:\d{2}(?::\d{2})?)\]\(#t=?([^()\s]*)\)")
+# A Markdown link whose text is a time, to a fragment or a YouTube address: a candidate fake
+# timestamp link (`_fake_destination` decides). Fragments: `#t=00:48:21`, `#t1:38:43`,
+# `#00:48:21`, `#`; addresses: `https://www.youtube.com/watch?v=…`, `https://youtu.be/…`.
+_FAKE_LINK = re.compile(
+    r"\[(\d{1,3}:\d{2}(?::\d{2})?)\]"
+    r"\((#[^()\s]*|https?://(?:www\.|m\.)?(?:youtube\.com|youtu\.be)/[^()\s]*)\)"
+)
+# A fragment that names a time rather than a heading: `t=…`, `t` then a digit, a time, or
+# nothing (`#`, `#t`). `#timeline`, `#Summary` and `#12-rules` are headings.
+_TIME_FRAGMENT = re.compile(r"(?:t=|t(?=\d)|(?=\d{1,3}:\d)|t?$)(.*)", re.S)
+_VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_YT_PARAM = re.compile(r"[?&#](v|t|start)=([^&#]*)")
+_YT_SHORT = re.compile(r"youtu\.be/([^?&#/]*)")
+_YT_SECONDS = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?")
 _DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
 # Almost an anchor (TS005): an `<a` tag naming a timestamp class or a `data`/`data-t` time.
 _ANCHOR_LIKE = re.compile(
@@ -291,23 +302,73 @@ class FakeLink:
     start: int
     end: int
     label: Time | None
-    target: str  # what follows `#t=`
+    destination: str  # as written: `#t=00:48:21`, `#`, `https://www.youtube.com/watch?v=…`
+    seek: int | None  # the instant the destination names, in seconds, if it names one
+    foreign: bool = False  # it names another video (a plausible video id, not the note's)
+    unreadable: bool = False  # it holds a time that does not parse (`#t=HH:MM:SS`)
 
 
 def fake_links(note: Note) -> list[FakeLink]:
-    """Markdown links to `#t=` fragments in prose, in text order (computed once per note)."""
+    """Markdown links, in prose and in text order, whose text is a time and whose target
+    does not seek there: a `#t=` or time fragment, a bare `#`, a YouTube address of no video
+    (`watch?v=00:00:38`, `watch?v=example`), or of a video at no or another instant (computed
+    once per note)."""
     return note.memo(_find_fake_links)
 
 
 def _find_fake_links(note: Note) -> list[FakeLink]:
     text = note.text
-    if "](#t" not in text:
+    if "](#" not in text and "](http" not in text:
         return []
-    return [
-        FakeLink(m.start(), m.end(), parse_time(m.group(1)), m.group(2))
-        for m in _FAKE_LINK.finditer(text, note.body_start)
-        if note.is_prose(m.start())
-    ]
+    found: list[FakeLink] = []
+    for m in _FAKE_LINK.finditer(text, note.body_start):
+        if not note.is_prose(m.start()):
+            continue
+        label = parse_time(m.group(1))
+        link = _fake_destination(m.group(2), label, note.video_id)
+        if link is not None:
+            seek, foreign, unreadable = link
+            found.append(FakeLink(m.start(), m.end(), label, m.group(2), seek, foreign, unreadable))
+    return found
+
+
+def _fake_destination(
+    destination: str, label: Time | None, video_id: str | None
+) -> tuple[int | None, bool, bool] | None:
+    """(seek, foreign, unreadable) when a link with this destination and a time for its text
+    poses as a timestamp; None when it is a heading link, or a YouTube link that seeks to its
+    label (it works, in the note's video or in another one it cites)."""
+    if destination.startswith("#"):
+        fragment = _TIME_FRAGMENT.match(destination, 1)
+        if fragment is None:
+            return None  # `#timeline`: a heading
+        written = fragment.group(1)
+        time = parse_time(written)
+        return (time.seconds if time else None), False, bool(written) and time is None
+    params = {key: value for key, value in _YT_PARAM.findall(destination)}
+    short = _YT_SHORT.search(destination)
+    video = short.group(1) if short else params.get("v", "")
+    seek = _youtube_seconds(params.get("t") or params.get("start") or "")
+    real = _VIDEO_ID.fullmatch(video) is not None and parse_time(video) is None
+    if real and label is not None and seek == label.seconds:
+        return None  # it seeks to its label, in this video or in another one it cites
+    if not real and seek is None and (time := parse_time(video)) is not None:
+        seek = time.seconds  # `watch?v=00:00:38`: the time stood in for the video's id
+    return seek, real and video != video_id, False
+
+
+def _youtube_seconds(value: str) -> int | None:
+    """Seconds of a YouTube `t=` value (`75`, `1m15s`, `1h2m3s`, `00:01:15`), else None."""
+    if not value:
+        return None
+    if ":" in value:
+        time = parse_time(value)
+        return time.seconds if time else None
+    m = _YT_SECONDS.fullmatch(value)
+    if m is None or not any(m.groups()):
+        return None
+    h, mi, s = (int(g) if g else 0 for g in m.groups())
+    return h * 3600 + mi * 60 + s
 
 
 def _within(spans: list[tuple[int, int]], offset: int) -> bool:

@@ -145,6 +145,8 @@ def classify(line: str, edge: bool) -> str | None:
             return EDIT_REPORT
         if " an ai" in lowered and _unquoted(text, p["self_disclosures"].search(text)):
             return SELF_DISCLOSURE
+        if edge and p["handovers"].match(text):
+            return EDITED_TEXT
         if p["openers"].match(text):
             itself = p["self_references"].search(text)
             if itself and p["edits"].search(text):

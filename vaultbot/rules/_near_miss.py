@@ -12,6 +12,9 @@ A character ratio is not enough: `Money` is one letter from `Monkey`, `Liver` fr
   `launcher`), where the word written is no word of the vault's note names (`Silver` is a
   word of `Cryptographic Silver Bullet`, so it is not a typo of `Sliver`);
 - neither word is the other with a negation prefix (`classical`/`nonclassical`).
+
+Or both have the same words, one with a leading "the" (`the_role_of_sleep`/`role_of_sleep`),
+in names of at least two words besides it.
 """
 
 from __future__ import annotations
@@ -48,9 +51,15 @@ def near_miss(target: str, candidate: str, vocabulary: frozenset[str] = frozense
         return False
     a, b = words(target), words(candidate)
     if len(a) != len(b):
-        return False
+        return _the_dropped(a, b) or _the_dropped(b, a)
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     return len(differ) == 1 and _same_word(*differ[0], vocabulary)
+
+
+def _the_dropped(longer: list[str], shorter: list[str]) -> bool:
+    """`the_role_of_sleep` for `role_of_sleep`: a pipeline's names of one topic, with and
+    without a leading "the" (and only "the": `a_b_testing` is no `b_testing`)."""
+    return len(longer) == len(shorter) + 1 >= 3 and longer[0] == "the" and longer[1:] == shorter
 
 
 def _same_word(a: str, b: str, vocabulary: frozenset[str]) -> bool:

@@ -21,7 +21,9 @@ class TimestampMalformed(Rule):
     (`01:00:13:00`), minutes or seconds of 60 and more (`01:24:99`), one-digit minutes or
     seconds (`00:5:52`) and wrong separators (`00.01.09`).
 
-    `MM:SS` and `H:MM:SS` are times, only not canonical: they are not reported here.
+    `MM:SS` and `H:MM:SS` are times, only not canonical: they are not reported here. An
+    anchor whose two sides are the same malformed text (`data-t="01:16:36:00">[01:16:36:00]`)
+    is one finding, not two.
 
     ## Why is this bad?
     The site splits `data-t` on `:` as H:M:S without checks: a malformed value seeks to the
@@ -34,8 +36,10 @@ class TimestampMalformed(Rule):
 
     ## Fix safety
     Safe where one side is a valid time and the other a malformed spelling of the same instant
-    (`00:5:52` beside `[00:05:52]`): the malformed side is rewritten as `HH:MM:SS`. Otherwise
-    there is no fix: which instant was meant cannot be known.
+    (`00:5:52` beside `[00:05:52]`): the malformed side is rewritten as `HH:MM:SS`. Safe too
+    where the label is empty and `data-t` is canonical (`data-t="00:40:07"></a>`): the label
+    is written from `data-t`, where the button already seeks. Otherwise there is no fix: which
+    instant was meant cannot be known.
     """
 
     code, name, severity = "TS001", "timestamp-malformed", "error"
@@ -51,13 +55,37 @@ class TimestampMalformed(Rule):
                 continue  # both sides are times (or the label is timestamp-unclosed's)
             reason = timestamps.malformed_reason(anchor.data_t_text)
             if reason is not None:
+                if anchor.label_text == anchor.data_t_text and anchor.bracket_closed:
+                    # One defect written twice (`data-t="01:16:36:00">[01:16:36:00]`): one
+                    # finding, and no side to respell the other from.
+                    message = f"Timestamp data-t {reason}, and the label too"
+                    yield self.finding(anchor.start, anchor.end, message)
+                    continue
                 fix = _respell(anchor.data_t_text, anchor.label, anchor.data_t_start)
                 yield self.finding(anchor.start, anchor.end, f"Timestamp data-t {reason}", fix)
             if anchor.label_text is not None and anchor.bracket_closed:
                 reason = timestamps.malformed_reason(anchor.label_text)
                 if reason is not None:
-                    fix = _respell(anchor.label_text, anchor.data_t, anchor.label_start)
+                    if anchor.label_text:
+                        fix = _respell(anchor.label_text, anchor.data_t, anchor.label_start)
+                    else:
+                        fix = _fill(note.text, anchor)
                     yield self.finding(anchor.start, anchor.end, f"Timestamp label {reason}", fix)
+
+
+def _fill(text: str, anchor: timestamps.Anchor) -> Fix | None:
+    """Write an empty label (`data-t="00:40:07"></a>`, `>[]</a>`) from a canonical data-t:
+    the button already seeks there, the reader only could not see where."""
+    data_t = anchor.data_t
+    if data_t is None or data_t.text != data_t.canonical:
+        return None
+    start = anchor.label_start
+    if anchor.label_bracketed and text[start - 1 : start] == "[":
+        return Fix("safe", (Edit(start, start, data_t.canonical),), "Write the label from data-t")
+    if not anchor.label_bracketed and text[start - 1 : start] == ">":
+        edit = Edit(start, start, f"[{data_t.canonical}]")
+        return Fix("safe", (edit,), "Write the label from data-t")
+    return None
 
 
 def _respell(bad: str, other: timestamps.Time | None, start: int) -> Fix | None:
