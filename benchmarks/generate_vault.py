@@ -17,7 +17,13 @@ Three profiles (``--profile``):
 * ``classic``: the earlier, sparser shape (about 0.4% mismatched anchors, 2% missing links);
 * ``rich``: a human documentation vault: 15-25 front-matter keys per note (nested lists and
   mappings, dates, quoted strings, numbers, booleans), then headings, prose, lists, code blocks
-  and links, no timestamps; 4,000 notes by default.
+  and links, no timestamps; 4,000 notes by default;
+* ``personal``: a person's vault in the shapes that made vaultbot slow on real ones (not its
+  densities: it has none to match): 10,000 notes by default in 40 x 25 folders, each folder
+  with an ``index.md`` folder note, a ``Daily/`` note per day, 20,000 numbered attachments
+  (``Pasted image YYYYMMDDhhmmss.png``), and links of every kind: to notes, to headings (some
+  missing), to folder notes by their shared name, by path, to notes not yet written, to days,
+  embeds of attachments (some gone); tasks, callouts and short front matter.
 
 ``--measure PATH...`` prints the same densities for any vault (the corpora, a generated one).
 Standard library only. The same arguments always produce byte-identical vaults.
@@ -29,11 +35,13 @@ Standard library only. The same arguments always produce byte-identical vaults.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import random
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +62,7 @@ class Profile:
     range_rate: float = 0.45  # per sentence: a timestamp range (else maybe a single anchor)
     single_rate: float = 0.40  # per sentence: a single timestamp anchor
     rich: bool = False  # a documentation vault: rich front matter, no timestamps
+    personal: bool = False  # a person's vault: folders, folder notes, days, attachments
 
 
 PROFILES = {
@@ -69,6 +78,7 @@ PROFILES = {
     "classic": Profile("classic", note_kb=8, notes=20000),
     "rich": Profile("rich", note_kb=3, notes=4000, preamble_rate=0.0, missing_link_rate=0.05,
                     link_rate=0.2, rich=True),
+    "personal": Profile("personal", note_kb=3, notes=10000, preamble_rate=0.0, personal=True),
 }  # fmt: skip
 
 PREAMBLES = (
@@ -588,6 +598,9 @@ def generate(
             fh.write(data)
         stats.md_bytes += len(data)
 
+    if shape.personal:
+        _personal_vault(out, rng, notes, note_kb, write, stats)
+        return stats
     for slug, name in CHANNELS:
         write(f"{slug}.md", f'---\ntitle: {name}\ndate: "2025-05-21"\n---\n\nThe channel.\n')
         stats.channel_notes += 1
@@ -600,6 +613,95 @@ def generate(
         write(f"{slugify(title)}.md", writer.note(title, int(mean * rng.uniform(0.5, 1.5))))
         stats.notes += 1
     return stats
+
+
+#: A `personal` vault's folders, days and attachments.
+FOLDERS = [f"Area {a}/Topic {t}" for a in range(40) for t in range(25)]
+DAYS = 2000
+ATTACHMENTS = 20000
+
+
+def _personal_vault(
+    out: Path,
+    rng: random.Random,
+    notes: int,
+    note_kb: float,
+    write: Callable[[str, str], None],
+    stats: Stats,
+) -> None:
+    """A person's vault (the `personal` profile): see the module's docstring."""
+    writer = NoteWriter(rng, make_titles(rng, notes), stats, PROFILES["rich"])
+    start = datetime.date(2019, 1, 1)
+    days = [str(start + datetime.timedelta(days=k)) for k in range(DAYS)]
+    stamp = datetime.datetime(2022, 1, 1)
+    images = [
+        f"Pasted image {(stamp + datetime.timedelta(seconds=97 * k)):%Y%m%d%H%M%S}.png"
+        for k in range(ATTACHMENTS)
+    ]
+    (out / "Attachments").mkdir(exist_ok=True)
+    for image in images:
+        (out / "Attachments" / image).write_bytes(b"\x89PNG\r\n\x1a\n")
+    places = [(rng.choice(FOLDERS), title) for title in writer.titles]
+    headings = [writer._heading(2)[3:] for _ in range(40)]
+
+    def link() -> str:
+        stats.links += 1
+        folder, title = rng.choice(places)
+        r = rng.random()
+        if r < 0.35:
+            return f"[[{title}]]"
+        if r < 0.5:
+            return f"[[{title}#{rng.choice(headings)}]]"  # about half of them are missing
+        if r < 0.55:
+            return "[[index]]"  # a folder note, by the name all of them share
+        if r < 0.65:
+            return f"[[{folder}/{title}|{title.split(' and ')[0]}]]"
+        if r < 0.75:
+            return f"[[{rng.choice(writer.titles)} {rng.randint(2, 9)}]]"  # not yet written
+        if r < 0.85:
+            return (
+                f"[[{rng.choice(days)}]]" if rng.random() < 0.9 else f"[[{start.year - 1}-06-01]]"
+            )
+        image = rng.choice(images)
+        return f"![[{image if rng.random() < 0.9 else image[:-6] + '99.png'}]]"  # some gone
+
+    def body(title: str, target: int) -> str:
+        tags = ", ".join(slugify(t) for t in rng.sample(TOPICS, 2))
+        parts = [f"---\ntags: [{tags}]\naliases: [{title.split(' and ')[0]}]\n---", f"# {title}"]
+        size = 0
+        while size < target:
+            r = rng.random()
+            if r < 0.25:
+                block = "## " + rng.choice(headings)
+            elif r < 0.35:
+                block = f"- [ ] {rng.choice(writer.sentences)} {link()}\n- [x] done ^t{rng.randint(0, 999)}"
+            elif r < 0.4:
+                block = (
+                    f"> [!note] {rng.choice(headings)}\n> {rng.choice(writer.sentences)} {link()}"
+                )
+            else:
+                block = " ".join(
+                    rng.choice(writer.sentences)
+                    + "."
+                    + (f" {link()}" if rng.random() < 0.5 else "")
+                    for _ in range(rng.randint(2, 5))
+                )
+            parts.append(block)
+            size += len(block) + 2
+        return "\n\n".join(parts) + "\n"
+
+    for folder in FOLDERS:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        write(f"{folder}/index.md", f"# {folder}\n\nThe notes of {folder}.\n")
+        stats.channel_notes += 1
+    (out / "Daily").mkdir(exist_ok=True)
+    for day in days:
+        write(f"Daily/{day}.md", body(day, 300))
+        stats.channel_notes += 1
+    mean = note_kb * 1024
+    for folder, title in places:
+        write(f"{folder}/{title}.md", body(title, int(mean * rng.uniform(0.5, 1.5))))
+        stats.notes += 1
 
 
 _ANCHOR = re.compile(r'<a class="yt-timestamp"')
