@@ -101,3 +101,16 @@ def test_a_diff_of_a_note_with_bare_cr_breaks_shows_its_lines() -> None:
     assert fixes.unified_diff("n.md", "a\rb\rc\r", "a\rc\r") == (
         "--- a/n.md\n+++ b/n.md\n@@ -1,3 +1,2 @@\n a\r\n-b\r\n c\r\n"
     )
+
+
+@pytest.mark.parametrize("char", ["\u00a0", "\x85", "\u2028", "\u2029"])
+def test_a_line_of_other_whitespace_is_no_blank_line_to_delete(char: str) -> None:
+    """Blank is spaces and tabs only (CommonMark): deleting an editorial line takes a blank
+    line beside it along, never a line holding a character `str.strip` strips."""
+    text = NOTE.replace("backlinks:\n\nPara", f"backlinks:\n{char}\nPara")
+    fixed = api.fix_text(text)
+    assert fixed.text == text.replace(
+        "Here is the modified article with inserted backlinks:\n", ""
+    )[: -len("\nLet me know if you need any further modifications!\n")].replace(
+        "00:1:05", "00:01:05"
+    )

@@ -231,6 +231,12 @@ class Note:
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
         return self.source[start:end]
 
+    def is_blank(self, line: int) -> bool:
+        """Whether a 1-based line is blank as CommonMark has it: spaces and tabs only. (`strip`
+        also strips NBSP, NEL, U+2028, `\v`, `\f`: characters of a line, which a fix that takes
+        a blank line along must not delete.)"""
+        return not self.line_text(line).strip(" \t")
+
     def line_text(self, line: int) -> str:
         start, end = self.line_span(line)
         return self.text[start:end]
