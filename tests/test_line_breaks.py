@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import VaultFactory
 
 from vaultbot import api, fixes
 from vaultbot.note import Note
+from vaultbot.vault import Vault
 
 NOTE = (
     "---\ntitle: A talk\nvideoId: abcdefghijk\n---\n\nFrom: [[channel]]\n\n"
@@ -114,3 +116,14 @@ def test_a_line_of_other_whitespace_is_no_blank_line_to_delete(char: str) -> Non
     )[: -len("\nLet me know if you need any further modifications!\n")].replace(
         "00:1:05", "00:01:05"
     )
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_the_profile_reads_notes_with_any_line_breaks(
+    make_vault: VaultFactory, ending: str
+) -> None:
+    """The vault profile samples the head of each note: a `videoId` key in front matter with
+    bare `\r` breaks is a generator's signal as with `\n`."""
+    note = "---\ntitle: A talk\nvideoId: abcdefghijk\n---\n\nBody [[n1]].\n"
+    root = make_vault({f"n{i}.md": with_breaks(note, ending) for i in range(20)})
+    assert Vault.scan(root).profile.name == "generated"

@@ -47,6 +47,12 @@ _BARE_CR = re.compile(r"\r(?!\n)")
 _LINE_TEXT = re.compile(r"[^\r\n]+")
 
 
+def as_read(text: str) -> str:
+    """`text` with each bare `\r` as `\n`: its lines where CommonMark and Obsidian break
+    them, one character for one (so offsets into it are offsets into `text`)."""
+    return _BARE_CR.sub("\n", text) if text.count("\r") > text.count("\r\n") else text
+
+
 def _blank(m: re.Match[str]) -> str:
     return " " * (m.end() - m.start())
 
@@ -176,7 +182,7 @@ class Note:
         #: the first of `\r\r\n`) turned into `\n`, so that every line break is seen where
         #: CommonMark and Obsidian see one, by code that splits at `\n`. One character for
         #: one: offsets into it are offsets into the source.
-        self.text = _BARE_CR.sub("\n", text) if text.count("\r") > text.count("\r\n") else text
+        self.text = as_read(text)
         self.bom = bom
         self.data = data
         #: A fence around the whole body is the note's own code block (a person's Markdown
