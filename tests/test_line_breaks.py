@@ -127,3 +127,12 @@ def test_the_profile_reads_notes_with_any_line_breaks(
     note = "---\ntitle: A talk\nvideoId: abcdefghijk\n---\n\nBody [[n1]].\n"
     root = make_vault({f"n{i}.md": with_breaks(note, ending) for i in range(20)})
     assert Vault.scan(root).profile.name == "generated"
+
+
+@pytest.mark.parametrize("ending", ENDINGS[:3])
+def test_a_line_a_fix_adds_ends_as_the_lines_around_it(ending: str) -> None:
+    """MD002 splits a callout from the quote above with a blank line: its break is the one
+    the line above ends with."""
+    text = "Intro.\n\n> [!note] Title\n> body\n[!warning] Careful\n> more\n\nEnd.\n"
+    fixed = "Intro.\n\n> [!note] Title\n> body\n\n> [!warning] Careful\n> more\n\nEnd.\n"
+    assert api.fix_text(with_breaks(text, ending)).text == with_breaks(fixed, ending)
