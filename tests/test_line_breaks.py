@@ -136,3 +136,22 @@ def test_a_line_a_fix_adds_ends_as_the_lines_around_it(ending: str) -> None:
     text = "Intro.\n\n> [!note] Title\n> body\n[!warning] Careful\n> more\n\nEnd.\n"
     fixed = "Intro.\n\n> [!note] Title\n> body\n\n> [!warning] Careful\n> more\n\nEnd.\n"
     assert api.fix_text(with_breaks(text, ending)).text == with_breaks(fixed, ending)
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_a_broken_tag_is_not_rebuilt_over_a_blank_line(ending: str) -> None:
+    """A tag may run over a line break, not over a blank line (a paragraph ends there; in an
+    old-Mac note `\\r\\r` is one): TS005 rebuilt `<a` and the attributes of the next paragraph
+    into one anchor, deleting the paragraph break."""
+    head = "---\nvideoId: abcdefghijk\n---\n\nTalk <a"
+    tail = ' class="yt-timestamp" data="00:01:00">[00:01:00]</a> and.\n'
+    text = with_breaks(head + "\n\n" + tail, ending)
+    assert "TS005" not in {code for *_, code in located(text)}
+    assert api.fix_text(text).text == text
+    if ending == "\r\r\n":
+        return  # (a blank line, too)
+    one_line_break = with_breaks(head + "\n" + tail, ending)  # still rebuilt: one paragraph
+    assert api.fix_text(one_line_break).text == with_breaks(
+        head.removesuffix("<a") + '<a class="yt-timestamp" data-t="00:01:00">[00:01:00]</a> and.\n',
+        ending,
+    )
