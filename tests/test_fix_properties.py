@@ -5,16 +5,19 @@ The notes carry front matter (`title`, `videoId`), a `From: [[channel | Channel]
 headings, paragraphs and bullets with yt-timestamp anchors and ranges, and wikilinks; planted
 are editorial pre- and postamble lines, `data-t`/label mismatches, sloppy `00:5:52` spellings,
 unclosed anchors and brackets, misspelt links that fold to exactly one existing note, unicode
-text, LF/CRLF chosen per line, an optional BOM and an optional final line break.
+text (with characters Python alone breaks lines at, zero-width ones, NBSP and a BOM inside),
+LF/CRLF/CR (and `\r\r\n`, two breaks) chosen per line, an optional BOM and an optional final
+line break.
 
 Properties:
 
-a. Only the applied edits change the text, and they stay local. `fix_note` does not return the
+a. Findings sit where an editor shows them (lines broken at `\r\n`, `\r`, `\n`), only the
+   applied edits change the text, and they stay local. `fix_note` does not return the
    edits it applied, so the test records each round of its convergence loop (the findings of
    that round's check and the edits `apply_fixes` took) and asserts, per round: every edit
    belongs to a safe fix of a finding reported on that round's text; the edits do not overlap;
-   the round's output is its input with exactly those edits spliced in (spliced here, not by
-   vaultbot); no edit writes a line break; an edit either stays within one of its finding's
+   the round's output is its input (the text as read, bare `\r` kept) with exactly those
+   edits spliced in (spliced here, not by vaultbot); no edit writes a line break; an edit either stays within one of its finding's
    lines, leaving the line break alone (`\r` included), or deletes whole lines: the finding's
    and at most one blank line beside them (ED001 edits always delete). The fixed note is the
    last round's output, with the note's BOM. So every byte outside the edit spans is the
@@ -33,12 +36,14 @@ d. No exception for any input: random text and random bytes (`NoteError` is the 
    remains, else 0; the notes the run reports as errors are byte-identical; every other note
    holds exactly what the in-memory fixer produces; no temporary file is left.
 e. Byte-level encoding, checked on the bytes alone: BOM kept or absent as before; every
-   untouched line (content unchanged) keeps its own ending (LF, CRLF, or none for a last line),
+   untouched line (content unchanged) keeps its own ending (LF, CRLF, CR, or none for a last
+   line),
    so a final line break or its absence stays unless the last line was deleted.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
 import re
@@ -102,10 +107,18 @@ MIDDLE = (
 )
 STRUCTURE = ("    ", "\t", "> ", "---", "===", "<div>", "<b>", "```", "%%", "1. ", "| a |")
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüßçñøÅİıёжλ漢字かな🙂"
+#: Characters some tools write that are no line break to CommonMark or Obsidian, though
+#: `str.splitlines` breaks at some and `str.strip` strips most: rarer still.
+ODD = "\v\f\x1c\x85\u2028\u2029\u00a0\u200b\u200d\ufeff\u0301"
 #: Characters that make Markdown structure: rarer, so that most notes stay notes.
 MARKUP = "`*_%$<>|#[]()!\\~\"'"
 
-words = st.text(alphabet=LETTERS, min_size=1, max_size=9)
+words = st.one_of(
+    st.text(alphabet=LETTERS, min_size=1, max_size=9),
+    st.text(alphabet=LETTERS, min_size=1, max_size=9),
+    st.text(alphabet=LETTERS, min_size=1, max_size=9),
+    st.text(alphabet=LETTERS + ODD, min_size=1, max_size=9),
+)
 markup_words = st.text(alphabet=LETTERS + MARKUP, min_size=1, max_size=6)
 
 
@@ -261,14 +274,15 @@ class Generated:
 
 
 def join_lines(draw: st.DrawFn, lines: Sequence[str]) -> bytes:
-    """Join `lines` with LF or CRLF per line, an optional final break and an optional BOM."""
-    mode = draw(st.sampled_from(["lf", "crlf", "mixed"]))
+    """Join `lines` with LF, CRLF or CR (or `\r\r\n`, mixed) per line, an optional final
+    break and an optional BOM."""
+    mode = draw(st.sampled_from(["\n", "\r\n", "\r", "mixed"]))
     text = ""
     for i, line in enumerate(lines):
         if mode == "mixed":
-            ending = draw(st.sampled_from(["\n", "\r\n"]))
+            ending = draw(st.sampled_from(["\n", "\r\n", "\n", "\r\n", "\r", "\r\r\n"]))
         else:
-            ending = "\n" if mode == "lf" else "\r\n"
+            ending = mode
         text += line + (ending if i < len(lines) - 1 or draw(st.booleans()) else "")
     return ((BOM if draw(st.booleans()) else "") + text).encode("utf-8")
 
@@ -298,6 +312,12 @@ def generated_notes(draw: st.DrawFn) -> Generated:
 FRAGMENTS = (
     "\n",
     "\r\n",
+    "\r",
+    "\r\r\n",
+    "\u2028",
+    "\x85",
+    "\ufeff",
+    "\u200b",
     "\n\n",
     "---\n",
     "```markdown\n",
@@ -355,7 +375,7 @@ def recorded_rounds() -> Iterator[list[Round]]:
 
     def check(note: Note, vault: Vault, rules: Sequence[object]) -> list[Finding]:
         found = real_check(note, vault, rules)  # type: ignore[arg-type]
-        checks.append((note.text, list(found)))
+        checks.append((note.source, list(found)))
         return found
 
     def apply(text: str, to_apply: Iterable[Fix]) -> tuple[str, list[Fix], list[Edit]]:
@@ -380,16 +400,43 @@ def splice(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out) + text[pos:]
 
 
-def lines_of(note: Note, start: int, end: int) -> set[int]:
+class Lines:
+    """The lines of a text as CommonMark and Obsidian's editor break them (at `\\r\\n`, `\\r`
+    and `\\n`), worked out here, not by vaultbot's `Note`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        breaks = list(re.finditer(r"\r\n|\r|\n", text))
+        self.line_starts = [0, *(m.end() for m in breaks)]
+        self.ends = [*(m.start() for m in breaks), len(text)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_text(self, line: int) -> str:
+        return self.text[self.line_starts[line - 1] : self.ends[line - 1]]
+
+
+def lines_of(note: Lines, start: int, end: int) -> set[int]:
     return set(range(note.line_of(start), note.line_of(max(end - 1, start)) + 1))
 
 
-def is_blank(note: Note, line: int) -> bool:
-    return 1 <= line <= note.line_count and not note.line_text(line).strip()
+def is_blank(note: Lines, line: int) -> bool:
+    """Blank as CommonMark has it: spaces and tabs only (`str.strip` strips NEL, U+2028…)."""
+    return 1 <= line <= note.line_count and not note.line_text(line).strip(" \t")
 
 
 def assert_round_is_local(r: Round) -> None:
-    note = Note(NOTE, r.text)
+    note = Lines(r.text)
+    read = Note(NOTE, r.text)
+    for finding in r.findings:  # each on the line, at the column, an editor shows
+        line = note.line_of(finding.start)
+        column = finding.start - note.line_starts[line - 1] + 1
+        assert read.position(finding.start) == (line, column), finding
     owners = {id(f.fix): f for f in r.findings if f.fix is not None}
     for fix in r.taken:
         assert id(fix) in owners, f"applied a fix no finding of this round reported: {fix}"
@@ -409,11 +456,11 @@ def assert_round_is_local(r: Round) -> None:
                 # one blank line beside them
                 assert edit.content == "", f"{finding.rule.code} rewrote lines: {edit}"
                 start = edit.start
-                tail = edit.end == len(r.text) and not r.text.endswith("\n")
+                tail = edit.end == len(r.text) and not r.text.endswith(("\n", "\r"))
                 if tail and r.text[start] in "\r\n":
                     # deleting the last line of a note without a final line break also takes
                     # the break, and the blank lines, before it: it still ends without one
-                    start = len(r.text) - len(r.text[start:].lstrip())
+                    start = len(r.text) - len(r.text[start:].lstrip(" \t\r\n"))
                     start = note.line_starts[note.line_of(start) - 1]
                 assert start in note.line_starts, f"deletion starts mid-line: {edit}"
                 assert edit.end in note.line_starts or edit.end == len(r.text), edit
@@ -453,6 +500,9 @@ def fix_bytes(data: bytes, vault: Vault = VAULT, rel: str = NOTE) -> tuple[Note,
 
 @SETTINGS
 @given(generated_notes())
+@example(
+    Generated(b"Here is the modified article:\r\rBody.\r\rLet me know if you need any changes!\r")
+)
 def test_only_applied_edits_change_the_text(gen: Generated) -> None:
     note = Note.from_bytes(NOTE, gen.data)
     with recorded_rounds() as rounds:
@@ -462,16 +512,16 @@ def test_only_applied_edits_change_the_text(gen: Generated) -> None:
             if not guard_refused(exc):
                 raise
             outcome = None  # refused: every round up to the refusal must still be local
-    text = note.text
+    text = note.source
     for r in rounds:
         assert r.text == text, "a round did not start from the previous round's output"
         assert_round_is_local(r)
         text = r.result
     if outcome is not None:
-        assert outcome.note.text == text
+        assert outcome.note.source == text
         assert outcome.note.bom == note.bom
         assert fixes.encode(outcome.note) == (BOM if note.bom else "").encode() + text.encode()
-        assert outcome.changed == (outcome.note.text != note.text)
+        assert outcome.changed == (outcome.note.source != note.source)
 
 
 # -- b. and c. fix twice = fix once; nothing with a safe fix remains --------------------------
@@ -482,7 +532,7 @@ def test_only_applied_edits_change_the_text(gen: Generated) -> None:
 def test_fix_is_idempotent(gen: Generated) -> None:
     _, fixed, _ = fix_bytes(gen.data)
     _, again, _ = fix_bytes(fixes.encode(fixed))
-    assert again.text == fixed.text
+    assert again.source == fixed.source
 
 
 @SETTINGS
@@ -551,7 +601,7 @@ def fix_in_memory(note: Note) -> None:
             raise
         return
     again = fixes.fix_note(outcome.note, VAULT, RULES)
-    assert again.note.text == outcome.note.text
+    assert again.note.source == outcome.note.source
 
 
 @SETTINGS
@@ -625,11 +675,13 @@ def test_fix_command_on_generated_vaults(notes: list[bytes]) -> None:
 # -- e. the byte-level encoding is kept ------------------------------------------------------
 
 
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n)|([^\r\n]+)\Z")
+
+
 def split_lines(text: str) -> list[tuple[str, str]]:
-    """(content, ending) per line, ending `\\r\\n`, `\\n`, or `` for a last line without one."""
-    parts = text.split("\n")
-    lines = [(p[:-1], "\r\n") if p.endswith("\r") else (p, "\n") for p in parts[:-1]]
-    return [*lines, (parts[-1], "")] if parts[-1] else lines
+    """(content, ending) per line, ending `\\r\\n`, `\\n`, `\\r`, or `` for a last line without
+    one."""
+    return [(m[1], m[2]) if m[2] else (m[3], "") for m in _LINE.finditer(text)]
 
 
 Line = tuple[str, str]

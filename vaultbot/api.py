@@ -126,7 +126,7 @@ def fix_text(
         for code, start, title in outcome.applied
     ]
     remaining = [to_result(outcome.note, f, os.fspath(path)) for f in outcome.remaining]
-    return FixedText(outcome.note.text, applied, dict(outcome.fixed), remaining)
+    return FixedText(outcome.note.source, applied, dict(outcome.fixed), remaining)
 
 
 def _setup(text: str, path: str | os.PathLike[str], vault: Vault | None) -> tuple[Vault, Note]:

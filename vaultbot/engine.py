@@ -304,11 +304,11 @@ def _process(rel: str) -> NoteReport | None:
             report.applied = [
                 (code, note.line_of(start), title) for code, start, title in outcome.applied
             ]
-            if outcome.changed and outcome.note.text != note.text:
+            if outcome.changed and outcome.note.source != note.source:
                 new = fixes.encode(outcome.note)
                 report.changed = True
                 if _job.diff:
-                    report.diff = fixes.unified_diff(display, note.text, outcome.note.text)
+                    report.diff = fixes.unified_diff(display, note.source, outcome.note.source)
                 if _job.write:
                     fixes.write_atomic(vault.root / rel, new, data, display, vault.root)
             note, found = outcome.note, outcome.remaining

@@ -125,19 +125,19 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
             return outcome
         chosen, edits = select_fixes(f.fix for f in fixes if f.fix)
         together = Note(
-            current.rel, splice(current.text, edits), bom=current.bom, own_fence=current.own_fence
+            current.rel, splice(current.source, edits), bom=current.bom, own_fence=current.own_fence
         )
         change = meaning.changed(current, together, edits)
         if change is not None and len(chosen) > 1:
             # Fixes that keep the meaning alone can clash together (two deleted lines that
             # held a paragraph open): take one this round; the rest are re-checked.
             chosen = chosen[:1]
-        text, taken, edits = apply_fixes(current.text, chosen)
-        if text == current.text:
+        text, taken, edits = apply_fixes(current.source, chosen)
+        if text == current.source:
             outcome.remaining = found
             return outcome
         fixed = together  # usually all were taken: compared (and parsed) once
-        if text != together.text:
+        if text != together.source:
             fixed = Note(current.rel, text, bom=current.bom, own_fence=current.own_fence)
             change = meaning.changed(current, fixed, edits)
         if change is not None:
@@ -161,20 +161,31 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
 # -- writing ---------------------------------------------------------------------------------
 
 
+#: A line with its break, as CommonMark and Obsidian break lines (`str.splitlines` also breaks
+#: at `\v`, `\f`, NEL, U+2028 and others, which are characters of a line to them).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
 def unified_diff(display: str, before: str, after: str) -> str:
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
+        _LINE.findall(before),
+        _LINE.findall(after),
         fromfile=f"a/{display}",
         tofile=f"b/{display}",
     )
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-    )
+    return "".join(map(_diff_line, lines))
+
+
+def _diff_line(line: str) -> str:
+    if line.endswith("\n"):
+        return line
+    if line.endswith("\r"):  # ended by a bare `\r` (an old Mac note): a diff line of its own
+        return line + "\n"
+    return line + "\n\\ No newline at end of file\n"
 
 
 def encode(note: Note) -> bytes:
-    return ("\ufeff" if note.bom else "").encode() + note.text.encode("utf-8")
+    return ("\ufeff" if note.bom else "").encode() + note.source.encode("utf-8")
 
 
 def write_atomic(

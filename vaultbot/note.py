@@ -1,8 +1,8 @@
 """One note: its bytes, text, lines, front matter, comments and parsed Markdown structure.
 
 Everything is computed once per note, lazily, and shared by all rules. Offsets are `str`
-indices into `Note.text` (the decoded file without its BOM); line and column numbers are
-1-based.
+indices into `Note.text` (the decoded file without its BOM, each bare `\r` read as `\n`: see
+`Note`); line and column numbers are 1-based.
 """
 
 from __future__ import annotations
@@ -40,8 +40,17 @@ HEADER_LINE = re.compile(_HEADER_KEY + r"\s*\S", re.I)
 HEADER_LINES = re.compile(_HEADER_KEY + r"[^\S\n]*\S", re.I | re.M)
 
 _NON_SPACE = re.compile(r"\S")
+#: A carriage return that no line feed follows: a line break of its own to CommonMark and to
+#: Obsidian's editor (`\r\n?|\n`), but not to Python (`re`'s `^`/`$`, `str.find("\n")`).
+_BARE_CR = re.compile(r"\r(?!\n)")
 #: The characters of a line (line breaks kept): what masking blanks out, a line at a time.
 _LINE_TEXT = re.compile(r"[^\r\n]+")
+
+
+def as_read(text: str) -> str:
+    """`text` with each bare `\r` as `\n`: its lines where CommonMark and Obsidian break
+    them, one character for one (so offsets into it are offsets into `text`)."""
+    return _BARE_CR.sub("\n", text) if text.count("\r") > text.count("\r\n") else text
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -167,7 +176,13 @@ class Note:
         own_fence: bool = False,
     ):
         self.rel = rel  # vault-relative path with `/` separators
-        self.text = text
+        #: The text as read (what a fix splices its edits into and writes back).
+        self.source = text
+        #: The text the rules read: the source with each bare `\r` (an old Mac line break, or
+        #: the first of `\r\r\n`) turned into `\n`, so that every line break is seen where
+        #: CommonMark and Obsidian see one, by code that splits at `\n`. One character for
+        #: one: offsets into it are offsets into the source.
+        self.text = as_read(text)
         self.bom = bom
         self.data = data
         #: A fence around the whole body is the note's own code block (a person's Markdown
@@ -214,6 +229,19 @@ class Note:
         """Offset of the `\n` that ends the line holding `offset`, or the end of the text."""
         line = self.line_of(offset)
         return self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+
+    def line_ending(self, line: int) -> str:
+        """The line break that ends a 1-based line in the source (`\n`, `\r\n`, `\r`, or
+        `""` for a last line without one): what an edit that adds a line writes."""
+        start = self.line_span(line)[1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        return self.source[start:end]
+
+    def is_blank(self, line: int) -> bool:
+        """Whether a 1-based line is blank as CommonMark has it: spaces and tabs only. (`strip`
+        also strips NBSP, NEL, U+2028, `\v`, `\f`: characters of a line, which a fix that takes
+        a blank line along must not delete.)"""
+        return not self.line_text(line).strip(" \t")
 
     def line_text(self, line: int) -> str:
         start, end = self.line_span(line)

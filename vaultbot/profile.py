@@ -17,7 +17,7 @@ import re
 import stat
 from dataclasses import dataclass
 
-from vaultbot.note import Note
+from vaultbot.note import Note, as_read
 from vaultbot.vault import Vault
 
 PROFILES = ("auto", "generated", "personal")
@@ -114,7 +114,7 @@ def _head(vault: Vault, rel: str) -> str:
                 data = handle.read(HEAD_BYTES)
         except OSError:
             return ""
-    return data[:HEAD_BYTES].decode("utf-8", "replace").lstrip("\ufeff")
+    return as_read(data[:HEAD_BYTES].decode("utf-8", "replace").lstrip("\ufeff"))
 
 
 def choose(vault: Vault, setting: str) -> Profile:

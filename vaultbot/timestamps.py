@@ -45,9 +45,12 @@ _YT_SHORT = re.compile(r"youtu\.be/([^?&#/]*)")
 _YT_SECONDS = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?")
 _DASH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?[-–—][ \t]*(?:\r?\n[ \t]*)?")
 # Almost an anchor (TS005): an `<a` tag naming a timestamp class or a `data`/`data-t` time.
+#: A character of a tag: a tag may run over line breaks, but not over a blank line (there a
+#: paragraph ends: what follows is no part of the tag, to CommonMark nor to Obsidian).
+_TAG_CHAR = r"(?:[^<>\n]|\n(?![ \t]*\r?\n))"
 _ANCHOR_LIKE = re.compile(
     r'<a(?!\s+class="yt-timestamp"\s+data-t="[^"<>\n]*"\s*>)'  # not the canonical tag
-    r'\b[^<>]*?(?:timestamp|\bdata(?:-t)?\s*=\s*(?:"\s*)?\d{1,3}:\d)[^<>]*>?'
+    rf"\b{_TAG_CHAR}*?(?:timestamp|\bdata(?:-t)?\s*=\s*(?:\"\s*)?\d{{1,3}}:\d){_TAG_CHAR}*>?"
 )
 _TIME_IN = re.compile(r"(?<![\d:])\d{1,3}:\d{1,2}(?::\d{1,2})?(?![\d:])")
 # The label of a range's first anchor that ran into the second: `00:09:17>)-[00:09:21](`.

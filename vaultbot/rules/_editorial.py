@@ -347,9 +347,8 @@ def line_deletion(note: Note, number: int) -> Edit | None:
         return edit
     # Right inside a fence around the whole note (ED002 deletes the fence line): take the
     # blank line on the other side along, as if the fence line were blank already.
-    blank = lambda n: not note.line_text(n).strip()  # noqa: E731
-    if note.line_of(fence[0][0]) == number - 1 and blank(number + 1):
+    if note.line_of(fence[0][0]) == number - 1 and note.is_blank(number + 1):
         return Edit(edit.start, note.line_starts[number + 1], "")
-    if note.line_of(fence[1][0]) == number + 1 and number > 1 and blank(number - 1):
+    if note.line_of(fence[1][0]) == number + 1 and number > 1 and note.is_blank(number - 1):
         return Edit(note.line_starts[number - 2], edit.end, "")
     return edit

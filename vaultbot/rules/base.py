@@ -145,7 +145,7 @@ def delete_lines(note: Note, first: int, last: int | None = None) -> Edit:
     blank line (nor a leading or trailing blank line) is left behind."""
     last = first if last is None else last
     count = note.line_count - note.text.endswith("\n")  # a final line break ends a line
-    blank = lambda n: 1 <= n <= count and not note.line_text(n).strip()  # noqa: E731
+    blank = lambda n: 1 <= n <= count and note.is_blank(n)  # noqa: E731
     body_first = note.line_of(note.body_start) if note.body_start < len(note.text) else 1
     start = note.line_starts[first - 1]
     end = note.line_starts[last] if last < count else len(note.text)

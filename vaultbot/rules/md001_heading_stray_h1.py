@@ -147,12 +147,14 @@ def _first_content(note: Note) -> int:
     opening line of a fence around the whole note does not count), or the end of the text.
     Computed once per note: every H1 compares its own line with it."""
     fence = note.wrapping_fence
-    offset = note.body_start
-    for line in note.text[note.body_start :].splitlines(keepends=True):
-        start, offset = offset, offset + len(line)
+    if note.body_start == len(note.text):
+        return len(note.text)
+    for number in range(note.line_of(note.body_start), note.line_count + 1):
+        start, end = note.line_span(number)
+        line = note.text[start:end]
         if fence is not None and fence[0][0] <= start < fence[0][1]:
-            line = note.text[start : fence[0][0]] + note.text[fence[0][1] : offset]
-        if line.strip() and not HEADER_LINE.match(line):
+            line = note.text[start : fence[0][0]] + note.text[fence[0][1] : end]
+        if line.strip(" \t") and not HEADER_LINE.match(line):
             return start
     return len(note.text)
 
@@ -164,7 +166,7 @@ def _delete_leading_line(note: Note, number: int) -> Edit:
     if number >= last:
         return delete_lines(note, number)
     end = note.line_starts[number]
-    if number + 1 < last and not note.line_text(number + 1).strip():
+    if number + 1 < last and note.is_blank(number + 1):
         end = note.line_starts[number + 1]
     return Edit(note.line_starts[number - 1], end, "")
 

@@ -71,9 +71,7 @@ class CalloutBroken(Rule):
                 continue
             insert = "> "
             if number > 1 and _quoted_above(note, number - 1):
-                above_end = note.line_starts[number - 1] - 1
-                crlf = above_end > 0 and note.text[above_end - 1] == "\r"
-                insert = ("\r\n" if crlf else "\n") + m.group(1) + insert
+                insert = note.line_ending(number - 1) + m.group(1) + insert
                 fix = Fix("safe", (Edit(start, marker, insert),), "Start the callout with '> '")
             else:
                 fix = Fix("safe", (Edit(marker, marker, insert),), "Start the callout with '> '")
