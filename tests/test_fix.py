@@ -223,6 +223,22 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
             "---\nvideoId: abcdefghijk\n---\nBody.\n\nMore body.\n\nLet me know if you want more changes!\n",
             "---\nvideoId: abcdefghijk\n---\nBody.\n\nMore body.\n",
         ),
+        # ED001 with the note's text going on after its colon: only the phrase goes, whatever
+        # the markup or the separator; a line that is the model's all through goes whole
+        (
+            "From: [[c]]\n\nHere is the modified article with inserted backlinks: The guest "
+            "argues that scaling matters.\n\nMore.\n",
+            "From: [[c]]\n\nThe guest argues that scaling matters.\n\nMore.\n",
+        ),
+        (
+            "From: [[c]]\n\n**Here is the revised article:** *The guest* argues.\u2028Yes.\n",
+            "From: [[c]]\n\n*The guest* argues.\u2028Yes.\n",
+        ),
+        (
+            "---\nvideoId: abcdefghijk\n---\nBody.\n\nNote: I've added backlinks to the "
+            "article: [[a]], [[b]].\n",
+            "---\nvideoId: abcdefghijk\n---\nBody.\n",
+        ),
         # TS001: a sloppy spelling of the same instant is rewritten
         (ANCHOR.format("00:5:52", "00:05:52"), ANCHOR.format("00:05:52", "00:05:52")),
         (ANCHOR.format("00:05:52", "0:5:52"), ANCHOR.format("00:05:52", "00:05:52")),

@@ -12,6 +12,7 @@ from vaultbot.rules._editorial import (
     EDITED_TEXT,
     LEAK,
     SELF_DISCLOSURE,
+    classify,
     find_hits,
     keeps_meaning,
     line_deletion,
@@ -78,7 +79,9 @@ class EditorialLine(Rule):
     safe for "As an AI language model, I cannot …, but …": such a line may go on with content.
     When a heading is glued to the end of the line (`…as asked.## Heading`), only the text
     before the heading is deleted; there is no fix when that heading is an `# H1`, which
-    would become a second title of the note.
+    would become a second title of the note. When the note's text goes on after the colon
+    that ends the editorial phrase (`Here is the modified article: The guest argues …`), only
+    the phrase up to the text is deleted.
     There is no fix when the line right below it would change meaning without it (an indented
     continuation line would become a code block, a `---` underline a horizontal rule), nor
     when the line heads leaked reasoning or a checklist (ED003): without the line, nothing
@@ -144,5 +147,33 @@ def line_edit(note: Note, number: int, hidden: frozenset[int]) -> Edit | None:
     if glued is not None:  # "… markdown rules.## Heading": the heading stays, on its own
         # An `# H1` would become a second title of the note (heading-stray-h1): a human call.
         return Edit(start, glued.start(1), "") if glued.group(2) != "#" else None
+    glued = _glued_content(note, start, end)
+    if glued is not None:  # "Here is the modified article: The guest argues …": keep the text
+        return Edit(start, glued, "")
     edit = line_deletion(note, number)
     return edit if edit is not None and keeps_meaning(note, [edit]) else None
+
+
+#: The emphasis an editorial line opens with (`**Here is the revised article:** …`).
+_LEAD_MARKUP = re.compile(r"[ \t]*([*_]*)")
+
+
+def _glued_content(note: Note, start: int, end: int) -> int | None:
+    """Where the content starts when the note's text goes on, on the same line, after an
+    editorial phrase that ends with a colon ("Here is the modified article with inserted
+    backlinks: The guest argues …"); None when the line is the phrase alone, or the text
+    before its first colon is no editorial line by itself ("Note: I added backlinks …", all
+    of it the model's)."""
+    text = note.text
+    colon = text.find(":", start, end)
+    if colon == -1:
+        return None
+    content = colon + 1
+    lead = _LEAD_MARKUP.match(text, start, end).group(1)  # type: ignore[union-attr]
+    if lead and text.startswith(lead, content):
+        content += len(lead)  # the emphasis around the phrase closes after its colon
+    while content < end and text[content] in " \t":
+        content += 1
+    if not text[content:end].strip(" \t*_") or classify(text[start : colon + 1], True) is None:
+        return None
+    return content
