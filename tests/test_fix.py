@@ -307,6 +307,16 @@ def test_no_temporary_files_are_left(seed_vault: Path) -> None:
             + ANCHOR.format("00:09:21", "00:09:21")
             + ".\n",
         ),
+        # TS005: a broken tag no `</a>` closes takes its label along, never doubling it
+        (
+            'x <a class="yt-timestamp" data="00:01:02">[00:01:02] and y <a class="yt-timestamp" '
+            'data="00:02:03">00:02:03.\n',
+            "x "
+            + ANCHOR.format("00:01:02", "00:01:02")
+            + " and y "
+            + ANCHOR.format("00:02:03", "00:02:03")
+            + ".\n",
+        ),
         # TS008: the brackets go inside the anchor, never doubled
         (
             'x [<a class="yt-timestamp" data-t="00:34:54">00:34:54</a>].\n',

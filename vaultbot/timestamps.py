@@ -52,6 +52,8 @@ _ANCHOR_LIKE = re.compile(
     r'<a(?!\s+class="yt-timestamp"\s+data-t="[^"<>\n]*"\s*>)'  # not the canonical tag
     rf"\b{_TAG_CHAR}*?(?:timestamp|\bdata(?:-t)?\s*=\s*(?:\"\s*)?\d{{1,3}}:\d){_TAG_CHAR}*>?"
 )
+# The label right after a broken tag that no `</a>` closes: `[00:01:02]`, `00:01:02`.
+_LABEL_AFTER = re.compile(r"\[?\d{1,3}:\d{2}(?::\d{2})?\]?")
 _TIME_IN = re.compile(r"(?<![\d:])\d{1,3}:\d{1,2}(?::\d{1,2})?(?![\d:])")
 # The label of a range's first anchor that ran into the second: `00:09:17>)-[00:09:21](`.
 _RANGE_LABEL = re.compile(
@@ -489,6 +491,8 @@ def _find_corrupt(note: Note) -> list[Corrupt]:
         if close != -1:  # a `</a>` before the next tag closes this one
             label = text[end:close]
             end = close + len(_CLOSE)
+        elif (after := _LABEL_AFTER.match(text, end, line_end)) is not None:
+            label, end = after.group(), after.end()  # never closed: its label is part of it
         found.append(Corrupt(m.start(), end, _corruption(tag), _recover(tag, label)))
     tags = note.memo(_anchor_tags)
     taken = -1  # the end of a broken range already reported
