@@ -261,7 +261,8 @@ EDITED_NOTE, HOOK_NOTE = 3, 7
 
 
 def nth_note(vault: Path, n: int) -> Path:
-    return sorted(p for p in vault.glob("*.md") if not p.name.startswith("."))[n]
+    notes = (p for p in vault.rglob("*.md") if not p.relative_to(vault).as_posix().startswith("."))
+    return sorted(notes)[n]  # the personal profile keeps its notes in folders
 
 
 def hook_command(vault: Path) -> list[str]:

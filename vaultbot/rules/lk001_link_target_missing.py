@@ -133,7 +133,12 @@ class LinkTargetMissing(Rule):
 
 def fold(name: str) -> str:
     """A file name with case, `_`, `-`, spaces and punctuation (but `+`) folded away."""
+    if name.isascii():  # the same, twice as fast: every file name of the vault is folded
+        return name.lower().translate(_ASCII_NOT_WORD)
     return _NOT_WORD.sub("", unicodedata.normalize("NFC", name).lower())
+
+
+_ASCII_NOT_WORD = {c: None for c in range(128) if not (chr(c).isalnum() or chr(c) == "+")}
 
 
 @dataclass
@@ -145,9 +150,11 @@ class _FoldedIndex:
     lengths: list[int] = field(default_factory=list)  # their lengths
     fuzzy_cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     typo_cache: dict[str, list[str]] = field(default_factory=dict)
-    #: (first letter, digits) -> (folded names, their lengths), shortest first; built on
-    #: first use
-    alike: dict[tuple[str, str], tuple[list[str], list[int]]] = field(default_factory=dict)
+    #: first letter -> the folded names starting with it, shortest first (built on first use)
+    by_letter: dict[str, list[str]] = field(default_factory=dict)
+    #: first letter -> digits -> (folded names, their lengths), shortest first; each letter's
+    #: on its first use (a check of one note weighs one or two letters, not the vault)
+    alike: dict[str, dict[str, tuple[list[str], list[int]]]] = field(default_factory=dict)
 
     def fuzzy(self, key: str, threshold: int) -> list[str]:
         """The files of the unique best fuzzy match of `key` scoring at least `threshold`."""
@@ -193,13 +200,18 @@ class _FoldedIndex:
     def _alike(self, key: str) -> tuple[list[str], list[int]]:
         """The folded names with `key`'s first letter and digits, shortest first, and their
         lengths."""
-        if not self.alike:
+        if not self.by_letter:
             for name in self.by_length:  # shortest first, so each list is too
                 if name:
-                    self.alike.setdefault((name[0], digits(name)), ([], []))[0].append(name)
-            for names, lengths in self.alike.values():
+                    self.by_letter.setdefault(name[0], []).append(name)
+        by_digits = self.alike.get(key[0])
+        if by_digits is None:
+            by_digits = self.alike[key[0]] = {}
+            for name in self.by_letter.get(key[0], []):
+                by_digits.setdefault(digits(name), ([], []))[0].append(name)
+            for names, lengths in by_digits.values():
                 lengths.extend(map(len, names))
-        return self.alike.get((key[0], digits(key)), ([], []))
+        return by_digits.get(digits(key), ([], []))
 
 
 def _folded_index(vault: Vault) -> _FoldedIndex:
