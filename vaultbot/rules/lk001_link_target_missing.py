@@ -75,7 +75,8 @@ class LinkTargetMissing(Rule):
       dropped, changed or two swapped, in a word of six letters or more, its first and last
       two letters kept, and the word as written no word of the vault's note names), or the
       same words with a leading "the" added or dropped (`role_of_sleep` for
-      `the_role_of_sleep`, in names of two more words at least); never a whole other word (`Money`/`Monkey`, `Divergence`/`Convergence`), a negation
+      `the_role_of_sleep`, with at least two words besides it); never a whole other word
+      (`Money`/`Monkey`, `Divergence`/`Convergence`), a negation
       (`Non-classical Logic`/`Classical Logic`), a changed digit (`Lecture 3`/`Lecture 8`),
       nor an embed of a dated or numbered file.
     - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
