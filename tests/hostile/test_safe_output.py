@@ -140,6 +140,9 @@ def test_text_caret_stays_under_the_finding(
         ("a\x7fb", "a\u2421b"),  # DEL: ␡
         ("a\x85b", "a\\u{0085}b"),  # C1 and bidirectional controls: an escape
         ("tab\tand space", "tab\tand space"),  # kept
+        ("missing\u200b", "missing\\u{200b}"),  # an invisible character: an escape
+        ("a\u2060b\ufeffc", "a\\u{2060}b\\u{feff}c"),
+        ("\U0001f469\u200d\U0001f52c", "\U0001f469\u200d\U0001f52c"),  # a joined emoji: kept
     ],
 )
 def test_visible_shows_each_control_character_as_one_symbol(text: str, shown: str) -> None:

@@ -13,10 +13,14 @@ from __future__ import annotations
 import os
 import re
 
-#: C0 controls but tab, DEL, C1 controls, the Unicode bidirectional controls, and the lone
-#: surrogates `os.fsdecode` makes of the bytes of a name that are not UTF-8.
+#: C0 controls but tab, DEL, C1 controls, the Unicode bidirectional controls, the invisible
+#: characters that join nothing (zero-width space, word joiner, a BOM inside text: a link
+#: target `missing\u200b` would read as `missing`), and the lone surrogates `os.fsdecode`
+#: makes of the bytes of a name that are not UTF-8. (Zero-width joiners stay: emoji and
+#: scripts need them.)
 _CONTROL = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]"
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069"
+    "\ufeff\udc80-\udcff]"
 )
 #: A byte of a name that is not UTF-8, as `os.fsdecode` gives it (and `os.fsencode` takes it).
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -28,7 +32,7 @@ def _picture(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # the Control Pictures block: ␛ ␇ ␊ …
     if code == 0x7F:
         return "\u2421"  # ␡
-    if code >= 0xDC80:
+    if 0xDC80 <= code <= 0xDCFF:
         return f"\\x{code - 0xDC00:02x}"  # the byte, as git and Python quote it
     return f"\\u{{{code:04x}}}"
 
