@@ -122,21 +122,6 @@ def _bot_options(command: F) -> F:
     ])  # fmt: skip
 
 
-def _plan(
-    paths: tuple[Path, ...],
-    vault_root: Path | None,
-    config_path: Path | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    rule_options: dict[str, dict[str, Any]] | None = None,
-    staged: bool = False,
-    respect_gitignore: bool = True,
-) -> Plan:
-    [p] = _plans(paths, vault_root or _one_vault(paths), config_path, select, ignore,
-                 rule_options, staged, respect_gitignore)  # fmt: skip
-    return p
-
-
 def _one_vault(paths: tuple[Path, ...]) -> Path | None:
     """The vault of the first path (`clean` cleans one vault)."""
     from vaultbot.vault import find_root
@@ -674,7 +659,8 @@ def clean_command(
 
     target = vault or Path(".")
     overrides = {} if unsafe_fixes else dict(NO_FUZZY)
-    p = _plan((target,), vault, config_path, select, ignore, overrides, False, respect_gitignore)
+    [p] = _plans((target,), vault or _one_vault((target,)), config_path, select, ignore,
+                 overrides, False, respect_gitignore)  # fmt: skip
     _one_vault_only(p, target)
     if commit and not dry_run:
         try:
