@@ -1,0 +1,76 @@
+"""ED001's first pass (`_may_hold_hits`): a note holding no trigger is not read line by line.
+It must never hide an editorial line that reading every line would find."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vaultbot.note import Note
+from vaultbot.rules import _editorial
+from vaultbot.rules._editorial import SPACES, find_hits, phrase_config
+
+
+def test_spaces_are_what_strip_removes() -> None:
+    assert set(SPACES) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+def hits_read_line_by_line(note: Note) -> dict[int, _editorial.Hit]:
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_editorial, "_may_hold_hits", lambda note: True)
+        return find_hits(note)
+
+
+CONFIG = phrase_config()
+WORDS = [
+    *CONFIG["line_start_triggers"],
+    *CONFIG["inline_triggers"],
+    *CONFIG["requester_triggers"],
+    "Here is the modified article with inserted backlinks:",
+    "Let me know if you need more changes.",
+    "As an AI language model, I cannot",
+    "the article",
+    "topics:",
+    "plain words",
+]
+PIECES = st.one_of(
+    st.sampled_from(WORDS).map(lambda w: w.capitalize() if len(w) % 2 else w.upper()),
+    st.sampled_from([*SPACES, "*", "_", "#", ">", "-", "**", "%%", "İ", "\u212a", "K", "`"]),
+    st.sampled_from(["\n", "\n\n", "```\n", "---\n", "From: [[dwarkesh | Dwarkesh]]\n"]),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, max_size=30), st.booleans())
+def test_first_pass_hides_no_line(pieces: list[str], front: bool) -> None:
+    text = ("---\ntitle: t\n---\n" if front else "") + "".join(pieces)
+    assert find_hits(Note("n.md", text)) == hits_read_line_by_line(Note("n.md", text))
+
+
+@pytest.mark.parametrize(
+    ("before", "line"),
+    [
+        ("", "\u00a0Here is the modified article with inserted backlinks:"),  # led by NBSP
+        ("", "\u3000**Here is the modified article with inserted backlinks:**"),
+        ("", "Hope%%x%% this helps!"),  # only the comment's removal makes the phrase
+        # `lower` lengthens "İ", so the note is lower-cased otherwise, and the Kelvin sign
+        # stays: only the line's own `lower` reads "okay"
+        ("İstanbul.\n\n", "O\u212aay, here is the modified article with inserted backlinks:"),
+    ],
+)
+def test_lines_the_first_pass_must_not_miss(before: str, line: str) -> None:
+    text = "From: [[dwarkesh | Dwarkesh]]\n\n" + before + line + "\n\nThe guest argues.\n"
+    expected = hits_read_line_by_line(Note("n.md", text))
+    assert expected  # an editorial line, read line by line
+    assert find_hits(Note("n.md", text)) == expected
+
+
+def test_a_note_without_triggers_is_not_read_line_by_line() -> None:
+    note = Note("n.md", "# Spaced repetition\n\nReviews come just before forgetting.\n")
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_editorial, "_edge_lines", lambda note: pytest.fail("read line by line"))
+        assert find_hits(note) == {}
