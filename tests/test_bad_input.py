@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from conftest import VaultFactory
 
 from vaultbot.cli import main
+from vaultbot.note import _read_up_to
 
 DEFECT = "Here is the modified article with inserted backlinks:\n\nBody text.\n"
 
@@ -178,3 +181,23 @@ def test_deeply_nested_markdown_does_not_crash(
     vault = make_vault({"deep.md": "> " * 5000 + "[[Missing]]\n" + "[" * 20000 + "\n"})
     code, _out, err = run(vault, capsys)
     assert code == 1 and "Traceback" not in err
+
+
+def test_a_short_read_is_not_the_end_of_the_note() -> None:
+    """One `os.read` may return less than asked before the end of a file (as a pipe does here):
+    the note is read on to its end, never cut short (a fix would write back half a note)."""
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        os.write(write_end, b"first half, ")
+        time.sleep(0.05)
+        os.write(write_end, b"second half")
+        os.close(write_end)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert _read_up_to(read_end, 1000) == b"first half, second half"
+    finally:
+        writer.join()
+        os.close(read_end)

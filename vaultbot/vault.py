@@ -219,12 +219,12 @@ class Vault:
         from vaultbot.note import NoteError, read_bytes
         from vaultbot.output.safe import in_github_actions
 
-        path = self.root / rel
+        path = os.path.join(self.root, rel)
         if in_github_actions() and not self._holds(path):
             raise NoteError(f"{display}: a symbolic link to outside the vault, not read on GitHub")
         return read_bytes(path, display)
 
-    def _holds(self, path: Path) -> bool:
+    def _holds(self, path: Path | str) -> bool:
         """Whether `path`, its links followed, lies inside the vault."""
         return os.path.realpath(path).startswith(self._real_root)
 
