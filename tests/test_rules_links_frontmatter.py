@@ -3,19 +3,26 @@ notes once, and the schema configuration of frontmatter-schema."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import VaultFactory, check_json, findings
+from hypothesis import given
+from hypothesis import strategies as st
 from test_rules import FIXTURES, expected
 
 from vaultbot.cli import main
 from vaultbot.note import Note
 from vaultbot.rules._placeholders import is_placeholder
 from vaultbot.rules.fm002_frontmatter_schema import FrontmatterSchema
-from vaultbot.rules.lk003_link_heading_missing import LinkHeadingMissing, heading_key
+from vaultbot.rules.lk003_link_heading_missing import (
+    LinkHeadingMissing,
+    block_ids,
+    heading_key,
+)
 from vaultbot.vault import Vault
 
 
@@ -433,3 +440,15 @@ def test_closest_heading_is_the_most_alike_and_the_larger_on_a_tie() -> None:
     assert _closest("vertical asymptotes", ["vertical asymptote", "limits"]) == "vertical asymptote"
     assert _closest("ab", ["ax", "xb"]) is None  # 50%: under the cutoff
     assert _closest("abcd", ["abce", "abcf"]) == "abcf"  # equally alike: the larger
+
+
+#: Obsidian's block id, as the rule read it first: `^id` ending a line, at its start or after a
+#: space (one pattern tried at every character).
+_BLOCK_ID_SPELLED_OUT = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*\r?$", re.M)
+
+
+@given(st.lists(st.sampled_from(["^", "^ab-1", "x", " ", "\t", "\n", "\r", "\r\n", "-", "^^"])))
+def test_block_ids_are_found_as_spelled_out(pieces: list[str]) -> None:
+    body = "".join(pieces)
+    expected = frozenset(m.group(1).lower() for m in _BLOCK_ID_SPELLED_OUT.finditer(body))
+    assert block_ids(body) == expected

@@ -14,7 +14,9 @@ from vaultbot.rules.base import Finding, Rule
 from vaultbot.vault import Vault
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
-_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*\r?$", re.M)
+#: A block id ends its line: `… text ^abc123` (its `^` at the line's start or after a space:
+#: `block_ids` checks that, so that the search starts at the literal `^`, found fast).
+_BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*\r?$", re.M)
 _ATX = re.compile(r"^[ \t]*#{1,6}(?:[ \t]+|$)|[ \t]+#+[ \t]*$")
 
 
@@ -49,9 +51,18 @@ def _collect_anchors(note: Note) -> Anchors:
             source = " ".join(line.strip() for line in lines[:-1])
         headings.setdefault(heading_key(source), heading.text)
     headings.pop("", None)
-    body = text[note.body_start :]
-    blocks = frozenset(m.group(1).lower() for m in _BLOCK_ID.finditer(body))
-    return Anchors(headings, blocks)
+    return Anchors(headings, block_ids(text[note.body_start :]))
+
+
+def block_ids(body: str) -> frozenset[str]:
+    """The block ids (`^abc123` ending a line) of a note's body, lower-cased."""
+    if "^" not in body:
+        return frozenset()
+    return frozenset(
+        m.group(1).lower()
+        for m in _BLOCK_ID.finditer(body)
+        if m.start() == 0 or body[m.start() - 1] in " \t\n"
+    )
 
 
 class _TargetAnchors:
