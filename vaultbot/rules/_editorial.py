@@ -321,14 +321,16 @@ def _any_trigger() -> Any:
     """One pattern for what `classify` needs somewhere in a line to find anything: a trigger
     at a line's start (after what `str.strip` removes and the leading markup it allows), an
     inline trigger, or a requester phrase. RE2 tries them all in one pass over the note,
-    where Python's engine would try each at every character."""
+    where Python's engine would try each at every character. It reads UTF-8 bytes (its
+    wrapper converts every offset of a `str` between characters and bytes)."""
     import re2
 
     config = phrase_config()
     lead = "".join(f"\\x{{{ord(c):x}}}" for c in SPACES + "*_#>-")
     starts = "|".join(map(re.escape, config["line_start_triggers"]))
     phrases = [*config["inline_triggers"], *config["requester_triggers"]]
-    return re2.compile(f"\\n[{lead}]*(?:{starts})|" + "|".join(map(re.escape, phrases)))
+    pattern = f"\\n[{lead}]*(?:{starts})|" + "|".join(map(re.escape, phrases))
+    return re2.compile(pattern.encode())
 
 
 def _may_hold_hits(note: Note) -> bool:
@@ -346,7 +348,8 @@ def _may_hold_hits(note: Note) -> bool:
     if not text.isascii() and len(text.lower()) != len(text):
         return True  # `_lowered` kept the case of what `lower` would lengthen
     first = note.line_starts[note.line_of(note.body_start) - 1]
-    return _any_trigger().search("\n" + lowered[first:]) is not None
+    body = ("\n" + lowered[first:]).encode("utf-8", "surrogatepass")
+    return _any_trigger().search(body) is not None
 
 
 def _edge_lines(note: Note) -> set[int]:
