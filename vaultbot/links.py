@@ -124,7 +124,7 @@ _TIMESTAMP_TAG = re.compile(r'\bclass="yt-timestamp"|\bdata-t="')
 
 
 def markdown_links(note: Note) -> Iterator[Link]:
-    for link in note.parsed.links:
+    for link in note.parsed_links:
         dest = link.dest.strip()
         if not dest or _SCHEME.match(dest) or not note.span_is_prose(link.start, link.end):
             continue

@@ -141,6 +141,27 @@ def parse(text: str) -> Parsed:
     return result
 
 
+#: What every code block, code span, math, HTML block, inline HTML and HTML comment is
+#: written with: a fence or an indented line (a tab or four spaces: a list item's code is
+#: indented further), a backtick, a dollar sign or a `<`.
+_CODE_MARKS = ("`", "~", "$", "<", "\t", "    ")
+#: What every Markdown link and image is written with: `](` (inline), `][` (full and
+#: collapsed references) or `]:` (the definition a shortcut reference needs).
+_LINK_MARKS = ("](", "][", "]:")
+
+
+def may_hold_code(text: str) -> bool:
+    """Whether `parse(text).non_prose` may hold a range: a text without any of `_CODE_MARKS`
+    has none, and needs no parse for it (most of a person's notes, and every note of some
+    vaults)."""
+    return any(mark in text for mark in _CODE_MARKS)
+
+
+def may_hold_links(text: str) -> bool:
+    """Whether `parse(text).links` may hold a link (see `_LINK_MARKS`)."""
+    return any(mark in text for mark in _LINK_MARKS)
+
+
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(ranges):

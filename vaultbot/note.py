@@ -386,9 +386,23 @@ class Note:
         return "".join(parts)
 
     @cached_property
+    def code_ranges(self) -> list[tuple[int, int]]:
+        """`parsed.non_prose` (code, math, HTML), without parsing a text that cannot hold any
+        (`markdown.may_hold_code`)."""
+        return self.parsed.non_prose if markdown.may_hold_code(self.text) else []
+
+    @cached_property
+    def parsed_links(self) -> list[markdown.MarkdownLink]:
+        """`parsed.links`, without parsing a text that cannot hold any
+        (`markdown.may_hold_links`)."""
+        return self.parsed.links if markdown.may_hold_links(self.text) else []
+
+    @cached_property
     def comments(self) -> list[tuple[int, int]]:
         """Obsidian comments `%% … %%` outside code, as (start, end) offsets."""
-        code = self.parsed.non_prose
+        if "%%" not in self.text:
+            return []
+        code = self.code_ranges
         result: list[tuple[int, int]] = []
         pos = self.body_start
         text = self.text
@@ -410,7 +424,7 @@ class Note:
     @cached_property
     def non_prose(self) -> list[tuple[int, int]]:
         """Sorted ranges where no prose rule may fire: front matter, code, math, HTML, comments."""
-        ranges = list(self.parsed.non_prose) + self.comments
+        ranges = self.code_ranges + self.comments
         fm = self.frontmatter
         if fm is not None:
             ranges.append((fm.start, fm.end))

@@ -274,7 +274,7 @@ def _in_code(note: Note, offset: int) -> bool:
     `<think>` tag starts (or lies in)."""
     if any(start <= offset < end for start, end in note.comments):
         return True
-    ranges = note.parsed.non_prose  # not merged with the front matter, as `note.non_prose`
+    ranges = note.code_ranges  # not merged with the front matter, as `note.non_prose`
     i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
     return i >= 0 and offset < ranges[i][1] and note.text[ranges[i][0]] != "<"
 

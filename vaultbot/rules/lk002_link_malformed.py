@@ -229,7 +229,7 @@ def _bracketed_markdown_link(note: Note, pos: int) -> bool:
 
 def _markdown_links_by_start(note: Note) -> dict[int, MarkdownLink]:
     by_start: dict[int, MarkdownLink] = {}
-    for md in note.parsed.links:
+    for md in note.parsed_links:
         by_start.setdefault(md.start, md)
     return by_start
 

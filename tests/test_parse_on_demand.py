@@ -1,0 +1,64 @@
+"""A note is parsed as Markdown only when it may hold what the parse finds: a text without
+code, math or HTML marks has no non-prose range, and one without `](`, `][` or `]:` no
+Markdown link (`markdown.may_hold_code`, `markdown.may_hold_links`)."""
+
+from __future__ import annotations
+
+import pytest
+from corpus_helpers import CORPORA, corpus_vault
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultbot import markdown
+from vaultbot.links import all_links
+from vaultbot.note import Note
+
+
+def assert_nothing_missed(text: str) -> None:
+    parsed = markdown.parse(text)
+    if not markdown.may_hold_code(text):
+        assert parsed.non_prose == [], text
+    if not markdown.may_hold_links(text):
+        assert parsed.links == [], text
+
+
+PIECES = st.sampled_from(
+    [
+        "\n", "\n\n", "\r\n", " ", "  ", "   ", "    ", "\t", "word", "Ünïcode", "#", "# ", "## ",
+        "- ", "* ", "+ ", "1. ", "> ", "---", "===", "***", "___", "[", "]", "(", ")", "!", "[[",
+        "]]", "|", ":", "]:", "](", "][", "[x]", "[x]: /url", "[x](y)", "![a](b.png)", "[^1]",
+        "[^1]: note", "<", ">", "<div>", "<!--", "-->", "<b>", "</b>", "`", "```", "~~~", "~~",
+        "$", "$$", "\\", "&amp;", "&lt;", "http://x.org", "www.x.org", "- [ ] ", "- [x] ",
+        "%%", "==mark==", "^abc", ":--", "|---|", "=",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PIECES, max_size=40))
+def test_the_marks_are_never_missing_from_what_the_parse_finds(pieces: list[str]) -> None:
+    assert_nothing_missed("".join(pieces))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["tubegraph-dwarkesh", "tubegraph-more", "zettelkasten"])
+def test_every_corpus_note(name: str) -> None:
+    corpus_vault("tubegraph-dwarkesh")  # skips (or fails in CI) without the corpora
+    notes = list((CORPORA / name).rglob("*.md"))
+    assert notes
+    for path in notes:
+        assert_nothing_missed(Note(path.name, path.read_text("utf-8", "replace")).text)
+
+
+def test_a_plain_note_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(markdown, "parse", lambda text: pytest.fail("parsed"))
+    note = Note("n.md", "---\ntitle: A\n---\nA [[link]] and a list:\n- one\n- two\n\n---\n")
+    assert note.non_prose == [(0, 17)]  # the front matter only
+    assert [link.target for link in all_links(note)] == ["link"]
+
+
+def test_a_note_with_code_or_links_is_parsed() -> None:
+    note = Note("n.md", "A `[[code]]` span and a [link](other.md).\n")
+    assert note.code_ranges == [(2, 12)]
+    assert [link.dest for link in note.parsed_links] == ["other.md"]
+    assert [link.target for link in all_links(note)] == ["other.md"]
