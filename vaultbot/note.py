@@ -142,10 +142,10 @@ def read_bytes(path: Path | str, display: str) -> bytes:
     try:
         try:
             _check_regular(os.stat(path), display)
-        except (FileNotFoundError, NotADirectoryError) as exc:
+        except (FileNotFoundError, NotADirectoryError):
             if os.path.islink(path):
                 raise NoteError(f"{display}: {_dangling(path)}") from None
-            raise exc
+            raise
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise NoteError(f"{display}: symbolic link loop") from None

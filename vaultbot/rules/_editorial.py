@@ -286,7 +286,9 @@ def in_thought(note: Note, offset: int) -> bool:
 
 def find_hits(note: Note) -> dict[int, Hit]:
     """Every editorial line of the note, by line number (once per note, via `note.memo`)."""
-    if not _may_hold_hits(note) or declined_lines(note) is not None:
+    if not _may_hold_hits(note):
+        return {}
+    if declined_lines(note) is not None:
         return {}  # the whole note is the model declining: declined-note's, one finding
     edges = _edge_lines(note)
     candidates = set(edges)
