@@ -14,9 +14,10 @@ from conftest import VaultFactory, check_json
         ("---\ntitle: [unclosed\n---\nbody\n", 3, 1, "expected ',' or ']'"),
         ("---\ntitle: a: b\n---\nbody\n", 2, 9, "mapping values"),
         ("---\ntitle: a\nno closing line\n", 1, 1, "not closed"),
+        ("---\ntitle: x\n...\nbody\n", 1, 1, "closed with '...', which Obsidian does not read"),
         ("\ufeff---\r\ntitle: a\r\ntitle: b\r\n---\r\nbody\r\n", 3, 1, "duplicate key"),
     ],
-    ids=["duplicate", "tab", "flow", "mapping", "unclosed", "bom-crlf"],
+    ids=["duplicate", "tab", "flow", "mapping", "unclosed", "dots", "bom-crlf"],
 )
 def test_fires_at_yaml_position(
     make_vault: VaultFactory, text: str, line: int, column: int, words: str
@@ -38,7 +39,8 @@ def test_fires_at_yaml_position(
         "no front matter\n---\nlater rule\n",
         "",  # empty note
         "---",  # a lone rule is not front matter
-        "---\ntitle: x\n...\nbody\n",  # YAML's document end marker closes the block too
+        "---\nA thought set off by a rule.\n\nMore prose: and a colon.\n",  # a rule, not properties
+        "---\n\n- a list under a rule\n",
     ],
 )
 def test_does_not_fire(make_vault: VaultFactory, text: str) -> None:

@@ -27,7 +27,9 @@ T = TypeVar("T")
 MAX_NOTE_BYTES = 10 * 1024 * 1024
 
 _COMMENT = re.compile(r"%%")
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+#: The line that closes front matter: `---` only. YAML's document end `...` (which pandoc
+#: accepts) does not close it for Obsidian, which reads "triple dashes at the start and end".
+_FM_CLOSE = re.compile(r"^---[ \t]*\r?$", re.M)
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:markdown|md)\b[^`\n]*$", re.I)
 _FENCE_CLOSE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
 #: At most this many editorial lines below a fence that wraps the body (ED001's postamble).

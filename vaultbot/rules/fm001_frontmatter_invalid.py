@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from vaultbot import frontmatter
@@ -17,7 +18,9 @@ class FrontmatterInvalid(Rule):
 
     ## What it does
     Parses the block between the opening `---` on the first line and the next `---` line.
-    Fires when the block is never closed, or when YAML rejects it: syntax errors, tabs used
+    Fires when the block is never closed (a `---` first line above a `key:` line; above
+    prose, the line is a horizontal rule), also when it ends with YAML's `...` (pandoc reads
+    that as the end, Obsidian does not), or when YAML rejects it: syntax errors, tabs used
     for indentation, duplicate keys. The finding points at the line and column YAML names.
     A block that uses a YAML alias (`*name`) is refused too, and not expanded: Obsidian
     properties have no anchors or aliases, and a few nested ones can expand to billions of
@@ -51,8 +54,9 @@ class FrontmatterInvalid(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         if note.frontmatter_unclosed:
-            start, end = note.line_span(1)
-            yield self.finding(start, end, "Front matter is not closed (no closing '---' line)")
+            if _opens_properties(note):
+                start, end = note.line_span(1)
+                yield self.finding(start, end, _unclosed_message(note))
             return
         fm = note.frontmatter
         if fm is None:
@@ -70,3 +74,29 @@ class FrontmatterInvalid(Rule):
         offset = min(start + column, end)
         what = "is not read" if loaded.refused else "is not valid YAML"
         yield self.finding(offset, max(end, offset), f"Front matter {what}: {message}")
+
+
+#: A property line: a key and its colon (`title: …`, `tags:`), as YAML front matter starts.
+_KEY_LINE = re.compile(r"[ \t]*[\"']?[^\s:#\-\"'][^:\n]*[\"']?:(?:[ \t]|\r?$)")
+#: YAML's document end, which pandoc reads as the end of front matter and Obsidian does not.
+_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*\r?$", re.M)
+
+
+def _opens_properties(note: Note) -> bool:
+    """Whether an unclosed `---` first line opens properties: its first non-blank line below
+    is a `key:` line. A `---` above prose is a horizontal rule (Obsidian shows it as one),
+    as a person may open a note with."""
+    for number in range(2, note.line_count + 1):
+        line = note.line_text(number)
+        if line.strip():
+            return _KEY_LINE.match(line) is not None
+    return False
+
+
+def _unclosed_message(note: Note) -> str:
+    if _DOCUMENT_END.search(note.text):
+        return (
+            "Front matter is closed with '...', which Obsidian does not read as its end: "
+            "close it with '---'"
+        )
+    return "Front matter is not closed (no closing '---' line)"
