@@ -39,6 +39,10 @@ def test_fires_at_yaml_position(
         "",  # empty note
         "---",  # a lone rule is not front matter
         "---\ntitle: x\n...\nbody\n",  # YAML's document end marker closes the block too
+        # A date typed by hand that is not on the calendar is still valid YAML: js-yaml (and
+        # so Obsidian) reads the block and keeps every property; it is no block-losing error.
+        "---\ntitle: x\ncreated: 2023-02-29\n---\nbody\n",
+        "---\ndate: 2024-13-01\nupdated: 2024-04-31T10:30:00\ntags: [a]\n---\n",
     ],
 )
 def test_does_not_fire(make_vault: VaultFactory, text: str) -> None:

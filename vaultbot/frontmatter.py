@@ -24,10 +24,25 @@ class YamlResult:
 
 @functools.cache
 def _ruamel() -> Any:
-    """ruamel's safe loader, imported on first use: most blocks never need it."""
-    from ruamel.yaml import YAML
+    """ruamel's safe loader, imported on first use: most blocks never need it.
 
-    return YAML(typ="safe", pure=True)
+    A timestamp that is not on the calendar (`created: 2023-02-29`, a month 13, hour 25),
+    typed by hand, is kept as the text it is instead of failing the whole block: js-yaml (and
+    so Obsidian) reads such a block and keeps every property, so it is no YAML error."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import SafeConstructor
+
+    class Constructor(SafeConstructor):  # type: ignore[misc]
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:  # matched the pattern, but no such date or time
+                return self.construct_scalar(node)
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Constructor = Constructor
+    return yaml
 
 
 # The common case, `key: plain words` and `key:` followed by `  - plain words` items, is read
