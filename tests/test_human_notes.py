@@ -61,6 +61,25 @@ def test_link_to_a_heading_holding_inline_code_is_a_link(make_vault: VaultFactor
     assert found == [("n.md", 3, "LK003"), ("n.md", 4, "LK001"), ("n.md", 6, "LK002")]
 
 
+def test_link_to_a_heading_holding_inline_math_is_a_link(make_vault: VaultFactory) -> None:
+    # A course vault's headings hold math, and Obsidian's heading suggestion writes it into
+    # the link: `$…$` inside the brackets is the link's text, not math that swallows `]]`.
+    vault = make_vault(
+        {
+            "Cosets.md": "## _definition:_ index, $\\lvert G : H \\rvert$\n\n"
+            "## _proposition:_ index $2$ subgroups are normal\n",
+            "n.md": "If $H \\le G$ has [[Cosets#_proposition _ index $2$ subgroups are normal|index 2]]"
+            " then $H$ is normal; see [[Cosets#_definition _ index, $\\lvert G : H \\rvert$|the index]].\n"
+            "- [[Cosets#index $3$ subgroups|three]] is not a heading of Cosets.\n"
+            "- [[Costs#index $2$ subgroups|two]] is no note.\n"
+            "- $[[Cosets]]$ is math, not a link.\n"
+            "- Unclosed [[Cosets#index $2$ here.\n",
+        }
+    )
+    found = codes(vault, "--select", "LK001,LK002,LK003", "--config", str(_generated(vault)))
+    assert found == [("n.md", 2, "LK003"), ("n.md", 3, "LK001"), ("n.md", 5, "LK002")]
+
+
 def test_markdown_link_whose_text_starts_with_a_bracket(make_vault: VaultFactory) -> None:
     vault = make_vault(
         {
