@@ -80,6 +80,28 @@ def test_link_to_a_heading_holding_inline_math_is_a_link(make_vault: VaultFactor
     assert found == [("n.md", 2, "LK003"), ("n.md", 3, "LK001"), ("n.md", 5, "LK002")]
 
 
+def test_a_name_with_other_numbers_is_no_separator_variant(make_vault: VaultFactory) -> None:
+    # Folding case and separators away makes `Chapter 1.1` and `Chapter 11`, `Week 1-2` and
+    # `Week 12` one name: a relink there would point a planned section at another chapter.
+    vault = make_vault(
+        {
+            **PLAIN,
+            "Chapter 11.md": "# Chapter 11\n",
+            "Week 12.md": "# Week 12\n",
+            "n.md": "Sections [[Chapter 1.1]] and [[Week 1-2|weeks one and two]] are plans;"
+            " [[chapter_11]] is a slip.\n",
+        }
+    )
+    _, document = check_json(vault, "--select", "LK001")
+    assert [(f["path"], f["column"]) for f in document["findings"]] == [("n.md", 72)]
+    _, document = check_json(vault, "--select", "LK001", "--config", str(_generated(vault)))
+    fixes = {
+        f["message"].split("'")[1]: f["fix"] for f in document["findings"] if f["path"] == "n.md"
+    }
+    assert fixes["Chapter 1.1"] is None and fixes["Week 1-2"] is None
+    assert fixes["chapter_11"]["applicability"] == "safe"
+
+
 def test_markdown_link_whose_text_starts_with_a_bracket(make_vault: VaultFactory) -> None:
     vault = make_vault(
         {
