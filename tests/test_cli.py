@@ -181,6 +181,21 @@ def test_paths_that_cannot_be_checked_and_the_rest(
     ]
 
 
+def test_a_vault_named_through_a_symlinked_folder_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A vault reached through a symbolic link (`~/Notes` linking to a synced folder, macOS's
+    `/tmp` to `/private/tmp`) is checked like the folder itself: the root found is the real
+    folder, and the path named must not then count as outside it."""
+    write_vault(tmp_path / "real" / "v", {".obsidian/app.json": "{}", "a.md": "[[ ]]\n"})
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    (tmp_path / "v").symlink_to(tmp_path / "real" / "v", target_is_directory=True)
+    for named in ("link/v", "v", "link/v/a.md"):
+        code, out, err = run(tmp_path, capsys, "check", "--no-cache", "--format", "concise", named)
+        assert (code, err) == (1, ""), named
+        assert "a.md:1:1: LK002" in out, named
+
+
 def test_a_folder_named_selects_its_notes_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

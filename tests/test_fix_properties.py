@@ -746,6 +746,9 @@ def assert_encoding_kept(before: bytes, after: bytes) -> None:
         b"I've added backlinks to the relevant topics in the article.\nA"
     )
 )
+# A blank line ended by a lone CR, then lines deleted up to a blank LF line: joined, the two
+# breaks would read as one CRLF, and a line's ending would change.
+@example(Generated(b"From: [[dwarkesh]]\n\rHere is the modified article:\nHere is it:\n\n"))
 def test_encoding_is_kept(gen: Generated) -> None:
     _, fixed, _ = fix_bytes(gen.data)
     assert_encoding_kept(gen.data, fixes.encode(fixed))

@@ -41,6 +41,16 @@ def test_fires_at_yaml_position(
         "---",  # a lone rule is not front matter
         "---\nA thought set off by a rule.\n\nMore prose: and a colon.\n",  # a rule, not properties
         "---\n\n- a list under a rule\n",
+        # A date typed by hand that is not on the calendar is still valid YAML: js-yaml (and
+        # so Obsidian) reads the block and keeps every property; it is no block-losing error.
+        "---\ntitle: x\ncreated: 2023-02-29\n---\nbody\n",
+        "---\ndate: 2024-13-01\nupdated: 2024-04-31T10:30:00\ntags: [a]\n---\n",
+        "---\noperator: =\n---\n",  # YAML 1.1's value key to ruamel; text to js-yaml
+        # Tabs that separate (after `key:` or `-`, before a comment) are valid YAML, read by
+        # js-yaml and so Obsidian, as blog front matter imported into vaults writes them;
+        # only tabs in indentation are errors (above).
+        "---\ntags:\t[kotlin]\ncatalog: \ttrue \t\t\n---\nbody\n",
+        "---\ntitle: x \t# a comment\ntags:\t\t# more\n  -\tone\n  - two\t# c\n---\n",
     ],
 )
 def test_does_not_fire(make_vault: VaultFactory, text: str) -> None:

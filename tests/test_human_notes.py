@@ -61,6 +61,47 @@ def test_link_to_a_heading_holding_inline_code_is_a_link(make_vault: VaultFactor
     assert found == [("n.md", 3, "LK003"), ("n.md", 4, "LK001"), ("n.md", 6, "LK002")]
 
 
+def test_link_to_a_heading_holding_inline_math_is_a_link(make_vault: VaultFactory) -> None:
+    # A course vault's headings hold math, and Obsidian's heading suggestion writes it into
+    # the link: `$…$` inside the brackets is the link's text, not math that swallows `]]`.
+    vault = make_vault(
+        {
+            "Cosets.md": "## _definition:_ index, $\\lvert G : H \\rvert$\n\n"
+            "## _proposition:_ index $2$ subgroups are normal\n",
+            "n.md": "If $H \\le G$ has [[Cosets#_proposition _ index $2$ subgroups are normal|index 2]]"
+            " then $H$ is normal; see [[Cosets#_definition _ index, $\\lvert G : H \\rvert$|the index]].\n"
+            "- [[Cosets#index $3$ subgroups|three]] is not a heading of Cosets.\n"
+            "- [[Costs#index $2$ subgroups|two]] is no note.\n"
+            "- $[[Cosets]]$ is math, not a link.\n"
+            "- Unclosed [[Cosets#index $2$ here.\n",
+        }
+    )
+    found = codes(vault, "--select", "LK001,LK002,LK003", "--config", str(_generated(vault)))
+    assert found == [("n.md", 2, "LK003"), ("n.md", 3, "LK001"), ("n.md", 5, "LK002")]
+
+
+def test_a_name_with_other_numbers_is_no_separator_variant(make_vault: VaultFactory) -> None:
+    # Folding case and separators away makes `Chapter 1.1` and `Chapter 11`, `Week 1-2` and
+    # `Week 12` one name: a relink there would point a planned section at another chapter.
+    vault = make_vault(
+        {
+            **PLAIN,
+            "Chapter 11.md": "# Chapter 11\n",
+            "Week 12.md": "# Week 12\n",
+            "n.md": "Sections [[Chapter 1.1]] and [[Week 1-2|weeks one and two]] are plans;"
+            " [[chapter_11]] is a slip.\n",
+        }
+    )
+    _, document = check_json(vault, "--select", "LK001")
+    assert [(f["path"], f["column"]) for f in document["findings"]] == [("n.md", 72)]
+    _, document = check_json(vault, "--select", "LK001", "--config", str(_generated(vault)))
+    fixes = {
+        f["message"].split("'")[1]: f["fix"] for f in document["findings"] if f["path"] == "n.md"
+    }
+    assert fixes["Chapter 1.1"] is None and fixes["Week 1-2"] is None
+    assert fixes["chapter_11"]["applicability"] == "safe"
+
+
 def test_markdown_link_whose_text_starts_with_a_bracket(make_vault: VaultFactory) -> None:
     vault = make_vault(
         {

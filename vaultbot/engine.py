@@ -38,6 +38,7 @@ from vaultbot.vault import (
     is_hidden,
     matches_filter,
     matches_glob,
+    rel_in,
     template_folders,
     user_ignore_filters,
 )
@@ -739,9 +740,8 @@ def select_notes(
     errors: list[str] = []
     for path in paths:
         absolute = Path(os.path.abspath(path))
-        try:
-            rel = absolute.relative_to(root).as_posix()
-        except ValueError:
+        rel = rel_in(root, absolute)
+        if rel is None:
             errors.append(f"{path}: not inside the vault root {root}")
             continue
         rel = "" if rel == "." else rel

@@ -92,7 +92,31 @@ def splice(text: str, edits: Sequence[Edit]) -> str:
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix], list[Edit]]:
     """Apply every fix whose edits overlap no edit already taken; return (text, taken, edits)."""
     taken, edits = select_fixes(fixes)
+    edits = _keep_lone_cr(text, edits)
     return splice(text, edits), taken, edits
+
+
+def _keep_lone_cr(text: str, edits: list[Edit]) -> list[Edit]:
+    """The sorted `edits`, where a run of deletions between a line ended by a lone CR and a
+    blank LF line takes that blank line along: joined, the two breaks would read as one CRLF
+    and a line outside the edits would change its ending (two deleted lines, one edit each,
+    can meet so)."""
+    out = list(edits)
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and out[j + 1].start == out[j].end:
+            j += 1
+        start, end = out[i].start, out[j].end
+        if (
+            0 < start < end < len(text)
+            and text[start - 1] == "\r"
+            and text[end] == "\n"
+            and not any(e.content for e in out[i : j + 1])
+        ):
+            out[j] = Edit(out[j].start, end + 1, "")
+        i = j + 1
+    return out
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:

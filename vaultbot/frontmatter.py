@@ -24,10 +24,29 @@ class YamlResult:
 
 @functools.cache
 def _ruamel() -> Any:
-    """ruamel's safe loader, imported on first use: most blocks never need it."""
-    from ruamel.yaml import YAML
+    """ruamel's safe loader, imported on first use: most blocks never need it.
 
-    return YAML(typ="safe", pure=True)
+    A timestamp that is not on the calendar (`created: 2023-02-29`, a month 13, hour 25),
+    typed by hand, is kept as the text it is instead of failing the whole block: js-yaml (and
+    so Obsidian) reads such a block and keeps every property, so it is no YAML error. So is
+    a lone `=`."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import SafeConstructor
+
+    class Constructor(SafeConstructor):  # type: ignore[misc]
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:  # matched the pattern, but no such date or time
+                return self.construct_scalar(node)
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
+    # A lone `=` (`operator: =`) is YAML 1.1's value key to ruamel, which then has no
+    # constructor for it; js-yaml reads the text.
+    Constructor.add_constructor("tag:yaml.org,2002:value", SafeConstructor.construct_yaml_str)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Constructor = Constructor
+    return yaml
 
 
 # The common case, `key: plain words` and `key:` followed by `  - plain words` items, is read
@@ -140,6 +159,12 @@ def find_alias(text: str) -> tuple[str, int, int] | None:
     return None
 
 
+#: ruamel's scanner error for a tab where a token starts.
+_TAB_TOKEN = "found character '\\t' that cannot start any token"
+#: A run of blanks holding a tab, after text on its line (not indentation).
+_SEPARATING_TABS = re.compile(r"(?<=[^ \t\n])[ \t]*\t[ \t]*")
+
+
 def load_with_ruamel(text: str) -> YamlResult:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -150,10 +175,28 @@ def load_with_ruamel(text: str) -> YamlResult:
         return YamlResult(data=_ruamel().load(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         line, col = (mark.line, mark.column) if mark is not None else (0, 0)
-        return YamlResult(error=(" ".join(str(problem).split()), line, col))
+        if problem == _TAB_TOKEN and _separating(text, line, col):
+            return _load_untabbed(text)
+        return YamlResult(error=(problem, line, col))
     except YAMLError as exc:
         return YamlResult(error=(" ".join(str(exc).split()[:20]), 0, 0))
     except Exception as exc:  # ruamel raises plain errors on some malformed input
         return YamlResult(error=(f"{type(exc).__name__}: {exc}", 0, 0))
+
+
+def _separating(text: str, line: int, col: int) -> bool:
+    """The tab at (`line`, `col`) follows text on its line: `key:\tvalue`, `-\titem`,
+    `value\t# comment`. YAML allows tabs there and js-yaml (so Obsidian) reads them; ruamel's
+    scanner refuses them. Tabs in indentation are an error in js-yaml too."""
+    lines = text.split("\n")
+    row = lines[line] if line < len(lines) else ""
+    return col < len(row) and row[col] == "\t" and bool(row[:col].strip(" \t"))
+
+
+def _load_untabbed(text: str) -> YamlResult:
+    """The block read with every tab after text made a space (one pass, so linear): where a
+    token starts that is what YAML means; inside a value (rare) a tab becomes a space. The
+    lengths stay, so an error left is at its place in the block as written."""
+    return load_with_ruamel(_SEPARATING_TABS.sub(lambda m: " " * len(m.group()), text))

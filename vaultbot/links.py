@@ -106,16 +106,17 @@ def wikilinks(note: Note) -> Iterator[Link]:
 
 
 def _is_prose_link(note: Note, start: int, m: re.Match[str]) -> bool:
-    """The link is prose; inside its brackets it may hold code spans: `[[t|`ls` command]]`
-    is a link whose alias shows code, and `[[Git#Using `git rebase`]]` one to a heading
-    that holds code (Obsidian's heading suggestion writes the heading as it is)."""
+    """The link is prose; inside its brackets it may hold code spans and inline math:
+    `[[t|`ls` command]]` is a link whose alias shows code, `[[Git#Using `git rebase`]]` and
+    `[[Groups#index $2$ subgroups]]` ones to a heading that holds code or math (Obsidian's
+    heading suggestion writes the heading as it is; its links win over both)."""
     if note.span_is_prose(start, m.end()):
         return True
     inner_start, inner_end = m.start(1), m.end() - 2
     if not (note.span_is_prose(start, inner_start) and note.is_prose(inner_end)):
         return False
     inside = [r for r in note.non_prose if r[0] < inner_end and r[1] > inner_start]
-    return all(inner_start <= a and b <= inner_end and note.text[a] == "`" for a, b in inside)
+    return all(inner_start <= a and b <= inner_end and note.text[a] in "`$" for a, b in inside)
 
 
 #: A Markdown link whose destination is a timestamp anchor's attributes: the remains of an

@@ -14,7 +14,7 @@ from vaultbot.config import discover, load
 from vaultbot.engine import NoteReport, Report
 from vaultbot.errors import ConfigError
 from vaultbot.note import MAX_NOTE_BYTES, decode
-from vaultbot.vault import Vault, find_root
+from vaultbot.vault import Vault, find_root, rel_in
 
 
 def vault_for(
@@ -28,10 +28,9 @@ def vault_for(
     absolute = Path(os.path.abspath(filename))
     existing = next(f for f in absolute.parents if f.is_dir())
     root = (vault_root or find_root(existing)).resolve()
-    try:
-        rel = absolute.relative_to(root).as_posix()
-    except ValueError:
-        raise ConfigError(f"{filename}: not inside the vault root {root}") from None
+    rel = rel_in(root, absolute)
+    if rel is None:
+        raise ConfigError(f"{filename}: not inside the vault root {root}")
     config = load(config_path) if config_path else discover(root)
     for name, options in rule_options.items():
         config.rule_options[name] = {**config.rule_options.get(name, {}), **options}

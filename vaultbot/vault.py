@@ -44,6 +44,24 @@ def find_root(start: Path) -> Path:
     return start
 
 
+def rel_in(root: Path, absolute: Path) -> str | None:
+    """`absolute` (made absolute, symlinks kept) as a path relative to the resolved vault
+    `root`, or None if it lies outside. A path reached through a symlinked folder (`~/Notes`
+    linking to a synced folder) is tried again with its folders resolved: `find_root`
+    resolves the root. The last name is kept, so a symlinked note stays the note named."""
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        pass
+    try:
+        real = (
+            absolute.resolve() if absolute.is_dir() else absolute.parent.resolve() / absolute.name
+        )
+        return real.relative_to(root).as_posix()
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
 def is_hidden(rel: str) -> bool:
     """Whether a name of the path starts with `.`."""
     return rel.startswith(".") or "/." in rel

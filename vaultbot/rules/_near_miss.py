@@ -44,10 +44,15 @@ def digits(name: str) -> str:
     return "".join(_DIGITS.findall(name))
 
 
+def numbers_of(name: str) -> list[str]:
+    """The numbers of `name`, in order: `Chapter 1.1` has two, `Chapter 11` one."""
+    return _DIGITS.findall(name)
+
+
 def near_miss(target: str, candidate: str, vocabulary: frozenset[str] = frozenset()) -> bool:
     """Whether `target` (a link's note name) is a slip for `candidate` (an existing name);
     `vocabulary`: the words of the vault's note names, which are words, not typos."""
-    if _DIGITS.findall(target) != _DIGITS.findall(candidate):
+    if numbers_of(target) != numbers_of(candidate):
         return False
     a, b = words(target), words(candidate)
     if len(a) != len(b):

@@ -15,7 +15,7 @@ from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.note import Note
 from vaultbot.profile import note_signals
-from vaultbot.rules._near_miss import digits, has_digits, near_miss, words
+from vaultbot.rules._near_miss import digits, has_digits, near_miss, numbers_of, words
 from vaultbot.rules._placeholders import has_template_syntax, is_placeholder
 from vaultbot.rules.base import Edit, Finding, Fix, Option, Rule, choice, integer, text
 from vaultbot.vault import Vault, stays_inside
@@ -240,6 +240,14 @@ def _may_slip(link: Link) -> bool:
     return not (link.kind == "embed" and has_digits(link.target))
 
 
+def _same_numbers(link: Link, hits: list[str]) -> list[str]:
+    """The files, among those whose folded name is the target's, that have its numbers:
+    folding drops the separators between digits, so `Chapter 1.1` and `Chapter 11`, or
+    `Week 1-2` and `Week 12`, fold alike but name different things."""
+    numbers = numbers_of(_stem(link.target))
+    return [rel for rel in hits if numbers_of(_stem(rel)) == numbers]
+
+
 def _stem(path: str) -> str:
     """The name of a file or link target, without its folder and a `.md`."""
     name = path.rsplit("/", 1)[-1]
@@ -261,7 +269,7 @@ def _suggestion(vault: Vault, link: Link) -> tuple[str, str] | None:
     if not key:
         return None
     index = _folded_index(vault)
-    hits = index.files.get(key, [])
+    hits = _same_numbers(link, index.files.get(key, []))
     if len(hits) == 1:
         return hits[0], "safe"
     if hits or not _may_slip(link):
@@ -276,7 +284,7 @@ def _relink(note: Note, vault: Vault, link: Link, threshold: int) -> Fix | None:
         return None
     index = _folded_index(vault)
     applicability = "safe"
-    hits = index.files.get(key, [])
+    hits = _same_numbers(link, index.files.get(key, []))
     if not hits and threshold > 0:
         hits, applicability = _guarded(vault, link, index.fuzzy(key, threshold)), "unsafe"
     if len(hits) != 1:

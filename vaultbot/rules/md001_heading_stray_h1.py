@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -32,8 +33,9 @@ class HeadingStrayH1(Rule):
     sits at or above the vault root; there every H1 fires. Plain Obsidian does not render
     `title`, so in a personal vault the house style of a `title` *and* an H1 is left alone,
     and only a stray section heading fires: an H1 below a `##` (or deeper) heading, such as
-    a `# Conclusion` after the note's `##` sections. Set `profile = "generated"` in the
-    config to have every H1 reported.
+    a `# Conclusion` after the note's `##` sections. A note whose sections are H1s (two or
+    more of them before its first `##`, as blog posts kept in a vault are written) has no
+    stray H1. Set `profile = "generated"` in the config to have every H1 reported.
 
     ## Why is this bad?
     The title is rendered from front matter as the page's only H1. A second H1 in the body
@@ -76,10 +78,11 @@ class HeadingStrayH1(Rule):
             return
         headings = [h for h in note.parsed.headings if _top_level(note, h)]
         rendered = title_rendered(note, vault)
+        h1_sections = not rendered and _h1_sections(headings)
         for i, heading in enumerate(headings):
             if heading.level != 1 or not heading.text.strip() or _is_tag_line(heading.text):
                 continue
-            if not (rendered or any(h.level > 1 for h in headings[:i])):
+            if not (rendered or any(h.level > 1 for h in headings[:i])) or h1_sections:
                 continue  # the house style of title and H1: stray only below a section
             start, end = note.line_span(note.line_of(heading.start))
             if _repeats_title(note, heading, title):
@@ -115,6 +118,15 @@ def _published(vault: Vault) -> bool:
         for folder in (vault.root, *vault.root.parents)
         for name in QUARTZ_CONFIGS
     )
+
+
+def _h1_sections(headings: list[Heading]) -> bool:
+    """The note's sections are H1s: two or more H1s come before its first deeper heading (a
+    post kept as written: `# Overview`, `# Setup`, then `## Step 1`). There an H1 after a
+    `##` subsection is the next section, not a stray one; one H1 above `##` sections is the
+    title, and an H1 after them (`# Conclusion`) stray."""
+    before = itertools.takewhile(lambda h: h.level == 1, headings)
+    return sum(1 for h in before if h.text.strip() and not _is_tag_line(h.text)) >= 2
 
 
 def _top_level(note: Note, heading: Heading) -> bool:
