@@ -121,7 +121,7 @@ def _generated(vault: Path) -> Path:
 def test_profile_detected_and_named(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    few = make_vault({"a.md": "A plan: [[Not yet written]].\n", "b.md": "Text.\n"})
+    few = make_vault({"a.md": "A plan: [[Not yet written]].\n", "b.md": "Text.\n"}, profile="auto")
     assert main(["check", "--no-cache", str(few)]) == 1  # too few notes to tell: generated
     assert "Profile: generated vault (too few notes to tell" in capsys.readouterr().out
     for rel, text in PLAIN.items():
@@ -132,7 +132,9 @@ def test_profile_detected_and_named(
 
 
 def test_profile_configured(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
-    vault = make_vault({"a.md": "A plan: [[Not yet written]].\n", "vaultbot.toml": ""})
+    vault = make_vault(
+        {"a.md": "A plan: [[Not yet written]].\n", "vaultbot.toml": ""}, profile="auto"
+    )
     (vault / "vaultbot.toml").write_text('profile = "generated"\n')
     assert main(["check", "--no-cache", str(vault)]) == 1
     out = capsys.readouterr().out
@@ -143,7 +145,7 @@ def test_profile_configured(make_vault: VaultFactory, capsys: pytest.CaptureFixt
 
 
 def test_json_summary_names_the_profile(make_vault: VaultFactory) -> None:
-    vault = make_vault({"a.md": GENERATED.format(title="A") + "Text.\n"})
+    vault = make_vault({"a.md": GENERATED.format(title="A") + "Text.\n"}, profile="auto")
     _, document = check_json(vault)
     assert document["summary"]["profile"] == "generated"
     assert json.dumps(document)
@@ -168,7 +170,7 @@ def _ed001(vault: Path) -> list[tuple[str, int, str, str | None]]:
 
 
 def test_ed001_spares_human_prose(make_vault: VaultFactory) -> None:
-    vault = make_vault({"guide.md": HUMAN, **PLAIN})
+    vault = make_vault({"guide.md": HUMAN, **PLAIN}, profile="auto")
     assert _ed001(vault) == []
     assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
     assert (vault / "guide.md").read_text() == HUMAN
@@ -181,7 +183,7 @@ def test_ed001_in_a_note_without_signals_is_a_warning_with_an_unsafe_fix(
     # user may delete it.
     note = HUMAN.replace("Install", "I have added links to the relevant topics.\n\nInstall")
     generated = GENERATED.format(title="G") + "Text.\n\nI hope this helps!\n"
-    vault = make_vault({"guide.md": note, "g.md": generated, **PLAIN})
+    vault = make_vault({"guide.md": note, "g.md": generated, **PLAIN}, profile="auto")
     assert _ed001(vault) == [("g.md", 10, "error", "safe"), ("guide.md", 7, "warning", "unsafe")]
     assert main(["fix", str(vault)]) in (0, 1)
     assert (vault / "guide.md").read_text() == note
@@ -192,7 +194,7 @@ def test_ed001_in_a_generated_vault_still_spares_safe_fixes_of_unsigned_notes(
     make_vault: VaultFactory,
 ) -> None:
     notes = {f"g{i}.md": GENERATED.format(title=i) + "Text.\n" for i in range(30)}
-    vault = make_vault({**notes, "guide.md": HUMAN})
+    vault = make_vault({**notes, "guide.md": HUMAN}, profile="auto")
     found = [f for f in _ed001(vault) if f[0] == "guide.md"]
     assert found and all(s == "warning" and a == "unsafe" for _, _, s, a in found)
     assert main(["fix", str(vault)]) in (0, 1)
@@ -224,7 +226,7 @@ JOURNAL = (
 
 
 def test_editorial_rules_spare_a_persons_journal(make_vault: VaultFactory) -> None:
-    vault = make_vault({"journal.md": JOURNAL, **PLAIN})
+    vault = make_vault({"journal.md": JOURNAL, **PLAIN}, profile="auto")
     assert codes(vault, "--select", "ED001,ED003") == []
     assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
     assert (vault / "journal.md").read_text() == JOURNAL
@@ -238,7 +240,7 @@ def test_model_text_pasted_into_a_persons_note_still_warns(make_vault: VaultFact
         "I've inserted backlinks to the topics you listed.\n\n"
         "Mental Sandbox:\nI will add links to the provided topics and check the transcript.\n"
     )
-    vault = make_vault({"sleep.md": note, **PLAIN})
+    vault = make_vault({"sleep.md": note, **PLAIN}, profile="auto")
     _, document = check_json(vault, "--select", "ED001,ED003")
     found = [(f["line"], f["code"], f["severity"]) for f in document["findings"]]
     assert found == [
@@ -263,7 +265,7 @@ QUOTE = (
 def test_a_from_header_alone_is_no_generator_signal_in_a_personal_vault(
     make_vault: VaultFactory,
 ) -> None:
-    vault = make_vault({"Mail/trip.md": MAIL, "Quotes/clutter.md": QUOTE, **PLAIN})
+    vault = make_vault({"Mail/trip.md": MAIL, "Quotes/clutter.md": QUOTE, **PLAIN}, profile="auto")
     assert codes(vault) == []
     assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
     assert (vault / "Mail/trip.md").read_text() == MAIL
