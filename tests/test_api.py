@@ -78,6 +78,17 @@ def test_vault_from_names_reads_no_file() -> None:
     assert [f.message for f in found] == ["Link target 'Nobody' does not exist"]
 
 
+def test_a_vault_of_names_is_generated_however_many_names() -> None:
+    # No note is read, so none bears signals: detection would call it personal, and a
+    # pipeline's hallucinated topic would go unreported (it did from 20 names on).
+    for count in (1, 25, 250):
+        vault = Vault.from_names([f"Topic {i}" for i in range(count)])
+        found = check_text("[[Topic 0]] [[Nobody]]\n", path="new.md", vault=vault)
+        assert [(f.message, f.severity) for f in found] == [
+            ("Link target 'Nobody' does not exist", "error")
+        ]
+
+
 def test_the_vault_config_applies(tmp_path: Path) -> None:
     (tmp_path / "vaultbot.toml").write_text(
         'profile = "generated"\nignore = ["link-target-missing"]\n', encoding="utf-8"

@@ -36,8 +36,7 @@ def test_text_format_shows_source_and_caret(
     assert source_line[col:].startswith('<a class="yt-timestamp"')
     assert out.rstrip().endswith(
         "Found 3 findings (3 errors) in 1 of 1 note.\n[*] 1 fixable with `vaultbot fix`.\n"
-        "Profile: generated vault (too few notes to tell, detected: 1 of 1 sampled notes bear "
-        "generator signals; set `profile` to choose)."
+        "Profile: generated vault (detected: 1 of 1 sampled notes bear generator signals)."
     )
 
 

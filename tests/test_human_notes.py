@@ -122,13 +122,94 @@ def test_profile_detected_and_named(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
     few = make_vault({"a.md": "A plan: [[Not yet written]].\n", "b.md": "Text.\n"}, profile="auto")
-    assert main(["check", "--no-cache", str(few)]) == 1  # too few notes to tell: generated
-    assert "Profile: generated vault (too few notes to tell" in capsys.readouterr().out
+    assert main(["check", "--no-cache", str(few)]) == 0  # a person's, however few the notes
+    out = capsys.readouterr().out
+    assert "Profile: personal vault (detected: 0 of 2 sampled notes bear generator signals)." in out
     for rel, text in PLAIN.items():
         (few / rel).parent.mkdir(exist_ok=True)
         (few / rel).write_text(text)
     assert main(["check", "--no-cache", str(few)]) == 0
     assert "Profile: personal vault (detected: 0 of 22 sampled notes" in capsys.readouterr().out
+
+
+#: A person's new vault: five notes, no generator signals, links to notes not yet written.
+SMALL_PERSONAL = {
+    "Inbox.md": "# Inbox\n\n- read [[How to Take Smart Notes]]\n- call [[Grandma]]\n",
+    "Projects/Garden.md": "# Garden\n\nPlant [[Tomatoes]] after [[Last Frost 2025]].\n",
+    "Projects/Move.md": "---\ntags: [home]\n---\n# Move\n\nSee [[Garden]] and [[Boxes]].\n",
+    "Daily/2025-03-01.md": "Walked. Idea for [[Essay on Walking]].\n",
+    "Reading.md": "# Reading\n\n> Clutter is the disease.\n\nFrom [[On Writing Well]].\n",
+}
+
+
+def test_a_small_vault_of_a_persons_notes_is_personal(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Fewer notes than a large vault's sample, none bearing a generator's signals: the links
+    # to notes not yet written are plans, not a wall of LK001 errors.
+    vault = make_vault(SMALL_PERSONAL, profile="auto")
+    assert main(["check", "--no-cache", str(vault)]) == 0
+    out = capsys.readouterr().out
+    assert "LK001" not in out
+    assert out.endswith(
+        "\nProfile: personal vault (detected: 0 of 5 sampled notes bear generator signals).\n"
+    )
+    code, document = check_json(vault)
+    assert (code, document["findings"], document["summary"]["profile"]) == (0, [], "personal")
+    # A slip is still one: a case variant of a note that exists.
+    (vault / "Inbox.md").write_text("# Inbox\n\nSee [[garden]] and [[move]] later.\n")
+    (vault / "Projects/Move.md").unlink()
+    assert codes(vault) == []  # [[garden]] resolves (case), [[move]] is a plan again
+    (vault / "Inbox.md").write_text("# Inbox\n\nSee [[Gardens]].\n")
+    _, document = check_json(vault)
+    assert [(f["code"], f["severity"]) for f in document["findings"]] == [("LK001", "warning")]
+
+
+#: A pipeline's small vault: an index without anchors, and two notes that bear them.
+ANCHORED = 'Text <a class="yt-timestamp" data-t="00:01:00">[00:01:00]</a>.\n'
+SMALL_GENERATED = {
+    "index.md": "---\ntitle: Index\n---\n\n- [[lighthouses]]\n- [[bridges]]\n- [[seed_vaults]]\n",
+    "lighthouses.md": "---\ntitle: Lighthouses\n---\n\n" + ANCHORED + "See [[bridges]].\n",
+    "bridges.md": "---\ntitle: Bridges\n---\n\n" + ANCHORED + "See [[deep_time_markers]].\n",
+}
+
+
+def test_a_small_generated_vault_reports_every_missing_link(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault(SMALL_GENERATED, profile="auto")
+    assert main(["check", "--no-cache", str(vault)]) == 1
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "\nProfile: generated vault (detected: 2 of 3 sampled notes bear generator signals).\n"
+    )
+    _, document = check_json(vault)
+    found = [(f["path"], f["line"], f["code"], f["severity"]) for f in document["findings"]]
+    # The index bears no signals of its own: its missing link is an error as the vault's.
+    assert found == [("bridges.md", 6, "LK001", "error"), ("index.md", 7, "LK001", "error")]
+
+
+def test_a_pipelines_first_note_beside_its_index_and_channel_page(
+    make_vault: VaultFactory,
+) -> None:
+    # One note of three bears signals: less than the share, so the vault is personal; the
+    # note itself still is the pipeline's, and its missing links are errors.
+    files = {
+        "index.md": SMALL_GENERATED["index.md"].replace("- [[seed_vaults]]\n", ""),
+        "channel.md": "---\ntitle: Channel\n---\n\n- [[bridges]]\n",
+        "bridges.md": SMALL_GENERATED["bridges.md"],
+    }
+    vault = make_vault(files, profile="auto")
+    _, document = check_json(vault)
+    found = [(f["path"], f["code"], f["severity"]) for f in document["findings"]]
+    assert document["summary"]["profile"] == "personal"
+    assert found == [("bridges.md", "LK001", "error")]
+
+
+def test_a_vault_without_notes_is_personal(make_vault: VaultFactory) -> None:
+    vault = make_vault({}, profile="auto")
+    code, document = check_json(vault)
+    assert (code, document["summary"]["profile"]) == (0, "personal")
 
 
 def test_profile_configured(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
