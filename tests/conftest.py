@@ -8,9 +8,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -19,7 +18,14 @@ from vaultbot.cli import main
 #: Session guards: no test may write into the corpora or the repository.
 pytest_plugins = ["_guards"]
 
-VaultFactory = Callable[[dict[str, str | bytes]], Path]
+#: The config of a vault that says it is an LLM pipeline's output (vaultbot.profile). Most tests
+#: are about what a rule reports in a generated vault, and their tiny vaults bear no generator
+#: signals, so a person's vault is what detection would find: such a vault says what it is.
+GENERATED = 'profile = "generated"\n'
+
+
+class VaultFactory(Protocol):
+    def __call__(self, files: dict[str, str | bytes], profile: str = "generated") -> Path: ...
 
 
 def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -35,10 +41,27 @@ def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def generated_config(folder: Path) -> Path:
+    """Say that the vault in or below `folder` is generated: a `vaultbot.toml` in `folder`
+    (config is found from the vault root upwards; a nearer one wins)."""
+    config = folder / "vaultbot.toml"
+    config.write_text(GENERATED, encoding="utf-8")
+    return config
+
+
 @pytest.fixture
 def make_vault(tmp_path: Path) -> VaultFactory:
-    def factory(files: dict[str, str | bytes]) -> Path:
-        return write_vault(tmp_path / "vault", files)
+    """`make_vault(files)`: a vault in `tmp_path / "vault"`, generated as the rule tests
+    expect: a `generated_config` beside it, in `tmp_path` (a config in the vault wins). With
+    `profile="auto"` detection chooses, as a test of detection or of a person's vault wants."""
+
+    def factory(files: dict[str, str | bytes], profile: str = "generated") -> Path:
+        root = write_vault(tmp_path / "vault", files)
+        if profile == "generated":
+            generated_config(tmp_path)
+        elif profile != "auto":
+            raise ValueError(f'make_vault: profile {profile!r} ("generated" or "auto")')
+        return root
 
     return factory
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import generated_config
 
 import vaultbot
 from vaultbot import Vault, check_text, fix_text
@@ -61,6 +62,7 @@ def test_the_readme_example_runs_and_retries_until_the_note_is_clean(
 
 def test_check_text_resolves_links_against_a_folder(tmp_path: Path) -> None:
     (tmp_path / "Topic A.md").write_text("# A\n", encoding="utf-8")
+    generated_config(tmp_path)  # a pipeline's vault: every missing link is reported
     vault = Vault.from_folder(tmp_path)
     found = check_text("See [[Topic A]] and [[Topic B]].\n", path="new.md", vault=vault)
     assert [(f.code, f.line, f.column, f.message) for f in found] == [
@@ -76,8 +78,21 @@ def test_vault_from_names_reads_no_file() -> None:
     assert [f.message for f in found] == ["Link target 'Nobody' does not exist"]
 
 
+def test_a_vault_of_names_is_generated_however_many_names() -> None:
+    # No note is read, so none bears signals: detection would call it personal, and a
+    # pipeline's hallucinated topic would go unreported (it did from 20 names on).
+    for count in (1, 25, 250):
+        vault = Vault.from_names([f"Topic {i}" for i in range(count)])
+        found = check_text("[[Topic 0]] [[Nobody]]\n", path="new.md", vault=vault)
+        assert [(f.message, f.severity) for f in found] == [
+            ("Link target 'Nobody' does not exist", "error")
+        ]
+
+
 def test_the_vault_config_applies(tmp_path: Path) -> None:
-    (tmp_path / "vaultbot.toml").write_text('ignore = ["link-target-missing"]\n', encoding="utf-8")
+    (tmp_path / "vaultbot.toml").write_text(
+        'profile = "generated"\nignore = ["link-target-missing"]\n', encoding="utf-8"
+    )
     assert check_text("[[Nobody]]\n", vault=Vault.from_folder(tmp_path)) == []
     assert check_text("[[Nobody]]\n", select=["LK001"]) != []
     assert check_text("[[Nobody]]\n", ignore=["LK"]) == []
@@ -105,6 +120,7 @@ def test_odd_arguments_are_named_errors(tmp_path: Path) -> None:
     where a list goes, a folder that does not exist)."""
     (tmp_path / "a.md").write_text("[[b]]\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("x\n", encoding="utf-8")
+    generated_config(tmp_path)
     vault = Vault.from_folder(tmp_path)
     with pytest.raises(TypeError, match="text must be a str, not NoneType"):
         check_text(None)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import VaultFactory, cache_document, check_json, write_cache_document
+from conftest import GENERATED, VaultFactory, cache_document, check_json, write_cache_document
 from conftest import run as run_cli
 
 from vaultbot import cache
@@ -107,10 +107,11 @@ def test_heading_target_edited_flips_a_heading_finding(make_vault: VaultFactory)
 def test_config_change(make_vault: VaultFactory) -> None:
     vault = make_vault({"n.md": "Here is the modified article:\n\n[[Missing]]\n"})
     assert codes(vault) == [("n.md", 1, "ED001"), ("n.md", 3, "LK001")]
-    (vault / "vaultbot.toml").write_text('ignore = ["LK001"]\n')
+    # (the config in the vault wins over make_vault's beside it: it says the profile too)
+    (vault / "vaultbot.toml").write_text(GENERATED + 'ignore = ["LK001"]\n')
     assert codes(vault) == [("n.md", 1, "ED001")]
     (vault / "vaultbot.toml").write_text(
-        '[rules.timestamp-out-of-range]\nmax-duration = "01:00:00"\n'
+        GENERATED + '[rules.timestamp-out-of-range]\nmax-duration = "01:00:00"\n'
     )
     assert codes(vault) == [("n.md", 1, "ED001"), ("n.md", 3, "LK001")]
     assert len(cache_files(vault)) == 1  # a stale key's file is replaced, not kept

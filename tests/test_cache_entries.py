@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import cache_document, write_cache_document
+from conftest import cache_document, generated_config, write_cache_document
 
 from vaultbot import cache
 from vaultbot.cli import main
@@ -16,6 +16,7 @@ NOTE = "See [[Absent]].\n"
 
 def _vault(tmp_path: Path) -> Path:
     (tmp_path / ".obsidian").mkdir()
+    generated_config(tmp_path)  # LK001 for [[Absent]]
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_text(NOTE, encoding="utf-8")
     return tmp_path

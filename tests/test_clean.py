@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import generated_config
 from corpus_helpers import unavailable
 from gitrepo import git, git_env, make_repo, write
 
@@ -262,6 +263,7 @@ def test_a_folder_of_vaults_is_not_cleaned_as_one(
     }.items():
         (home / rel).parent.mkdir(parents=True, exist_ok=True)
         (home / rel).write_text(text, encoding="utf-8")
+    generated_config(tmp_path)  # a link to a note not written is a missing link
     monkeypatch.chdir(home)
     assert main(["clean"]) == 2
     out, err = capsys.readouterr()

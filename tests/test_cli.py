@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, check_json, run, write_vault
+from conftest import GENERATED, VaultFactory, check_json, generated_config, run, write_vault
 
 from vaultbot.output import FORMATTERS
 from vaultbot.rules import ALL_RULES
@@ -23,7 +23,7 @@ NOTE = (
 def test_text_format_shows_source_and_caret(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    vault = make_vault({"n.md": NOTE})
+    vault = make_vault({"n.md": NOTE}, profile="auto")
     code, out, _ = run(vault, capsys, "check")
     assert code == 1
     assert "n.md:8:6: TS002 error: Timestamp data-t 00:35:45 but label [01:35:45]" in out
@@ -36,8 +36,7 @@ def test_text_format_shows_source_and_caret(
     assert source_line[col:].startswith('<a class="yt-timestamp"')
     assert out.rstrip().endswith(
         "Found 3 findings (3 errors) in 1 of 1 note.\n[*] 1 fixable with `vaultbot fix`.\n"
-        "Profile: generated vault (too few notes to tell, detected: 1 of 1 sampled notes bear "
-        "generator signals; set `profile` to choose)."
+        "Profile: generated vault (detected: 1 of 1 sampled notes bear generator signals)."
     )
 
 
@@ -126,6 +125,7 @@ def test_vault_root_is_the_nearest_obsidian_folder(
 ) -> None:
     # Run from a sub-folder: links still resolve against the whole vault.
     root = write_vault(tmp_path / "v", {"Target.md": "x\n", "sub/n.md": "[[Target]] [[Nope]]\n"})
+    generated_config(tmp_path)
     _code, out, _ = run(root / "sub", capsys, "check", "--format", "concise")
     assert (
         out.splitlines()[0]
@@ -142,6 +142,7 @@ def test_vault_root_falls_back_to_git_top_level(
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     (repo / "Target.md").write_text("x\n")
     (repo / "notes" / "n.md").write_text("[[Target]]\n")
+    generated_config(tmp_path)
     assert run(repo / "notes", capsys, "check")[0] == 0
     # --vault-root overrides: with the sub-folder as root, Target is missing.
     assert run(repo / "notes", capsys, "check", "--vault-root", ".")[0] == 1
@@ -154,6 +155,7 @@ def test_vault_root_falls_back_to_current_folder(
     folder.mkdir()
     (folder / "a.md").write_text("[[b]]\n")
     (folder / "b.md").write_text("x\n")
+    generated_config(tmp_path)  # were [[b]] not resolved, it would be an error
     assert run(folder, capsys, "check")[0] == 0
 
 
@@ -163,6 +165,7 @@ def test_paths_that_cannot_be_checked_and_the_rest(
     """Each path named that is outside the vault, unreadable or not a note is said so, and
     the paths after it are still checked."""
     write_vault(tmp_path / "v", {"a.md": "[[Gone]]\n", "notes.txt": "[[Gone]]\n"})
+    generated_config(tmp_path)
     (tmp_path / "o").mkdir()
     (tmp_path / "o" / "n.md").write_text("x\n")
     long = "v/" + "x" * 5000 + ".md"
@@ -200,6 +203,7 @@ def test_a_folder_named_selects_its_notes_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = write_vault(tmp_path / "v", {"sub/a.md": "[[Gone]]\n", "b.md": "[[Gone]]\n"})
+    generated_config(tmp_path)
     code, out, _ = run(root, capsys, "check", "--no-cache", "--format", "concise", "sub")
     assert code == 1
     assert [line.split(" ")[0] for line in out.splitlines() if ".md:" in line] == ["sub/a.md:1:1:"]
@@ -208,8 +212,8 @@ def test_a_folder_named_selects_its_notes_only(
 def test_a_config_file_named_on_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = write_vault(tmp_path / "v", {"a.md": "[[Gone]]\n", "vaultbot.toml": ""})
-    (tmp_path / "other.toml").write_text('ignore = ["LK001"]\n')
+    root = write_vault(tmp_path / "v", {"a.md": "[[Gone]]\n", "vaultbot.toml": GENERATED})
+    (tmp_path / "other.toml").write_text(GENERATED + 'ignore = ["LK001"]\n')
     assert run(root, capsys, "check", "--no-cache")[0] == 1
     assert run(root, capsys, "check", "--no-cache", "--config", "../other.toml")[0] == 0
 
@@ -448,6 +452,7 @@ def test_a_file_named_that_is_not_a_note_is_told(
     (tmp_path / ".obsidian" / "hidden.md").write_text("[[x]]\n", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("[[x]]\n", encoding="utf-8")
     (tmp_path / "a.md").write_text("[[x]]\n", encoding="utf-8")
+    generated_config(tmp_path)
     code, out, err = run(tmp_path, capsys, "check", "--format", "concise", "notes.txt")
     assert (code, err) == (
         0,
@@ -476,6 +481,7 @@ def test_a_broken_obsidian_app_json_is_told(
     """A `.obsidian/app.json` vaultbot cannot take is one warning line naming it: its
     excluded folders are then checked (and fixed), which the user must hear about."""
     write_vault(tmp_path, {".obsidian/app.json": app, "drafts/d.md": "[[Nowhere]]\n"})
+    generated_config(tmp_path)
     code, out, err = run(tmp_path, capsys, "check", "--no-cache", "--format", "concise")
     assert code == 1 and out.startswith("drafts/d.md:1:1: LK001")
     assert err.startswith(f"vaultbot: warning: .obsidian/app.json: {told}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import VaultFactory, check_json, findings
+from conftest import GENERATED, VaultFactory, check_json, findings
 
 from vaultbot.cli import main
 
@@ -19,31 +19,32 @@ BAD = "Here is the modified article with inserted backlinks:\n\nText [[Missing]]
     ],
 )
 def test_config_files_are_found(make_vault: VaultFactory, name: str, content: str) -> None:
+    content += GENERATED  # the config in the vault wins over the one beside it
     vault = make_vault({name: content, "n.md": BAD})
     assert findings(vault) == [("n.md", 3, "LK001")]
 
 
 def test_config_is_found_above_the_vault_root(make_vault: VaultFactory) -> None:
     vault = make_vault({"n.md": BAD})
-    (vault.parent / "vaultbot.toml").write_text('ignore = ["LK001"]\n')
+    (vault.parent / "vaultbot.toml").write_text(GENERATED + 'ignore = ["LK001"]\n')
     assert findings(vault) == [("n.md", 1, "ED001")]
 
 
 def test_pyproject_without_table_is_skipped(make_vault: VaultFactory) -> None:
     vault = make_vault({"pyproject.toml": "[project]\nname = 'x'\n", "n.md": BAD})
-    (vault.parent / "vaultbot.toml").write_text('ignore = ["LK001"]\n')
+    (vault.parent / "vaultbot.toml").write_text(GENERATED + 'ignore = ["LK001"]\n')
     assert findings(vault) == [("n.md", 1, "ED001")]
 
 
 def test_exclude(make_vault: VaultFactory) -> None:
-    vault = make_vault({"vaultbot.toml": 'exclude = ["drafts", "*.tmp.md"]\n', "drafts/a.md": BAD,
+    vault = make_vault({"vaultbot.toml": GENERATED + 'exclude = ["drafts", "*.tmp.md"]\n', "drafts/a.md": BAD,
                         "b.tmp.md": BAD, "c.md": BAD})  # fmt: skip
     assert {path for path, _, _ in findings(vault)} == {"c.md"}
 
 
 def test_extend_select_adds_to_any_selection(make_vault: VaultFactory) -> None:
     vault = make_vault(
-        {"vaultbot.toml": 'select = ["LK"]\nextend-select = ["ED001"]\n', "n.md": BAD}
+        {"vaultbot.toml": GENERATED + 'select = ["LK"]\nextend-select = ["ED001"]\n', "n.md": BAD}
     )
     assert findings(vault) == [("n.md", 1, "ED001"), ("n.md", 3, "LK001")]
     assert findings(vault, "--select", "TS") == [("n.md", 1, "ED001")]  # as ruff: still extends
@@ -51,7 +52,11 @@ def test_extend_select_adds_to_any_selection(make_vault: VaultFactory) -> None:
 
 def test_extend_ignore_adds_to_ignore(make_vault: VaultFactory) -> None:
     vault = make_vault(
-        {"vaultbot.toml": 'ignore = ["TS"]\nextend-ignore = ["link-target-missing"]\n', "n.md": BAD}
+        {
+            "vaultbot.toml": GENERATED
+            + 'ignore = ["TS"]\nextend-ignore = ["link-target-missing"]\n',
+            "n.md": BAD,
+        }
     )
     assert findings(vault) == [("n.md", 1, "ED001")]
 
@@ -60,7 +65,7 @@ PER_FILE = '[per-file-ignores]\n"drafts/*" = ["LK001"]\n"inbox" = ["editorial-li
 
 
 def test_per_file_ignores(make_vault: VaultFactory) -> None:
-    vault = make_vault({"vaultbot.toml": PER_FILE, "drafts/a.md": BAD, "inbox/deep/b.md": BAD,
+    vault = make_vault({"vaultbot.toml": GENERATED + PER_FILE, "drafts/a.md": BAD, "inbox/deep/b.md": BAD,
                         "c.md": BAD})  # fmt: skip
     assert findings(vault) == [
         ("c.md", 1, "ED001"), ("c.md", 3, "LK001"), ("drafts/a.md", 1, "ED001")
@@ -89,13 +94,13 @@ def test_per_file_ignores_hold_for_fix_and_the_api(make_vault: VaultFactory) -> 
 def test_per_file_ignores_are_part_of_the_cache_key(make_vault: VaultFactory) -> None:
     vault = make_vault({"drafts/a.md": BAD})
     _, first = check_json(vault, cache=True)
-    (vault / "vaultbot.toml").write_text(PER_FILE)
+    (vault / "vaultbot.toml").write_text(GENERATED + PER_FILE)
     _, second = check_json(vault, cache=True)
     assert len(first["findings"]) == 2 and len(second["findings"]) == 1
 
 
 def test_command_line_select_wins(make_vault: VaultFactory) -> None:
-    vault = make_vault({"vaultbot.toml": 'select = ["LK001"]\n', "n.md": BAD})
+    vault = make_vault({"vaultbot.toml": GENERATED + 'select = ["LK001"]\n', "n.md": BAD})
     assert findings(vault, "--select", "ED001") == [("n.md", 1, "ED001")]
 
 
@@ -186,7 +191,9 @@ def test_unused_and_unknown_suppressions_are_reported_and_fixed(
 
 
 def test_unused_suppressions_can_be_ignored(make_vault: VaultFactory) -> None:
-    vault = make_vault({"n.md": UNUSED, "Topic.md": "x\n", "vaultbot.toml": 'ignore = ["SP001"]\n'})
+    vault = make_vault(
+        {"n.md": UNUSED, "Topic.md": "x\n", "vaultbot.toml": GENERATED + 'ignore = ["SP001"]\n'}
+    )
     assert findings(vault) == []
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, check_json, run
+from conftest import VaultFactory, check_json, generated_config, run
 from gitrepo import git, make_repo, write
 
 from vaultbot import engine, fixes
@@ -548,6 +548,7 @@ def test_worker_setup_when_the_parent_is_already_gone(monkeypatch: pytest.Monkey
 
 def test_changed_lines_only_by_default(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "n.md": "[[A]]\n[[B]]\n"})
+    generated_config(tmp_path)
     git(repo, "checkout", "-q", "-b", "feature")
     write(repo, {"n.md": "[[A]]\n[[C]]\n"})
     git(repo, "commit", "-qam", "edit")
@@ -560,7 +561,9 @@ def test_changed_lines_only_by_default(tmp_path: Path) -> None:
 
 def test_json_output_writes_each_result_as_to_json_says(make_vault: VaultFactory) -> None:
     root = make_vault({"n.md": 'See [[Gone]] and "quoted" ünïcode [[Lost|x]].\n'})
-    report = engine.run(engine.Job(Vault.scan(root), Config().rules(), root), ["n.md"], jobs=1)
+    vault = Vault.scan(root)
+    vault.profile_setting = "generated"  # as make_vault's config says
+    report = engine.run(engine.Job(vault, Config().rules(), root), ["n.md"], jobs=1)
     _, document = check_json(root)
     assert [{k: v for k, v in f.items() if k != "url"} for f in document["findings"]] == [
         r.to_json() for r in report.results

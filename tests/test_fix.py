@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, findings, run, write_vault
+from conftest import GENERATED, VaultFactory, findings, run, write_vault
 
 from vaultbot import engine, fixes
 from vaultbot.cli import main
@@ -458,7 +458,7 @@ def test_link_strategy_unlink(make_vault: VaultFactory) -> None:
 
 def test_link_strategy_stub(make_vault: VaultFactory) -> None:
     vault = make_vault(
-        {"vaultbot.toml": '[rules.link-target-missing]\nstub-folder = "stubs"\n',
+        {"vaultbot.toml": GENERATED + '[rules.link-target-missing]\nstub-folder = "stubs"\n',
          "n.md": "[[New Topic]] and [[New Topic|again]]\n", "m.md": "[[New Topic]]\n"}
     )  # fmt: skip
     assert fix(vault, "--link-strategy", "stub", "--unsafe-fixes") == 1

@@ -80,7 +80,7 @@ def test_template_syntax_in_a_persons_note_is_no_yaml_error(make_vault: VaultFac
     # A personal vault keeps templates where its plugins look for them (QuickAdd's anywhere).
     plain = {f"plain/p{i}.md": f"Note {i} about [[Later {i}]].\n" for i in range(20)}
     quickadd = "---\ncreated: {{DATE:YYYY-MM-DD}}\n---\n# {{VALUE:title}}\n"
-    vault = make_vault({"Meta/QuickAdd/Daily.md": quickadd, **plain})
+    vault = make_vault({"Meta/QuickAdd/Daily.md": quickadd, **plain}, profile="auto")
     assert check_json(vault, "--select", "FM001")[1]["findings"] == []
     # In a generated vault it is a model's placeholder left in the block.
     config = vault.parent / "generated.toml"

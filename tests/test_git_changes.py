@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import generated_config
 from gitrepo import git, git_env, make_repo, write
 
 from vaultbot import git as vgit
@@ -96,6 +97,7 @@ def test_changed_since_reports_notes_with_spaces_in_their_names(
     """The user-visible side: in a pull request, a new or edited note named like most notes
     in Obsidian ("New Topic.md") is checked, not silently left out."""
     changes(tmp_path)
+    generated_config(tmp_path)
     repo = tmp_path / "repo"
     (repo / ".obsidian").mkdir()
     write(repo, {"New Topic.md": "[[Missing]]\n", "Old Topic.md": "x\n[[Lost]]\n"})
@@ -118,6 +120,7 @@ def test_changed_since_with_the_vault_in_a_subfolder(
         tmp_path / "repo",
         {"vault/.obsidian/app.json": "{}", "vault/n.md": "[[Gone]]\n", "n.md": "x\n"},
     )
+    generated_config(tmp_path)
     git(repo, "checkout", "-q", "-b", "feature")
     write(repo, {"vault/n.md": "[[Gone]]\n[[Lost]]\n", "n.md": "[[Away]]\n"})
     git(repo, "commit", "-qam", "edit")
@@ -145,6 +148,7 @@ def test_changed_since_from_outside_the_repository(
     from vaultbot.cli import main
 
     repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "n.md": "x\n"})
+    generated_config(tmp_path)
     git(repo, "checkout", "-q", "-b", "feature")
     write(repo, {"n.md": "x\n[[Gone]]\n", "m.md": "[[Lost]]\n"})
     git(repo, "add", "-A")

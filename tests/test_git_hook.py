@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import generated_config
 from gitrepo import git, git_env, make_repo, write
 
 from vaultbot.cli import main
@@ -39,6 +40,7 @@ BARE_PATH = os.pathsep.join(
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", "Target.md": "# Target\n"})
+    generated_config(tmp_path)  # beside the repository: a missing link is an error
     monkeypatch.chdir(repo)
     assert main(["install-hook"]) == 0
     return repo
@@ -211,6 +213,7 @@ def test_vault_in_a_subfolder_of_the_repository(
             "code/There.md": "# There\n",
         },
     )
+    generated_config(tmp_path)
     monkeypatch.chdir(repo)
     assert main(["install-hook"]) == 0
     write(repo, {"notes/a.md": "[[Here]] [[There]]\n"})
@@ -283,6 +286,7 @@ def test_a_commit_to_two_vaults_checks_each_note_in_its_own_vault(
     """The staged notes lay in two vaults: the whole repository was taken for one vault, and
     a link from one vault to a note of the other resolved."""
     repo = make_repo(tmp_path / "repo", TWO_VAULTS)
+    generated_config(tmp_path)
     monkeypatch.chdir(repo)
     assert main(["install-hook"]) == 0
     write(repo, {"Vault A/a.md": LINKS, "Vault B/b.md": LINKS})
@@ -308,6 +312,7 @@ def test_a_note_of_a_vault_inside_the_vault_is_checked_in_its_own_vault(
         {".obsidian/app.json": "{}", "Target.md": "# T\n", "Other/.obsidian/app.json": "{}",
          "Other/Only Other.md": "# O\n"},
     )  # fmt: skip
+    generated_config(tmp_path)
     monkeypatch.chdir(repo)
     assert main(["install-hook"]) == 0
     write(

@@ -20,7 +20,16 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from conftest import VaultFactory, check_json, finish, run, session_dir, snapshot_repo, start
+from conftest import (
+    VaultFactory,
+    check_json,
+    finish,
+    generated_config,
+    run,
+    session_dir,
+    snapshot_repo,
+    start,
+)
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
@@ -58,6 +67,7 @@ def pull_request(
     """A repository whose `main` holds `base` and whose branch `feature` adds `head` in one
     commit, with the `GITHUB_*` variables of a `pull_request` event for it set."""
     repo = make_repo(tmp_path / "repo", {".obsidian/app.json": "{}", **base})
+    generated_config(tmp_path)  # beside the checkout: every missing link is an error
     base_sha = git(repo, "rev-parse", "HEAD")
     git(repo, "checkout", "-q", "-b", "feature")
     write(repo, head)
@@ -669,6 +679,7 @@ def test_a_vault_inside_a_vault_keeps_the_outer_vaults_exclusions(
         "archive/old/.obsidian/app.json": "{}", "archive/old/n.md": links,
         "live/.obsidian/app.json": "{}", "live/n.md": links,
     })  # fmt: skip
+    generated_config(tmp_path)
     monkeypatch.chdir(repo)
     assert main(["check", "--no-cache", "--format", "concise"]) == 1
     out = capsys.readouterr().out

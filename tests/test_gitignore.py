@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import findings
+from conftest import findings, generated_config
 from gitrepo import make_repo
 
 DEFECT = "Here is the modified article with inserted backlinks:\n\nBody.\n"
@@ -21,12 +21,14 @@ FILES = {
 
 def test_git_ignored_notes_are_skipped_but_still_resolve(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", FILES)
+    generated_config(tmp_path)  # an unresolved link would be an error
     # Ignored files are not committed: make_repo's `git add -A` left them out.
     assert findings(repo) == [("notes/kept.md", 1, "ED001")]  # [[out]] and [[idea.draft]] resolve
 
 
 def test_no_respect_gitignore_checks_them(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", FILES)
+    generated_config(tmp_path)  # an unresolved link would be an error
     assert sorted(findings(repo, "--no-respect-gitignore")) == [
         ("build/out.md", 1, "ED001"),
         ("node_modules/pkg/README.md", 1, "ED001"),
@@ -37,10 +39,12 @@ def test_no_respect_gitignore_checks_them(tmp_path: Path) -> None:
 
 def test_a_note_named_explicitly_is_checked(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", FILES)
+    generated_config(tmp_path)  # an unresolved link would be an error
     assert findings(repo, "build/out.md") == [("build/out.md", 1, "ED001")]
 
 
 def test_outside_git_a_gitignore_file_means_nothing(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", FILES)
+    generated_config(tmp_path)  # an unresolved link would be an error
     shutil.rmtree(repo / ".git")
     assert len(findings(repo)) == 4

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import VaultFactory, cache_document, check_json
+from conftest import GENERATED, VaultFactory, cache_document, check_json
 
 from vaultbot import cache, engine, fixes
 from vaultbot.cli import main
@@ -388,7 +388,8 @@ def test_stub_notes_go_into_a_nested_folder_that_does_not_exist_yet(
 ) -> None:
     vault = make_vault(
         {
-            "vaultbot.toml": '[rules.link-target-missing]\nstub-folder = "stubs/new/deep"\n',
+            "vaultbot.toml": GENERATED
+            + '[rules.link-target-missing]\nstub-folder = "stubs/new/deep"\n',
             "n.md": "[[Café Topic]]\n",
         }
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import VaultFactory
+from conftest import VaultFactory, generated_config
 
 from vaultbot.cli import main
 
@@ -66,6 +66,7 @@ def _params() -> list[object]:
 @pytest.mark.parametrize("shape", _params())
 def test_shape_is_checked_and_fixed_within_bounds(shape: scaling.Shape, tmp_path: Path) -> None:
     vault = scaling.write_vault(tmp_path / "vault", shape.build(shape.n))
+    generated_config(tmp_path)  # every finding a generated vault has, at its severity
     checked = run_capped(vault, "check", "--no-cache", "--format", "concise")
     assert checked.returncode in (0, 1), checked.stderr[-2000:]
     assert checked.stderr == ""
@@ -79,6 +80,7 @@ def test_shape_is_checked_and_fixed_within_bounds(shape: scaling.Shape, tmp_path
 def test_findings_on_a_long_line_keep_a_window_of_it(tmp_path: Path) -> None:
     # 50,000 unclosed links on one 200 kB line: each finding used to hold the whole line.
     vault = scaling.write_vault(tmp_path / "vault", scaling.BY_NAME["wikilink-opens"].build(50_000))
+    generated_config(tmp_path)
     checked = run_capped(vault, "check", "--no-cache")
     assert checked.returncode == 1, checked.stderr[-2000:]
     shown = [line for line in checked.stdout.splitlines() if line.startswith(" 1 | ")]
@@ -125,6 +127,7 @@ _BODY = 'Body <a class="yt-timestamp" data-t="00:00:01">[00:00:01]</a>.\n'
 
 def _special_vault(root: Path) -> Path:
     vault = scaling.write_vault(root, "Here is the modified article:\n\n" + _BODY)
+    generated_config(root.parent)
     os.mkfifo(vault / "fifo.md")
     (vault / "zero.md").symlink_to("/dev/zero")
     with open(vault / "huge.md", "wb") as handle:  # sparse: 10 GB that take no disk space

@@ -162,9 +162,10 @@ def _generated(vault: Path) -> Path:
 def test_profile_detected_and_named(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    few = make_vault({"a.md": "A plan: [[Not yet written]].\n", "b.md": "Text.\n"})
-    assert main(["check", "--no-cache", str(few)]) == 1  # too few notes to tell: generated
-    assert "Profile: generated vault (too few notes to tell" in capsys.readouterr().out
+    few = make_vault({"a.md": "A plan: [[Not yet written]].\n", "b.md": "Text.\n"}, profile="auto")
+    assert main(["check", "--no-cache", str(few)]) == 0  # a person's, however few the notes
+    out = capsys.readouterr().out
+    assert "Profile: personal vault (detected: 0 of 2 sampled notes bear generator signals)." in out
     for rel, text in PLAIN.items():
         (few / rel).parent.mkdir(exist_ok=True)
         (few / rel).write_text(text)
@@ -172,8 +173,90 @@ def test_profile_detected_and_named(
     assert "Profile: personal vault (detected: 0 of 22 sampled notes" in capsys.readouterr().out
 
 
+#: A person's new vault: five notes, no generator signals, links to notes not yet written.
+SMALL_PERSONAL = {
+    "Inbox.md": "# Inbox\n\n- read [[How to Take Smart Notes]]\n- call [[Grandma]]\n",
+    "Projects/Garden.md": "# Garden\n\nPlant [[Tomatoes]] after [[Last Frost 2025]].\n",
+    "Projects/Move.md": "---\ntags: [home]\n---\n# Move\n\nSee [[Garden]] and [[Boxes]].\n",
+    "Daily/2025-03-01.md": "Walked. Idea for [[Essay on Walking]].\n",
+    "Reading.md": "# Reading\n\n> Clutter is the disease.\n\nFrom [[On Writing Well]].\n",
+}
+
+
+def test_a_small_vault_of_a_persons_notes_is_personal(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Fewer notes than a large vault's sample, none bearing a generator's signals: the links
+    # to notes not yet written are plans, not a wall of LK001 errors.
+    vault = make_vault(SMALL_PERSONAL, profile="auto")
+    assert main(["check", "--no-cache", str(vault)]) == 0
+    out = capsys.readouterr().out
+    assert "LK001" not in out
+    assert out.endswith(
+        "\nProfile: personal vault (detected: 0 of 5 sampled notes bear generator signals).\n"
+    )
+    code, document = check_json(vault)
+    assert (code, document["findings"], document["summary"]["profile"]) == (0, [], "personal")
+    # A slip is still one: a case variant of a note that exists.
+    (vault / "Inbox.md").write_text("# Inbox\n\nSee [[garden]] and [[move]] later.\n")
+    (vault / "Projects/Move.md").unlink()
+    assert codes(vault) == []  # [[garden]] resolves (case), [[move]] is a plan again
+    (vault / "Inbox.md").write_text("# Inbox\n\nSee [[Gardens]].\n")
+    _, document = check_json(vault)
+    assert [(f["code"], f["severity"]) for f in document["findings"]] == [("LK001", "warning")]
+
+
+#: A pipeline's small vault: an index without anchors, and two notes that bear them.
+ANCHORED = 'Text <a class="yt-timestamp" data-t="00:01:00">[00:01:00]</a>.\n'
+SMALL_GENERATED = {
+    "index.md": "---\ntitle: Index\n---\n\n- [[lighthouses]]\n- [[bridges]]\n- [[seed_vaults]]\n",
+    "lighthouses.md": "---\ntitle: Lighthouses\n---\n\n" + ANCHORED + "See [[bridges]].\n",
+    "bridges.md": "---\ntitle: Bridges\n---\n\n" + ANCHORED + "See [[deep_time_markers]].\n",
+}
+
+
+def test_a_small_generated_vault_reports_every_missing_link(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault(SMALL_GENERATED, profile="auto")
+    assert main(["check", "--no-cache", str(vault)]) == 1
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "\nProfile: generated vault (detected: 2 of 3 sampled notes bear generator signals).\n"
+    )
+    _, document = check_json(vault)
+    found = [(f["path"], f["line"], f["code"], f["severity"]) for f in document["findings"]]
+    # The index bears no signals of its own: its missing link is an error as the vault's.
+    assert found == [("bridges.md", 6, "LK001", "error"), ("index.md", 7, "LK001", "error")]
+
+
+def test_a_pipelines_first_note_beside_its_index_and_channel_page(
+    make_vault: VaultFactory,
+) -> None:
+    # One note of three bears signals: less than the share, so the vault is personal; the
+    # note itself still is the pipeline's, and its missing links are errors.
+    files = {
+        "index.md": SMALL_GENERATED["index.md"].replace("- [[seed_vaults]]\n", ""),
+        "channel.md": "---\ntitle: Channel\n---\n\n- [[bridges]]\n",
+        "bridges.md": SMALL_GENERATED["bridges.md"],
+    }
+    vault = make_vault(files, profile="auto")
+    _, document = check_json(vault)
+    found = [(f["path"], f["code"], f["severity"]) for f in document["findings"]]
+    assert document["summary"]["profile"] == "personal"
+    assert found == [("bridges.md", "LK001", "error")]
+
+
+def test_a_vault_without_notes_is_personal(make_vault: VaultFactory) -> None:
+    vault = make_vault({}, profile="auto")
+    code, document = check_json(vault)
+    assert (code, document["summary"]["profile"]) == (0, "personal")
+
+
 def test_profile_configured(make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]) -> None:
-    vault = make_vault({"a.md": "A plan: [[Not yet written]].\n", "vaultbot.toml": ""})
+    vault = make_vault(
+        {"a.md": "A plan: [[Not yet written]].\n", "vaultbot.toml": ""}, profile="auto"
+    )
     (vault / "vaultbot.toml").write_text('profile = "generated"\n')
     assert main(["check", "--no-cache", str(vault)]) == 1
     out = capsys.readouterr().out
@@ -184,7 +267,7 @@ def test_profile_configured(make_vault: VaultFactory, capsys: pytest.CaptureFixt
 
 
 def test_json_summary_names_the_profile(make_vault: VaultFactory) -> None:
-    vault = make_vault({"a.md": GENERATED.format(title="A") + "Text.\n"})
+    vault = make_vault({"a.md": GENERATED.format(title="A") + "Text.\n"}, profile="auto")
     _, document = check_json(vault)
     assert document["summary"]["profile"] == "generated"
     assert json.dumps(document)
@@ -209,7 +292,7 @@ def _ed001(vault: Path) -> list[tuple[str, int, str, str | None]]:
 
 
 def test_ed001_spares_human_prose(make_vault: VaultFactory) -> None:
-    vault = make_vault({"guide.md": HUMAN, **PLAIN})
+    vault = make_vault({"guide.md": HUMAN, **PLAIN}, profile="auto")
     assert _ed001(vault) == []
     assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
     assert (vault / "guide.md").read_text() == HUMAN
@@ -222,7 +305,7 @@ def test_ed001_in_a_note_without_signals_is_a_warning_with_an_unsafe_fix(
     # user may delete it.
     note = HUMAN.replace("Install", "I have added links to the relevant topics.\n\nInstall")
     generated = GENERATED.format(title="G") + "Text.\n\nI hope this helps!\n"
-    vault = make_vault({"guide.md": note, "g.md": generated, **PLAIN})
+    vault = make_vault({"guide.md": note, "g.md": generated, **PLAIN}, profile="auto")
     assert _ed001(vault) == [("g.md", 10, "error", "safe"), ("guide.md", 7, "warning", "unsafe")]
     assert main(["fix", str(vault)]) in (0, 1)
     assert (vault / "guide.md").read_text() == note
@@ -233,7 +316,7 @@ def test_ed001_in_a_generated_vault_still_spares_safe_fixes_of_unsigned_notes(
     make_vault: VaultFactory,
 ) -> None:
     notes = {f"g{i}.md": GENERATED.format(title=i) + "Text.\n" for i in range(30)}
-    vault = make_vault({**notes, "guide.md": HUMAN})
+    vault = make_vault({**notes, "guide.md": HUMAN}, profile="auto")
     found = [f for f in _ed001(vault) if f[0] == "guide.md"]
     assert found and all(s == "warning" and a == "unsafe" for _, _, s, a in found)
     assert main(["fix", str(vault)]) in (0, 1)
@@ -265,7 +348,7 @@ JOURNAL = (
 
 
 def test_editorial_rules_spare_a_persons_journal(make_vault: VaultFactory) -> None:
-    vault = make_vault({"journal.md": JOURNAL, **PLAIN})
+    vault = make_vault({"journal.md": JOURNAL, **PLAIN}, profile="auto")
     assert codes(vault, "--select", "ED001,ED003") == []
     assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
     assert (vault / "journal.md").read_text() == JOURNAL
@@ -279,7 +362,7 @@ def test_model_text_pasted_into_a_persons_note_still_warns(make_vault: VaultFact
         "I've inserted backlinks to the topics you listed.\n\n"
         "Mental Sandbox:\nI will add links to the provided topics and check the transcript.\n"
     )
-    vault = make_vault({"sleep.md": note, **PLAIN})
+    vault = make_vault({"sleep.md": note, **PLAIN}, profile="auto")
     _, document = check_json(vault, "--select", "ED001,ED003")
     found = [(f["line"], f["code"], f["severity"]) for f in document["findings"]]
     assert found == [
@@ -304,7 +387,7 @@ QUOTE = (
 def test_a_from_header_alone_is_no_generator_signal_in_a_personal_vault(
     make_vault: VaultFactory,
 ) -> None:
-    vault = make_vault({"Mail/trip.md": MAIL, "Quotes/clutter.md": QUOTE, **PLAIN})
+    vault = make_vault({"Mail/trip.md": MAIL, "Quotes/clutter.md": QUOTE, **PLAIN}, profile="auto")
     assert codes(vault) == []
     assert main(["fix", "--unsafe-fixes", str(vault)]) == 0
     assert (vault / "Mail/trip.md").read_text() == MAIL

@@ -11,12 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import generated_config
 from corpus_helpers import run_check
 
 
 def unresolved(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, str]]:
-    """(path, line, message) of every LK001 finding of a vault holding `files`."""
+    """(path, line, message) of every LK001 finding of a vault holding `files`, generated:
+    every unresolved link is reported, as the re-count counts it."""
     vault = tmp_path / "vault"
+    generated_config(tmp_path)
     for rel, text in files.items():
         path = vault / rel
         path.parent.mkdir(parents=True, exist_ok=True)

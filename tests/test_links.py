@@ -6,7 +6,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, findings
+from conftest import GENERATED, VaultFactory, findings
 
 from vaultbot.links import all_links, decode_uri, split_wikilink
 from vaultbot.note import Note
@@ -243,7 +243,7 @@ def test_user_ignore_filters_can_be_turned_off(make_vault: VaultFactory) -> None
         {".obsidian/app.json": '{"userIgnoreFilters": ["drafts/"]}', "drafts/D.md": "[[Nowhere]]\n"}
     )
     assert findings(vault) == []
-    (vault / "vaultbot.toml").write_text("respect-obsidian-ignore = false\n")
+    (vault / "vaultbot.toml").write_text(GENERATED + "respect-obsidian-ignore = false\n")
     assert findings(vault) == [("drafts/D.md", 1, "LK001")]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import finish, pre_commit_store, session_dir, snapshot_repo, start
+from conftest import finish, generated_config, pre_commit_store, session_dir, snapshot_repo, start
 from gitrepo import git, git_env, make_repo, write
 from ruamel.yaml import YAML
 
@@ -39,6 +39,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
+    generated_config(tmp_path)  # beside the repository: a missing link is an error
     return make_repo(
         tmp_path / "vault",
         {".obsidian/app.json": "{}", "Target.md": "# Target\n", "Old Name.md": "# Old\n"},

@@ -395,7 +395,7 @@ def test_a_persons_markdown_snippet_is_a_code_block(make_vault: VaultFactory) ->
     # In a personal vault, a note without generator signals that is one ```markdown block
     # is a snippet kept as source: not unwrapped (ED002), nothing inside it linted as text.
     plain = {f"plain/p{i}.md": f"Note {i} about [[Later {i}]].\n" for i in range(20)}
-    vault = make_vault({"Snippets/Meeting.md": SNIPPET, **plain})
+    vault = make_vault({"Snippets/Meeting.md": SNIPPET, **plain}, profile="auto")
     assert findings(vault) == []
     assert fix(vault, "--unsafe-fixes") == 0
     assert (vault / "Snippets/Meeting.md").read_text() == SNIPPET
@@ -409,7 +409,9 @@ def test_a_heading_inside_a_persons_snippet_is_no_heading(make_vault: VaultFacto
     # Obsidian finds no heading in a code block: a link into the snippet is missing it.
     plain = {f"plain/p{i}.md": f"Note {i} about [[Later {i}]].\n" for i in range(20)}
     snippet = "```markdown\n# Agenda\n\n- item\n```\n"
-    vault = make_vault({"Snippet.md": snippet, "n.md": "See [[Snippet#Agenda]].\n", **plain})
+    vault = make_vault(
+        {"Snippet.md": snippet, "n.md": "See [[Snippet#Agenda]].\n", **plain}, profile="auto"
+    )
     assert findings(vault, "--select", "LK003") == [("n.md", 1, "LK003")]
 
 
@@ -436,7 +438,7 @@ def test_an_unclosed_thinking_block_has_no_fix(make_vault: VaultFactory) -> None
 def test_thinking_tags_in_a_persons_note_are_theirs(make_vault: VaultFactory) -> None:
     plain = {f"plain/p{i}.md": f"Note {i} about [[Later {i}]].\n" for i in range(20)}
     note = "<think>\nWhat do I want from this year?\n</think>\n\nMore sleep.\n"
-    vault = make_vault({"journal.md": note, **plain})
+    vault = make_vault({"journal.md": note, **plain}, profile="auto")
     assert findings(vault, "--select", "ED") == []
     (vault / "journal.md").write_text("---\ngenerator: r1\n---\n" + note)
     assert findings(vault, "--select", "ED") == [("journal.md", 4, "ED003")]

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import generated_config, run
 from gitrepo import git, git_env, make_repo, write
 
 from vaultbot.errors import GitError
@@ -202,6 +202,7 @@ def test_check_staged_reports_the_staged_text_with_links_as_staged(
         {"notes/.obsidian/app.json": "{}", "notes/Target.md": "# T\n", "notes/Gone.md": "x\n",
          "code/There.md": "outside the vault\n"},
     )  # fmt: skip
+    generated_config(tmp_path)
     write(
         repo, {"notes/a.md": DEFECT + "[[Gone]] [[Fresh]] [[There]]\n", "notes/Fresh.md": "# F\n"}
     )

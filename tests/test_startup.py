@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import generated_config
 
 HEAVY = (
     "vaultbot.engine",
@@ -57,6 +58,7 @@ def test_the_hooks_check_loads_neither_gitpython_nor_ruamel(tmp_path: Path) -> N
 
     git("init", "-q")
     (tmp_path / ".obsidian").mkdir()
+    generated_config(tmp_path)  # the missing link is an error
     note = tmp_path / "a.md"
     note.write_text("---\ntitle: A note\ntags: [alpha, beta]\n---\n\nText.\n", encoding="utf-8")
     git("add", "-A")

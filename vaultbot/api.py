@@ -50,11 +50,14 @@ class Vault:
     @classmethod
     def from_names(cls, names: Iterable[str]) -> Vault:
         """A vault of notes known by name or vault-relative path (`"Topic"`, `"dir/Topic.md"`,
-        `"image.png"`), with the default configuration. No file is read."""
+        `"image.png"`), with the default configuration. No file is read, so no profile can be
+        detected: a vault of names is a pipeline's list of topics, generated (every missing
+        link reported, however many names)."""
         if isinstance(names, (str, bytes)):
             raise TypeError("Vault.from_names takes a list of names, not one string")
         files = [name if "." in name.rsplit("/", 1)[-1] else f"{name}.md" for name in names]
-        return cls(vaults.Vault.from_files(Path("/nonexistent-vaultbot-vault"), files), Config())
+        index = vaults.Vault.from_files(Path("/nonexistent-vaultbot-vault"), files)
+        return cls(index, Config(profile="generated"))
 
     def rules(
         self, rel: str, select: str | Sequence[str] = (), ignore: str | Sequence[str] = ()
@@ -98,8 +101,9 @@ def check_text(
     ignore: str | Sequence[str] = (),
 ) -> list[Result]:
     """The findings of a note whose text is `text`, as if it were saved at `path` (relative to
-    the vault root) in `vault` (default: a vault holding only this note). `select` and
-    `ignore` take rule codes, names or code prefixes, as on the command line."""
+    the vault root) in `vault` (default: a vault of names holding only this note, see
+    `Vault.from_names`). `select` and `ignore` take rule codes, names or code prefixes, as on
+    the command line."""
     chosen, note = _setup(text, path, vault)
     return [
         to_result(note, f, os.fspath(path))

@@ -4,11 +4,13 @@ A *generated* vault's notes carry the signals a pipeline leaves: a fixed header 
 (`From: [[channel | Name]]`), a `videoId` or a generator's key in front matter, yt-timestamp
 anchors. A *personal* vault's do not, and there a link to a note not yet written is a plan,
 not a defect. The profile is configured (`profile = "generated" | "personal"`) or, with
-`"auto"` (the default), detected from the share of notes bearing signals. Rules whose truth
-differs between the two (LK001, ED001, MD001) read it from the vault, and weigh a note's own
-signals too (`note_signals`), since a personal vault may hold a folder of generated notes;
-there the header alone is no signal, as a person's mail and quote notes open with
-`From: [[…]]` too.
+`"auto"` (the default), detected from the share of notes bearing signals, in a vault of any
+size: a person's new vault of a few notes bears none, a pipeline's bears them in all notes
+but its index and channel pages. A vault without notes is personal (nothing in it is a
+pipeline's). Rules whose truth differs between the two (LK001, ED001, MD001) read it from the
+vault, and weigh a note's own signals too (`note_signals`), since a personal vault may hold
+a folder of generated notes; there the header alone is no signal, as a person's mail and
+quote notes open with `From: [[…]]` too.
 """
 
 from __future__ import annotations
@@ -27,9 +29,6 @@ SAMPLE = 200
 HEAD_BYTES = 4096
 #: ... and the vault is generated when at least this share of them bear generator signals.
 GENERATED_SHARE = 0.5
-#: A vault of fewer notes gives no evidence either way: it keeps the strict profile,
-#: generated (every missing link reported), until configured otherwise.
-MIN_NOTES = 20
 
 #: Front-matter keys a generator writes (`videoId: …`, `generator: …`).
 _GENERATOR_KEY = re.compile(r"^(?:videoId|generator|generated[-_]by)[ \t]*:", re.M | re.I)
@@ -89,14 +88,16 @@ def _keyed_note_signals(note: Note) -> bool:
 
 
 def detect(vault: Vault) -> Profile:
-    """The profile from the share of sampled notes that bear generator signals."""
+    """The profile from the share of sampled notes that bear generator signals, however few
+    the notes: a small vault is judged by them like a large one (a person's new vault of
+    eight notes is theirs, and its links are plans)."""
     notes = vault.notes
+    if not notes:
+        return Profile("personal", "detected: no notes to sample")
     step = max(1, len(notes) // SAMPLE)
     sample = notes[::step][:SAMPLE]
     bearing = sum(text_signals(_head(vault, rel)) for rel in sample)
     how = f"detected: {bearing} of {len(sample)} sampled notes bear generator signals"
-    if len(notes) < MIN_NOTES:
-        return Profile("generated", f"too few notes to tell, {how}; set `profile` to choose")
     generated = bearing >= GENERATED_SHARE * len(sample)
     return Profile("generated" if generated else "personal", how)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 import pytest
+from conftest import generated_config
 
 #: A note name holding a byte that is not UTF-8 (Latin-1 `é`), as an old archive unpacks it.
 LATIN1 = b"caf\xe9.md"
@@ -43,6 +44,7 @@ def latin1_vault(tmp_path: Path) -> Path:
     (vault / ".obsidian").mkdir(parents=True)
     (vault / os.fsdecode(LATIN1)).write_bytes(BAD_NOTE)
     (vault / "ok.md").write_bytes(BAD_NOTE)
+    generated_config(tmp_path)  # [[Nowhere]] is missing (LK001)
     return vault
 
 
@@ -227,6 +229,7 @@ def test_on_github_a_note_linking_outside_the_vault_is_not_read(tmp_path: Path) 
     secret.write_text("token [[SECRET-TOKEN-123]]\n", encoding="utf-8")
     vault = tmp_path / "vault"
     (vault / ".obsidian").mkdir(parents=True)
+    generated_config(tmp_path)  # every missing link reported, the secret's too
     (vault / "real.md").write_text("# Real\n\nSee [[Nowhere]].\n", encoding="utf-8")
     (vault / "leak.md").symlink_to(secret)
     (vault / "inside.md").symlink_to(vault / "real.md")

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory
+from conftest import GENERATED, VaultFactory
 
 from vaultbot.cli import main
 
@@ -79,7 +79,7 @@ def test_good_values_are_accepted(
         [rules.timestamp-out-of-range]
         max-duration = "PT2H"
     """
-    vault = make_vault({"n.md": NOTE, "vaultbot.toml": textwrap.dedent(config)})
+    vault = make_vault({"n.md": NOTE, "vaultbot.toml": GENERATED + textwrap.dedent(config)})
     code, err = run(vault, capsys)
     assert (code, err) == (1, "")
 

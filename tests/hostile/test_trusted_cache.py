@@ -14,7 +14,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import VaultFactory, cache_document, check_json, write_cache_document
+from conftest import (
+    VaultFactory,
+    cache_document,
+    check_json,
+    generated_config,
+    write_cache_document,
+)
 from conftest import run as run_cli
 
 from vaultbot import cache
@@ -36,6 +42,7 @@ def codes(vault: Path) -> list[tuple[str, int, str]]:
 def test_a_forged_cache_shipped_in_a_tarball_hides_nothing(tmp_path: Path) -> None:
     vault = tmp_path / "made" / "vault"
     (vault / ".obsidian").mkdir(parents=True)
+    generated_config(tmp_path)  # above the vault and its copy: [[Missing]] is reported
     (vault / "n.md").write_text(NOTE)
     (vault / "Present.md").write_text("Here.\n")
     for path in vault.glob("*.md"):  # whole seconds, which any tar format keeps exactly

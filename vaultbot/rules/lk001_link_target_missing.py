@@ -41,7 +41,8 @@ class LinkTargetMissing(Rule):
     What is reported follows the vault profile (`profile = "generated" | "personal" |
     "auto"` in the config; `auto`, the default, detects it from the share of notes bearing
     a generator's signals: a `From: [[…]]` header, a `videoId` or generator key, yt-timestamp
-    anchors; the summary line names it):
+    anchors, in a vault of any size, so a person's new vault of a few notes is personal; the
+    summary line names it):
     - in a generated vault, and in any note bearing generator signals, every missing target,
       at error (in a personal vault a `From: [[…]]` header alone is no signal: a person's
       mail and quote notes open so too);
