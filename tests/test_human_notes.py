@@ -90,7 +90,8 @@ def test_a_name_with_other_numbers_is_no_separator_variant(make_vault: VaultFact
             "Week 12.md": "# Week 12\n",
             "n.md": "Sections [[Chapter 1.1]] and [[Week 1-2|weeks one and two]] are plans;"
             " [[chapter_11]] is a slip.\n",
-        }
+        },
+        profile="auto",
     )
     _, document = check_json(vault, "--select", "LK001")
     assert [(f["path"], f["column"]) for f in document["findings"]] == [("n.md", 72)]
