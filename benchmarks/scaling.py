@@ -212,8 +212,11 @@ BY_NAME = {s.name: s for s in SHAPES}
 
 
 def write_vault(root: Path, text: str) -> Path:
-    """A vault holding one note `note.md` (and `.obsidian/`)."""
+    """A vault holding one note `note.md` (and `.obsidian/`), configured as generated: every
+    rule at its strictest, the worst case (a vault of one note bearing no generator signals
+    would be detected as a person's)."""
     (root / ".obsidian").mkdir(parents=True, exist_ok=True)
+    (root / "vaultbot.toml").write_text('profile = "generated"\n')
     (root / "note.md").write_bytes(text.encode("utf-8"))
     return root
 

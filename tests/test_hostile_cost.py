@@ -65,8 +65,8 @@ def _params() -> list[object]:
 
 @pytest.mark.parametrize("shape", _params())
 def test_shape_is_checked_and_fixed_within_bounds(shape: scaling.Shape, tmp_path: Path) -> None:
+    # A generated vault (write_vault's config): every finding, at its severity.
     vault = scaling.write_vault(tmp_path / "vault", shape.build(shape.n))
-    generated_config(tmp_path)  # every finding a generated vault has, at its severity
     checked = run_capped(vault, "check", "--no-cache", "--format", "concise")
     assert checked.returncode in (0, 1), checked.stderr[-2000:]
     assert checked.stderr == ""
@@ -80,7 +80,6 @@ def test_shape_is_checked_and_fixed_within_bounds(shape: scaling.Shape, tmp_path
 def test_findings_on_a_long_line_keep_a_window_of_it(tmp_path: Path) -> None:
     # 50,000 unclosed links on one 200 kB line: each finding used to hold the whole line.
     vault = scaling.write_vault(tmp_path / "vault", scaling.BY_NAME["wikilink-opens"].build(50_000))
-    generated_config(tmp_path)
     checked = run_capped(vault, "check", "--no-cache")
     assert checked.returncode == 1, checked.stderr[-2000:]
     shown = [line for line in checked.stdout.splitlines() if line.startswith(" 1 | ")]
