@@ -103,6 +103,22 @@ def test_a_name_with_other_numbers_is_no_separator_variant(make_vault: VaultFact
     assert fixes["chapter_11"]["applicability"] == "safe"
 
 
+def test_an_empty_link_in_a_persons_list_is_a_placeholder(make_vault: VaultFactory) -> None:
+    # `- [[]]` in a person's list is a link left to fill; in a pipeline's note it is debris.
+    vault = make_vault({**PLAIN, "n.md": "Read next:\n- [[]]\n- [[ ]]\n"}, profile="auto")
+    _, document = check_json(vault, "--select", "LK002")
+    assert [(f["line"], f["severity"]) for f in document["findings"]] == [
+        (2, "warning"),
+        (3, "warning"),
+    ]
+    assert "placeholder to fill" in document["findings"][0]["message"]
+    _, document = check_json(vault, "--select", "LK002", "--config", str(_generated(vault)))
+    assert [(f["line"], f["severity"]) for f in document["findings"]] == [
+        (2, "error"),
+        (3, "error"),
+    ]
+
+
 def test_markdown_link_whose_text_starts_with_a_bracket(make_vault: VaultFactory) -> None:
     vault = make_vault(
         {

@@ -56,7 +56,8 @@ class LinkMalformed(Rule):
     Reports, in prose and in front-matter links:
     - a `[[` that is not closed on its line (Obsidian then shows the brackets as text), or
       that is followed by another `[[` before its `]]`;
-    - an empty link: `[[]]`, `[[ ]]`, `[[#]]`;
+    - an empty link: `[[]]`, `[[ ]]`, `[[#]]` (a warning in a person's note: a personal vault,
+      no generator signals, where `- [[]]` may be a placeholder left to fill);
     - an empty alias: `[[topic | ]]`;
     - a target holding `[` or `]` that resolves to no file (`[[government_and_policy_co].]]`:
       the first `]]` closes the link, so its target is `government_and_policy_co].`);
@@ -105,11 +106,20 @@ class LinkMalformed(Rule):
     code, name, severity = "LK002", "link-malformed", "error"
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        found = [*self._unclosed(note), *self._links(note, vault)]
+        persons = persons_note(note, vault)
+        found = [*self._unclosed(note, persons), *self._links(note, vault, persons)]
         found.sort(key=lambda f: f.start)
         yield from found
 
-    def _unclosed(self, note: Note) -> Iterator[Finding]:
+    def _empty(self, start: int, end: int, raw: str, persons: bool) -> Finding:
+        """An empty link: debris in a pipeline's note; in a person's, maybe a placeholder
+        left on purpose (`- [[]]` in a list to fill), so said more quietly."""
+        if persons:
+            message = f"Empty link '{raw}'; in a person's note it may be a placeholder to fill"
+            return self.finding(start, end, message, severity="warning")
+        return self.finding(start, end, f"Empty link '{raw}'")
+
+    def _unclosed(self, note: Note, persons: bool) -> Iterator[Finding]:
         text = note.text
         pos = text.find("[[", note.body_start)
         if pos == -1:
@@ -127,7 +137,7 @@ class LinkMalformed(Rule):
                 continue
             start = here - 1 if here and text[here - 1] == "!" else here
             if text.startswith("]]", here + 2):
-                yield self.finding(start, here + 4, f"Empty link '{text[start : here + 4]}'")
+                yield self._empty(start, here + 4, text[start : here + 4], persons)
             elif not (_bracketed_markdown_link(note, here) or _NESTED_LIST.match(text, here)):
                 end = _prose_end(note, here, note.line_span(note.line_of(here))[1])
                 i = bisect.bisect_left(closes, here)
@@ -137,17 +147,17 @@ class LinkMalformed(Rule):
                     start, here + 2, f"Unclosed wikilink '{_snippet(text, here, end)}': {why}"
                 )
 
-    def _links(self, note: Note, vault: Vault) -> Iterator[Finding]:
+    def _links(self, note: Note, vault: Vault, persons: bool) -> Iterator[Finding]:
         check_placeholders = not in_template_folder(note.rel)
         # A person writes template syntax on purpose (templates kept elsewhere, QuickAdd's;
         # notes on writing templates) and a time as a link's text; a model leaves them behind.
-        template_syntax_meant = persons_note(note, vault)
+        template_syntax_meant = persons
         for link in links.all_links(note):
             if link.kind == "markdown":
                 continue
             inner = link.raw[link.raw.find("[[") + 2 : -2]
             if not inner.strip(" \t|#^\\"):
-                yield self.finding(link.start, link.end, f"Empty link '{link.raw}'")
+                yield self._empty(link.start, link.end, link.raw, persons)
             elif links.holds_bracket(link.target) and vault.resolve(link.target, note.rel) is None:
                 if _NESTED_LIST.match(note.text, link.start):
                     # `[[1, 2], [3, 4]]`: a matrix or nested list, which Obsidian shows as a
