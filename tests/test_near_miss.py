@@ -125,7 +125,7 @@ def test_the_typo_search_keeps_to_names_with_the_targets_digits() -> None:
 
 
 def test_folding_an_ascii_name_drops_what_the_pattern_drops() -> None:
-    """ASCII names are folded by a translation table (twice as fast: a run folds every file
+    """ASCII names are folded by `bytes.translate` (six times as fast: a run folds every file
     name of the vault); it keeps what `_NOT_WORD` keeps, letters, digits and `+`."""
     import random
     import string

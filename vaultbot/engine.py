@@ -7,7 +7,6 @@ name index is built once in the parent and inherited by the workers.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import gc
 import operator
@@ -20,9 +19,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from vaultbot import cache, fixes
+from vaultbot import fixes
 from vaultbot.config import Config, PerFileIgnores, discover, ignored_in
 from vaultbot.config import load as load_config
 from vaultbot.errors import ConfigError
@@ -42,6 +41,9 @@ from vaultbot.vault import (
     template_folders,
     user_ignore_filters,
 )
+
+if TYPE_CHECKING:
+    from vaultbot.cache import StatKey
 
 #: Below this many notes a process pool costs more than it saves. Measured on 2 cores with
 #: real-density notes (best of 3, wall): 50 notes 0.209 s serial, 0.204 s with the pool; 100
@@ -143,7 +145,7 @@ class NoteReport:
     applied: list[tuple[str, int, str]] = field(default_factory=list)
     #: For cached check runs: the file's stat key before it was read, and what its link
     #: findings depend on (see vaultbot.cache).
-    stat: cache.StatKey | None = None
+    stat: StatKey | None = None
     deps: dict[str, Any] | None = None
 
 
@@ -293,6 +295,8 @@ def _process(rel: str) -> NoteReport | None:
     report = NoteReport(rel)
     try:
         if _job.cache:  # stat before reading: a change after this is seen next time
+            from vaultbot import cache  # the cache's module loads only for a run that uses it
+
             report.stat = cache.stat_key(vault.root / rel)
         data = vault.read(rel, display)
         note = Note.from_bytes(rel, data, display)
@@ -316,6 +320,8 @@ def _process(rel: str) -> NoteReport | None:
         else:
             found = check_note(note, vault, _job.rules_for(rel))
             if _job.cache:
+                from vaultbot import cache
+
                 report.deps = cache.dependencies(note, vault)
         report.results = [to_result(note, f, display, window=_job.fix) for f in found]
     except NoteError as exc:
@@ -481,6 +487,8 @@ def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _parent = parent
     if sys.platform.startswith("linux"):
+        import ctypes  # here: only a worker needs it
+
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -506,6 +514,8 @@ def run_cached(
     vault = job.vault
     if len(rels) < len(vault.files) * CACHE_MIN_SHARE:
         return run(job, rels, jobs, progress)
+    from vaultbot import cache  # here: the hook never uses the cache (hashlib, hmac, tempfile)
+
     key = cache.cache_key(list(job.rules), vault.profile.name, job.per_file_ignores)
     with _gc_paused():
         store = cache.Cache.load(vault.root, key)

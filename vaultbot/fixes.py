@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import difflib
 import os
 import re
 import stat
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -191,6 +189,8 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 def unified_diff(display: str, before: str, after: str) -> str:
+    import difflib  # here: `check` and the hook show no diff
+
     lines = difflib.unified_diff(
         _LINE.findall(before),
         _LINE.findall(after),
@@ -248,6 +248,8 @@ def write_atomic(
             f"{name}: has {info.st_nlink} hard links; not written (replacing the file would "
             "split them)"
         )
+    import tempfile  # here: `check` and the hook write nothing (tempfile loads shutil, bz2)
+
     fd, tmp = tempfile.mkstemp(dir=real.parent, **temp_name(real.name))
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from vaultbot import meaning
@@ -33,7 +33,9 @@ POSTAMBLE_LINES = 3
 
 @cache
 def phrase_config() -> dict[str, Any]:
-    text = resources.files("vaultbot.rules").joinpath("editorial.toml").read_text("utf-8")
+    # beside this module, as `cache.cache_key` reads the package (importlib.resources would
+    # load its zip readers on every run for a file that is never in a zip)
+    text = Path(__file__).with_name("editorial.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
