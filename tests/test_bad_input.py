@@ -201,3 +201,36 @@ def test_a_short_read_is_not_the_end_of_the_note() -> None:
     finally:
         writer.join()
         os.close(read_end)
+
+
+def test_a_file_name_that_is_not_utf8_is_never_written_into_a_note(
+    make_vault: VaultFactory,
+) -> None:
+    """A link one slip from a file whose name is not UTF-8 gets no relink: the name cannot be
+    written into a note (the fixer stopped with a traceback on it, leaving the vault's other
+    fixes undone). The finding stays, the JSON output stays UTF-8, the other notes are fixed."""
+    import json
+    import subprocess
+    import sys
+
+    name = os.fsdecode(b"caf\xe9 notes.md")
+    bare = '<a class="yt-timestamp" data-t="00:01:09">00:01:09</a>'  # TS008: a safe fix
+    vault = make_vault({name: "# Notes\n", "a.md": "See [[caf notes]].\n", "b.md": f"At {bare}.\n"})
+    if not (vault / name).exists():  # a file system that refuses such names
+        pytest.skip("this file system does not keep names that are not UTF-8")
+    before = (vault / "a.md").read_bytes()
+
+    def vaultbot(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "vaultbot", *args]
+        return subprocess.run(command, cwd=vault, capture_output=True, check=False)
+
+    checked = vaultbot("check", "--format", "json", "--exit-zero")
+    assert checked.returncode == 0, checked.stderr
+    findings = json.loads(checked.stdout.decode("utf-8"))["findings"]
+    missing = [f for f in findings if f["path"] == "a.md" and f["code"] == "LK001"]
+    assert missing and all(f["fix"] is None for f in missing), missing
+
+    fixed = vaultbot("fix")
+    assert b"Traceback" not in fixed.stderr, fixed.stderr.decode(errors="replace")
+    assert (vault / "a.md").read_bytes() == before
+    assert ">[00:01:09]</a>" in (vault / "b.md").read_text(encoding="utf-8")

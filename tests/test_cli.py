@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -396,6 +397,25 @@ def test_json_comes_in_pieces_and_other_formats_whole(monkeypatch: pytest.Monkey
     pieces = list(chunks("json", report))
     assert len(pieces) == 7 and "".join(pieces) == FORMATTERS["json"](report)  # never whole
     assert list(chunks("concise", report)) == [FORMATTERS["concise"](report)]
+
+
+def test_json_writes_each_byte_of_a_name_that_is_not_utf8_as_an_escape() -> None:
+    """Path, message, fix title and fix text alike: the document stays UTF-8 and `json.loads`
+    then `os.fsencode` give the name's bytes back."""
+    from test_diagnostics import finding
+
+    from vaultbot.engine import NoteReport, Report
+
+    name = os.fsdecode(b"caf\xe9")
+    found = finding("LK001", "link-target-missing", fix="safe")
+    fix = {**found.fix, "title": f"Relink to '{name}'"}  # type: ignore[dict-item]
+    fix["edits"] = [{**fix["edits"][0], "content": f"[[{name}]]"}]
+    found = found._replace(path=f"{name}.md", message=f"'{name}'", fix=fix)
+    out = FORMATTERS["json"](Report(notes=[NoteReport("n.md", results=[found])]))
+    [back] = json.loads(out.encode("utf-8"))["findings"]
+    assert back["path"] == f"{name}.md" and back["message"] == f"'{name}'"
+    assert back["fix"]["title"] == f"Relink to '{name}'"
+    assert os.fsencode(back["fix"]["edits"][0]["content"]) == b"[[caf\xe9]]"
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from gitrepo import git, make_repo, write
 from vaultbot import engine, fixes
 from vaultbot.config import Config
 from vaultbot.note import Note
-from vaultbot.rules import Finding, Fix, Rule
+from vaultbot.rules import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
 
 ANCHOR = '<a class="yt-timestamp" data-t="{}">[{}]</a>'
@@ -380,6 +380,34 @@ class _Deep(Rule):
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
         raise RecursionError
+
+
+class _Undecoded(Rule):
+    """Offers a file name that is not UTF-8 as a note's new text.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Fix safety
+    """
+
+    code, name = "ZZ009", "undecoded"
+
+    def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
+        if "old" in note.text:
+            at = note.text.index("old")
+            yield self.finding(at, at + 3, "old", Fix("safe", (Edit(at, at + 3, "caf\udce9"),)))
+
+
+def test_a_fix_whose_text_cannot_be_written_is_left_out(make_vault: VaultFactory) -> None:
+    """Whatever a rule offers, a fix holding text a UTF-8 note cannot hold (a file name that
+    is not UTF-8) is never applied, and the run goes on to the other notes."""
+    root = make_vault({"a.md": "An old word.\n", "b.md": SLOPPY})
+    report = fix_from_outside(root, [_Undecoded(), *Config().rules()], ["a.md", "b.md"])
+    assert not report.all_errors, report.all_errors
+    assert (root / "a.md").read_text(encoding="utf-8") == "An old word.\n"
+    assert [r.code for r in report.results if r.path.endswith("a.md")] == ["ZZ009"]
+    assert (root / "b.md").read_text(encoding="utf-8") != SLOPPY  # fixed
 
 
 def fix_from_outside(

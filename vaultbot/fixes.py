@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vaultbot import meaning
 from vaultbot.lint import check_note
-from vaultbot.note import Note, NoteError
+from vaultbot.note import Note, NoteError, writable
 from vaultbot.rules import Edit, Finding, Fix, Rule
 from vaultbot.vault import Vault
 
@@ -50,6 +50,12 @@ class FixOutcome:
 def applicable(finding: Finding, unsafe: bool) -> bool:
     fix = finding.fix
     return fix is not None and (fix.applicability == "safe" or unsafe)
+
+
+def _writable(fix: Fix) -> bool:
+    """Whether the fix's text can be written into a note (a rule that offers a file name that
+    is not UTF-8 must not stop the run: the fix is left out, its finding stays)."""
+    return all(writable(edit.content) for edit in fix.edits)
 
 
 def select_fixes(fixes: Iterable[Fix]) -> tuple[list[Fix], list[Edit]]:
@@ -145,7 +151,7 @@ def fix_note(note: Note, vault: Vault, rules: Sequence[Rule], unsafe: bool = Fal
         if not fixes:
             outcome.remaining = found
             return outcome
-        chosen, edits = select_fixes(f.fix for f in fixes if f.fix)
+        chosen, edits = select_fixes(f.fix for f in fixes if f.fix and _writable(f.fix))
         together = Note(
             current.rel, splice(current.source, edits), bom=current.bom, own_fence=current.own_fence
         )

@@ -82,6 +82,18 @@ class FrontMatter:
     closed: bool
 
 
+def writable(text: str) -> bool:
+    """Whether `text` can go into a note, which is UTF-8: a file name that is not UTF-8 (its
+    bytes decoded by `os.fsdecode` as lone surrogates) cannot."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def decode(data: bytes, display: str) -> tuple[str, bool]:
     """Decode a note's bytes; return (text without BOM, had_bom). Raise NoteError."""
     if len(data) > MAX_NOTE_BYTES:

@@ -62,9 +62,6 @@ def _finding() -> Callable[[Result], str]:
     string encoder. The parts a finding shares with others of its note or rule are written
     once. A name that is not UTF-8 keeps its bytes as `\\udcXX` escapes (`json_escaped`)."""
 
-    def text(value: str) -> str:
-        return json_escaped(encode_basestring(value))
-
     paths: dict[str, str] = {}
     middles: dict[tuple[str, str, str], str] = {}
     ends: dict[str, str] = {}
@@ -74,7 +71,7 @@ def _finding() -> Callable[[Result], str]:
         path, line, column, end_line, end_column, rule, code, severity, message, fix = r[:10]
         start = paths.get(path)
         if start is None:
-            start = paths[path] = f'{{"path": {text(path)}, "line": '
+            start = paths[path] = f'{{"path": {_text(path)}, "line": '
         middle = middles.get((rule, code, severity))
         if middle is None:
             middle = middles[rule, code, severity] = (
@@ -82,20 +79,24 @@ def _finding() -> Callable[[Result], str]:
             )
         end = ends.get(rule)
         if end is None:
-            end = ends[rule] = f', "url": {text(rule_url(rule))}}}'
+            end = ends[rule] = f', "url": {_text(rule_url(rule))}}}'
         return (
             f'{start}{line}, "column": {column}, "end_line": {end_line}, '
-            f'"end_column": {end_column}, {middle}{text(message)}, '
+            f'"end_column": {end_column}, {middle}{_text(message)}, '
             f'"fix": {"null" if fix is None else _fix(fix)}{end}'
         )
 
     return finding
 
 
+def _text(value: str) -> str:
+    return json_escaped(encode_basestring(value))
+
+
 def _fix(fix: dict[str, Any]) -> str:
     edits = ", ".join(map(_edit, fix["edits"]))
     return (
-        f'{{"applicability": "{fix["applicability"]}", "title": {encode_basestring(fix["title"])}, '
+        f'{{"applicability": "{fix["applicability"]}", "title": {_text(fix["title"])}, '
         f'"edits": [{edits}]}}'
     )
 
@@ -103,7 +104,7 @@ def _fix(fix: dict[str, Any]) -> str:
 def _edit(e: dict[str, Any]) -> str:
     start, end = e["location"], e["end_location"]
     return (
-        f'{{"content": {encode_basestring(e["content"])}, '
+        f'{{"content": {_text(e["content"])}, '
         f'"location": {{"line": {start["line"]}, "column": {start["column"]}}}, '
         f'"end_location": {{"line": {end["line"]}, "column": {end["column"]}}}}}'
     )
