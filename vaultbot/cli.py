@@ -44,7 +44,10 @@ def _echo(text: str, err: bool = False, nl: bool = True) -> None:
     ours = _annotating and not err  # stdout of `--format github`: our own commands
     if not ours and (_annotating or safe.in_github_actions()):
         text = safe.github_lines(text)
-    click.echo(text, err=err, nl=nl, color=colour.enabled(sys.stderr if err else sys.stdout))
+    # click strips escape codes from what it does not colour, with a pattern over the whole
+    # text (0.05 s for the 70 MB JSON of a large vault): only where there is one to strip.
+    coloured = colour.enabled(sys.stderr if err else sys.stdout) or "\x1b" not in text
+    click.echo(text, err=err, nl=nl, color=coloured)
 
 
 def _color_option(command: F) -> F:
@@ -196,7 +199,7 @@ def _finish(report: Report, text: str | Iterable[str], output: Path | None, fail
     errors = report.all_errors
     if output is not None:
         keep = colour.enabled(None)
-        written = (part if keep else colour.strip(part) for part in parts)
+        written = (part if keep or "\x1b" not in part else colour.strip(part) for part in parts)
         error = _write(output, itertools.chain(written, ["\n"]))
         errors = errors + ([error] if error is not None else [])
     else:
