@@ -78,8 +78,10 @@ class LinkTargetMissing(Rule):
       same words with a leading "the" added or dropped (`role_of_sleep` for
       `the_role_of_sleep`, with at least two words besides it); never a whole other word
       (`Money`/`Monkey`, `Divergence`/`Convergence`), a negation
-      (`Non-classical Logic`/`Classical Logic`), a changed digit (`Lecture 3`/`Lecture 8`),
-      nor an embed of a dated or numbered file.
+      (`Non-classical Logic`/`Classical Logic`), a changed digit or numeral (`Lecture 3`/
+      `Lecture 8`, `第一章`/`第二章`), a changed character of Chinese or Japanese (written
+      without spaces, a character is a word: `上篇`/`下篇`), nor an embed of a dated or
+      numbered file.
     - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
     - `stub`: create the missing note (with a `title` in front matter) in the folder named by
       `stub-folder`. Unsafe: it adds an empty note to the vault.
