@@ -103,6 +103,34 @@ def test_a_name_with_other_numbers_is_no_separator_variant(make_vault: VaultFact
     assert fixes["chapter_11"]["applicability"] == "safe"
 
 
+def test_a_name_with_other_signs_is_no_separator_variant(make_vault: VaultFactory) -> None:
+    # Folding punctuation away makes `P&L` (profit and loss) and `PL`, `A*` (the search) and
+    # `A`, `S&P 500` and `SP 500` one name: a sign is part of what a name means, so a
+    # person's plan for `P&L` is no slip for a note on programming languages. A word of signs
+    # alone is a name too: `Haskell -` is the note on the minus operator, not `Haskell`.
+    vault = make_vault(
+        {
+            **PLAIN,
+            "PL.md": "# Programming languages\n",
+            "A.md": "# A\n",
+            "SP 500.md": "# SP 500\n",
+            "Q&A.md": "# Questions\n",
+            "Haskell.md": "# Haskell\n",
+            "n.md": "Plans: [[P&L]], [[A*]], [[S&P 500]], [[Haskell -]] and [[QA]];"
+            " [[q_&_a]] is a slip.\n",
+        },
+        profile="auto",
+    )
+    _, document = check_json(vault, "--select", "LK001")
+    found = [(f["message"].split("'")[1], f["fix"]) for f in document["findings"]]
+    assert [(target, fix["applicability"]) for target, fix in found] == [("q_&_a", "safe")]
+    _, document = check_json(vault, "--select", "LK001", "--config", str(_generated(vault)))
+    fixes = {f["message"].split("'")[1]: f["fix"] for f in document["findings"]}
+    assert fixes["P&L"] is None and fixes["A*"] is None and fixes["S&P 500"] is None
+    assert fixes["Haskell -"] is None
+    assert fixes["QA"] is None and fixes["q_&_a"]["applicability"] == "safe"
+
+
 def test_an_empty_link_in_a_persons_list_is_a_placeholder(make_vault: VaultFactory) -> None:
     # `- [[]]` in a person's list is a link left to fill; in a pipeline's note it is debris.
     vault = make_vault({**PLAIN, "n.md": "Read next:\n- [[]]\n- [[ ]]\n"}, profile="auto")
