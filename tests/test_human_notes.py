@@ -194,6 +194,31 @@ def test_templates_are_not_notes(make_vault: VaultFactory) -> None:
     assert {c for p, _, c in codes(vault, "--select", "LK002") if p == "Notes/n.md"} == {"LK002"}
 
 
+def test_template_syntax_with_brackets_is_no_malformed_link(make_vault: VaultFactory) -> None:
+    # Templater's suggester takes arrays: `[[<% tp.system.suggester(["A"], ["A"]) %>]]` picks
+    # the note to link when the template is applied. Its brackets are the code's, in a
+    # template folder or a person's note; in a pipeline's note it is still debris.
+    suggester = 'Parent: [[<% tp.system.suggester(["Grammar"], ["English_Grammar"]) %>]]\n'
+    front = 'owner: "[[<% tp.system.suggester([\\"Ann\\", \\"Bo\\"], [\\"Ann\\", \\"Bo\\"]) %>]]"'
+    vault = make_vault(
+        {
+            **PLAIN,
+            "Templates/Word.md": suggester,
+            "Meta/Person.md": f"---\n{front}\n---\n{suggester}",
+            "n.md": "A real slip: [[Grammar] notes]] stays.\n",
+        },
+        profile="auto",
+    )
+    found = codes(vault, "--select", "LK002")
+    assert found == [("n.md", 1, "LK002")]
+    found = codes(vault, "--select", "LK002", "--config", str(_generated(vault)))
+    assert ("Meta/Person.md", 4, "LK002") in found and (
+        "Templates/Word.md",
+        1,
+        "LK002",
+    ) not in found
+
+
 def _generated(vault: Path) -> Path:
     """A config file (outside the vault) that sets the generated profile."""
     config = vault.parent / "generated.toml"
