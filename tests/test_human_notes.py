@@ -103,6 +103,34 @@ def test_a_name_with_other_numbers_is_no_separator_variant(make_vault: VaultFact
     assert fixes["chapter_11"]["applicability"] == "safe"
 
 
+def test_a_name_with_other_signs_is_no_separator_variant(make_vault: VaultFactory) -> None:
+    # Folding punctuation away makes `P&L` (profit and loss) and `PL`, `A*` (the search) and
+    # `A`, `S&P 500` and `SP 500` one name: a sign is part of what a name means, so a
+    # person's plan for `P&L` is no slip for a note on programming languages. A word of signs
+    # alone is a name too: `Haskell -` is the note on the minus operator, not `Haskell`.
+    vault = make_vault(
+        {
+            **PLAIN,
+            "PL.md": "# Programming languages\n",
+            "A.md": "# A\n",
+            "SP 500.md": "# SP 500\n",
+            "Q&A.md": "# Questions\n",
+            "Haskell.md": "# Haskell\n",
+            "n.md": "Plans: [[P&L]], [[A*]], [[S&P 500]], [[Haskell -]] and [[QA]];"
+            " [[q_&_a]] is a slip.\n",
+        },
+        profile="auto",
+    )
+    _, document = check_json(vault, "--select", "LK001")
+    found = [(f["message"].split("'")[1], f["fix"]) for f in document["findings"]]
+    assert [(target, fix["applicability"]) for target, fix in found] == [("q_&_a", "safe")]
+    _, document = check_json(vault, "--select", "LK001", "--config", str(_generated(vault)))
+    fixes = {f["message"].split("'")[1]: f["fix"] for f in document["findings"]}
+    assert fixes["P&L"] is None and fixes["A*"] is None and fixes["S&P 500"] is None
+    assert fixes["Haskell -"] is None
+    assert fixes["QA"] is None and fixes["q_&_a"]["applicability"] == "safe"
+
+
 def test_an_empty_link_in_a_persons_list_is_a_placeholder(make_vault: VaultFactory) -> None:
     # `- [[]]` in a person's list is a link left to fill; in a pipeline's note it is debris.
     vault = make_vault({**PLAIN, "n.md": "Read next:\n- [[]]\n- [[ ]]\n"}, profile="auto")
@@ -164,6 +192,31 @@ def test_templates_are_not_notes(make_vault: VaultFactory) -> None:
     # Template syntax is never a link target (LK001); outside templates it is debris (LK002).
     assert ("Notes/Templates.md", 5, "LK001") in found and len(found) == 2
     assert {c for p, _, c in codes(vault, "--select", "LK002") if p == "Notes/n.md"} == {"LK002"}
+
+
+def test_template_syntax_with_brackets_is_no_malformed_link(make_vault: VaultFactory) -> None:
+    # Templater's suggester takes arrays: `[[<% tp.system.suggester(["A"], ["A"]) %>]]` picks
+    # the note to link when the template is applied. Its brackets are the code's, in a
+    # template folder or a person's note; in a pipeline's note it is still debris.
+    suggester = 'Parent: [[<% tp.system.suggester(["Grammar"], ["English_Grammar"]) %>]]\n'
+    front = 'owner: "[[<% tp.system.suggester([\\"Ann\\", \\"Bo\\"], [\\"Ann\\", \\"Bo\\"]) %>]]"'
+    vault = make_vault(
+        {
+            **PLAIN,
+            "Templates/Word.md": suggester,
+            "Meta/Person.md": f"---\n{front}\n---\n{suggester}",
+            "n.md": "A real slip: [[Grammar] notes]] stays.\n",
+        },
+        profile="auto",
+    )
+    found = codes(vault, "--select", "LK002")
+    assert found == [("n.md", 1, "LK002")]
+    found = codes(vault, "--select", "LK002", "--config", str(_generated(vault)))
+    assert ("Meta/Person.md", 4, "LK002") in found and (
+        "Templates/Word.md",
+        1,
+        "LK002",
+    ) not in found
 
 
 def _generated(vault: Path) -> Path:

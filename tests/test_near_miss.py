@@ -35,6 +35,18 @@ PAIRS = [
     ("2023-01-05", "2023-01-15", False),
     ("Lecture 3", "Lecture 8", False),
     ("Chapter 12 Summary", "Chapter 1 Summary", False),
+    # A numeral that is no ASCII digit names another file too: chapter one is not chapter
+    # two, in Chinese and Japanese course notes, nor in Roman numerals.
+    ("线性代数第一章笔记", "线性代数第二章笔记", False),
+    ("数据结构与算法第三讲总结", "数据结构与算法第二讲总结", False),
+    ("Übungsblatt Ⅳ Lösungen", "Übungsblatt Ⅴ Lösungen", False),
+    # In scripts written without spaces one character is a word: 上篇 and 下篇 (the first
+    # and second volumes), 入门 and 出门 are other topics, never typos of each other.
+    ("操作系统原理上篇复习", "操作系统原理下篇复习", False),
+    ("機械学習上巻まとめ", "機械学習下巻まとめ", False),
+    # A typo in a word of an alphabet is still one, accents and all.
+    ("Übersetzngstheorie Grundlagen", "Übersetzungstheorie Grundlagen", True),
+    ("Wahrscheinlichkeitstheorie", "Wahrscheinlichkeitsheorie", True),
     # Slips for the existing note.
     ("artifical general intelligence", "artificial general intelligence", True),
     ("Large Language Model", "Large Language Models", True),

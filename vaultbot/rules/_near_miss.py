@@ -27,6 +27,14 @@ TYPO_MIN_LENGTH = 6
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
 _NEGATIONS = ("non", "un", "in", "im", "il", "ir", "dis", "anti", "a")
+#: Scripts written without spaces between words, where one character is a word (or a
+#: syllable that makes one): Han, kana, Thai, Lao, Myanmar, Khmer. A word of them is no
+#: typo of another that differs by a character.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u3021-\u3029"
+    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff66-\uff9f\U00020000-\U0003134f]"
+)
 
 
 def words(name: str) -> list[str]:
@@ -78,8 +86,18 @@ def _same_word(a: str, b: str, vocabulary: frozenset[str]) -> bool:
         and a[0] == b[0]
         and a[-2:] == b[-2:]
         and a not in vocabulary
+        and _spelled(a, b)
         and _osa_distance(a, b) == 1
     )
+
+
+def _spelled(a: str, b: str) -> bool:
+    """Whether `a` and `b` are words of an alphabet, where one letter more or less is a
+    slip: not of a script without spaces, whose characters are words, and not differing in
+    a numeral (`第一章`/`第二章`, `Ⅳ`/`Ⅴ`: the ASCII digits are weighed before)."""
+    if _UNSPACED.search(a) or _UNSPACED.search(b):
+        return False
+    return not any(char.isnumeric() for char in set(a) ^ set(b))
 
 
 def _negated(short: str, long_: str) -> bool:

@@ -66,7 +66,8 @@ class LinkTargetMissing(Rule):
     ## Fix safety
     The option `strategy` (or `vaultbot fix --link-strategy`) chooses the fix:
     - `relink` (default): when exactly one note matches the target after folding case, `_`,
-      `-`, spaces and punctuation (`meta's_advancements` → `metas_advancements`), point the
+      `-`, spaces and punctuation (`meta's_advancements` → `metas_advancements`), but not
+      numbers or signs (`Chapter 1.1` is not `Chapter 11`, `P&L` not `PL`), point the
       link at it, keeping the text the reader sees. Safe. Failing that, when the
       `fuzzy-threshold` option (0–100, default 90; 0 turns it off) is met by exactly one best
       match, relink to it: unsafe, since a close name may be another topic. This search is
@@ -78,8 +79,10 @@ class LinkTargetMissing(Rule):
       same words with a leading "the" added or dropped (`role_of_sleep` for
       `the_role_of_sleep`, with at least two words besides it); never a whole other word
       (`Money`/`Monkey`, `Divergence`/`Convergence`), a negation
-      (`Non-classical Logic`/`Classical Logic`), a changed digit (`Lecture 3`/`Lecture 8`),
-      nor an embed of a dated or numbered file.
+      (`Non-classical Logic`/`Classical Logic`), a changed digit or numeral (`Lecture 3`/
+      `Lecture 8`, `第一章`/`第二章`), a changed character of Chinese or Japanese (written
+      without spaces, a character is a word: `上篇`/`下篇`), nor an embed of a dated or
+      numbered file.
     - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
     - `stub`: create the missing note (with a `title` in front matter) in the folder named by
       `stub-folder`. Unsafe: it adds an empty note to the vault.
@@ -243,11 +246,25 @@ def _may_slip(link: Link) -> bool:
 
 
 def _same_numbers(link: Link, hits: list[str]) -> list[str]:
-    """The files, among those whose folded name is the target's, that have its numbers:
-    folding drops the separators between digits, so `Chapter 1.1` and `Chapter 11`, or
-    `Week 1-2` and `Week 12`, fold alike but name different things."""
-    numbers = numbers_of(_stem(link.target))
-    return [rel for rel in hits if numbers_of(_stem(rel)) == numbers]
+    """The files, among those whose folded name is the target's, that have its numbers and
+    its signs: folding drops the separators between digits, so `Chapter 1.1` and
+    `Chapter 11`, or `Week 1-2` and `Week 12`, fold alike but name different things; and it
+    drops signs, so `P&L` (profit and loss) and `PL`, `A*` and `A` do too."""
+    stem = _stem(link.target)
+    numbers, signs = numbers_of(stem), _SIGNS.findall(stem)
+    return [
+        rel
+        for rel in hits
+        if numbers_of(_stem(rel)) == numbers and _SIGNS.findall(_stem(rel)) == signs
+    ]
+
+
+#: Signs that are part of what a name means (`P&L`, `S&P 500`, `A*`, `C#`, `x=y`), and a
+#: word of ASCII signs alone at either end (`Haskell -`, the minus of a note series on
+#: operators; an emoji before a name is decoration: `Kitchen` may mean `🍳 Kitchen`);
+#: folding drops them with the punctuation between words, so a name with other signs is
+#: weighed as another name, as one with other numbers is (`+` is kept by folding itself).
+_SIGNS = re.compile(r"[&*@%$=<>~^#]|^[!-/:-@\[-^`{-~]+(?=\s)|(?<=\s)[!-/:-@\[-^`{-~]+$")
 
 
 def _stem(path: str) -> str:
@@ -261,7 +278,11 @@ def _guarded(vault: Vault, link: Link, hits: list[str]) -> list[str]:
     if not hits or not _may_slip(link):
         return []
     vocabulary = vault.memo(_vocabulary)
-    return [rel for rel in hits if near_miss(_stem(link.target), _stem(rel), vocabulary)]
+    return [
+        rel
+        for rel in _same_numbers(link, hits)
+        if near_miss(_stem(link.target), _stem(rel), vocabulary)
+    ]
 
 
 def _suggestion(vault: Vault, link: Link) -> tuple[str, str] | None:

@@ -77,7 +77,9 @@ class LinkMalformed(Rule):
       of two words or more. Notes in a folder whose name ends in `template`/`templates` are
       not checked for placeholders: there they are meant. Nor is template syntax in a
       person's note (a personal vault, no generator signals): templates kept in another
-      folder (QuickAdd's) and notes on writing templates hold it on purpose.
+      folder (QuickAdd's) and notes on writing templates hold it on purpose. There a
+      target of template syntax is not checked for brackets either: they are its code's
+      (`[[<% tp.system.suggester(["Ann", "Bo"], ["Ann", "Bo"]) %>]]`).
 
     ## Why is this bad?
     These are pipeline debris. Readers see stray brackets, an invisible or meaningless link
@@ -158,6 +160,10 @@ class LinkMalformed(Rule):
             inner = link.raw[link.raw.find("[[") + 2 : -2]
             if not inner.strip(" \t|#^\\"):
                 yield self._empty(link.start, link.end, link.raw, persons)
+            elif (template_syntax_meant or not check_placeholders) and has_template_syntax(
+                link.target
+            ):
+                continue  # `[[<% tp.system.suggester(["A"], ["A"]) %>]]`: the code's brackets
             elif links.holds_bracket(link.target) and vault.resolve(link.target, note.rel) is None:
                 if _NESTED_LIST.match(note.text, link.start):
                     # `[[1, 2], [3, 4]]`: a matrix or nested list, which Obsidian shows as a
