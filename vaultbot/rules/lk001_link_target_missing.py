@@ -83,6 +83,12 @@ class LinkTargetMissing(Rule):
     - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
     - `stub`: create the missing note (with a `title` in front matter) in the folder named by
       `stub-folder`. Unsafe: it adds an empty note to the vault.
+
+    A relink is offered only when the link it writes leads to the note: none to a name that a
+    link cannot hold (`# ^ [ ] |` in a wikilink: `[[a|b]]` is a link to `a`; a line break,
+    a control or bidirectional character; a quote in front matter; a name that is not UTF-8)
+    or that would not read back as written (a space at either end); the finding stays. Nor is
+    a stub created with a name holding `# ^ [ ]`, a control or a bidirectional character.
     """
 
     code, name, severity = "LK001", "link-target-missing", "error"
