@@ -38,7 +38,10 @@ def span_text(result: Result) -> str:
 
 
 def key(result: Result) -> Key:
-    digest = hashlib.sha256(f"{result.message}\0{span_text(result)}".encode()).hexdigest()
+    """(note, code, hash): a message naming a file whose name is not UTF-8 is hashed with that
+    name's bytes (UTF-8 text hashes as before)."""
+    text = f"{result.message}\0{span_text(result)}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
     return result.path, result.code, digest[:16]
 
 

@@ -86,6 +86,12 @@ class LinkTargetMissing(Rule):
     - `unlink`: replace the link by its visible text. Unsafe: the link is gone.
     - `stub`: create the missing note (with a `title` in front matter) in the folder named by
       `stub-folder`. Unsafe: it adds an empty note to the vault.
+
+    A relink is offered only when the link it writes leads to the note: none to a name that a
+    link cannot hold (`# ^ [ ] |` in a wikilink: `[[a|b]]` is a link to `a`; a line break,
+    a control or bidirectional character; a quote in front matter; a name that is not UTF-8)
+    or that would not read back as written (a space at either end); the finding stays. Nor is
+    a stub created with a name holding `# ^ [ ]`, a control or a bidirectional character.
     """
 
     code, name, severity = "LK001", "link-target-missing", "error"
@@ -120,7 +126,7 @@ class LinkTargetMissing(Rule):
             return
         rel, applicability = hit
         new_target = _link_text_for(vault, rel, note.rel)
-        edit = _retarget(note, link, new_target)
+        edit = _relink_edit(note, vault, link, rel, new_target)
         fix = None if edit is None else Fix(applicability, (edit,), f"Relink to '{new_target}'")
         message = f"Link target '{link.target}' does not exist; did you mean '{new_target}'?"
         # A one-typo or plural variant may be another word the person meant: said less loudly.
@@ -313,7 +319,7 @@ def _relink(note: Note, vault: Vault, link: Link, threshold: int) -> Fix | None:
     if len(hits) != 1:
         return None
     new_target = _link_text_for(vault, hits[0], note.rel)
-    edit = _retarget(note, link, new_target)
+    edit = _relink_edit(note, vault, link, hits[0], new_target)
     if edit is None:
         return None
     return Fix(applicability, (edit,), f"Relink to '{new_target}'")
@@ -324,6 +330,47 @@ def _link_text_for(vault: Vault, rel: str, source: str) -> str:
     stem = rel[:-3] if rel.lower().endswith(".md") else rel
     short = stem.rsplit("/", 1)[-1]
     return short if vault.resolve(short, source) == rel else stem
+
+
+#: What no relink writes into a wikilink: the characters Obsidian says break a link to a
+#: note whose name holds them (`# ^ [ ] |`: `[[a|b]]` is a link to `a`).
+_NOT_IN_WIKILINK = re.compile(r"[#^\[\]|]")
+#: What no relink writes into any link: line breaks and the characters a reader cannot see
+#: (controls but tab, bidirectional controls, invisible separators: those `output.safe` shows
+#: as symbols), and the bytes of a name that is not UTF-8 (lone surrogates, which no note can
+#: hold).
+_UNWRITTEN = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+#: What no relink writes into a front-matter value, a quoted YAML string: its quotes and the
+#: escape of a double-quoted one (`up: "[[a"b]]"` is no longer the value it was).
+_NOT_IN_YAML = re.compile("[\"'\\\\]")
+
+
+def _relink_edit(note: Note, vault: Vault, link: Link, rel: str, new_target: str) -> Edit | None:
+    """The edit pointing `link` at the file `rel` (written `new_target`), or None when no link
+    the note can hold would lead there: a file name holding what a link cannot (`a|b`, a
+    line break, a control character, a byte that is not UTF-8), or one the link would not
+    read back as written (a leading or trailing space, which Obsidian trims)."""
+    if _UNWRITTEN.search(new_target):
+        return None
+    if link.kind != "markdown" and _NOT_IN_WIKILINK.search(new_target):
+        return None
+    if link.kind == "frontmatter" and _NOT_IN_YAML.search(new_target):
+        return None
+    edit = _retarget(note, link, new_target)
+    if edit is None or vault.resolve(_written_target(link, edit.content), note.rel) != rel:
+        return None
+    return edit
+
+
+def _written_target(link: Link, content: str) -> str:
+    """The target a link reads once `_retarget` wrote `content` over it."""
+    if link.kind == "markdown":  # the destination, percent-encoded, and its subpath
+        return links.normalise_target(links.decode_uri(content.split("#", 1)[0]))
+    inner = content[content.index("[[") + 2 : -2]
+    return links.split_wikilink(inner)[0]
 
 
 def _retarget(note: Note, link: Link, new_target: str) -> Edit | None:
@@ -394,9 +441,14 @@ def _stub_path(link: Link, folder: str) -> str:
     return posixpath.normpath(posixpath.join(folder, name)) if folder else name
 
 
-#: Characters no file name may hold: NUL (refused by every file system) and those Obsidian
-#: refuses in note names (and Windows in file names).
-_BAD_NAME = re.compile(r'[\x00-\x1f*"\\<>:|?]')
+#: Characters no file name may hold: NUL (refused by every file system), those Obsidian
+#: refuses in note names (and Windows in file names), those it says break a link to a note
+#: whose name holds them (`# ^ [ ]`), and those a reader cannot see (controls, bidirectional
+#: controls, invisible separators: a stub named `\u202etxt.md` would hide its own name).
+_BAD_NAME = re.compile(
+    '[\x00-\x1f\x7f-\x9f*"\\\\<>:|?#^\\[\\]'
+    "\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 _MAX_NAME_BYTES = 255
 
 
