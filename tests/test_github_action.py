@@ -308,6 +308,20 @@ def test_hostile_note_names_and_text_cannot_inject(
     assert lines[0].endswith("::Unclosed wikilink '[[50%25 off, 3:00': no ']]' on its line")
 
 
+def test_annotation_messages_show_control_characters() -> None:
+    """A note's text quoted in a message (a link target) cannot drive the log that renders
+    the annotation: escape sequences, BEL and bidirectional overrides are shown, not sent."""
+    from vaultbot.engine import Result
+
+    message = "Link target 'a\x1b]8;;https://x.example\x07b\x1b[2J\u202ec' does not exist"
+    result = Result(path="n.md", line=1, column=1, end_line=1, end_column=2, rule="r",
+                    code="XX001", severity="error", message=message, fix=None)  # fmt: skip
+    line = annotation(result)
+    assert not any(c in line for c in "\x1b\x07\u202e"), line
+    shown = "a\u241b]8;;https://x.example\u2407b\u241b[2J\\u{202e}c"
+    assert line.endswith(f"::Link target '{shown}' does not exist"), line
+
+
 def test_annotation_levels() -> None:
     from vaultbot.engine import Result
 

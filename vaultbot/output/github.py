@@ -1,13 +1,15 @@
 """GitHub workflow commands: one annotation a finding (`::error file=…,line=…::message`).
 
 Values are escaped so that no note name or note text can end the command early or inject
-another one: `%`, CR and LF in the message; also `:` and `,` in properties.
+another one: `%`, CR and LF in the message; also `:` and `,` in properties. The message shows
+control characters as the text formats do (`safe.visible`): an escape sequence from a note's
+text would otherwise reach the log, which renders them.
 """
 
 from __future__ import annotations
 
 from vaultbot.engine import Report, Result
-from vaultbot.output.safe import undecoded_shown
+from vaultbot.output.safe import undecoded_shown, visible
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -31,7 +33,9 @@ def annotation(result: Result) -> str:
         "title": f"{result.code} {result.rule}",
     }
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{LEVELS.get(result.severity, 'error')} {props}::{escape_data(result.message)}"
+    return (
+        f"::{LEVELS.get(result.severity, 'error')} {props}::{escape_data(visible(result.message))}"
+    )
 
 
 def render(report: Report) -> str:
