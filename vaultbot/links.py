@@ -14,9 +14,11 @@ from typing import Any
 
 from vaultbot.note import Note
 
-# `[[…]]` on one line whose inside holds no `[[` (Obsidian: such a span is not a link).
-# (A leading `!` makes an embed; it is looked at in code so the pattern starts with a literal.)
-_WIKILINK = re.compile(r"\[\[((?:(?!\[\[)[^\n])+?)\]\]")
+# `[[…]]` on one line, up to the first `]]`. When its inside holds a `[[` no link starts there
+# (Obsidian): `wikilinks` looks on from the next character. (A lookahead for `[[` at each
+# character of the pattern cost more than the rest of finding the links.) A leading `!`
+# makes an embed; it is looked at in code so the pattern starts with a literal.
+_WIKILINK = re.compile(r"\[\[([^\n]+?)\]\]")
 _SIZE = re.compile(r"^\s*\d+\s*(?:x\s*\d+\s*)?$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
@@ -94,11 +96,23 @@ def decode_uri(value: str) -> str:
 
 def wikilinks(note: Note) -> Iterator[Link]:
     text = note.text
-    for m in _WIKILINK.finditer(text, note.body_start):
+    body = note.body_start
+    #: Whether some code, math, HTML or comment lies in the body (known at the first link):
+    #: where none does (most of a person's notes), every link is prose, and no range is
+    #: looked up for each.
+    in_body: bool | None = None
+    pos = body
+    while (m := _WIKILINK.search(text, pos)) is not None:
+        if "[[" in m.group(1):
+            pos = m.start() + 1
+            continue
+        pos = m.end()
         start = m.start()
-        embed = start > note.body_start and text[start - 1] == "!"
+        embed = start > body and text[start - 1] == "!"
         start -= embed
-        if not _is_prose_link(note, start, m):
+        if in_body is None:
+            in_body = any(end > body for _, end in note.non_prose)
+        if in_body and not _is_prose_link(note, start, m):
             continue
         target, subpath, display = split_wikilink(m.group(1))
         kind = "embed" if embed else "wikilink"
