@@ -1,7 +1,7 @@
 """`links.wikilinks` finds exactly what the plain scan finds: the pattern with a lookahead
-for `[[` at each character inside the brackets, each match then checked for prose. The
-scan skips both where it may (a first `]]` with a `[[` before it; a body without code, math,
-HTML or comments); this compares it with that plain scan on texts made of the pieces that
+for `[[` at each character inside the brackets, each match then checked for prose. The scan
+tries a run without `[` first, and skips the prose check where no code, math, HTML or comment
+lies in the body; this compares it with the plain scan on texts made of the pieces that
 matter."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.note import Note
 
-#: The pattern as it was: `[[…]]` on one line whose inside holds no `[[`.
+#: `[[…]]` on one line whose inside holds no `[[`.
 PLAIN = re.compile(r"\[\[((?:(?!\[\[)[^\n])+?)\]\]")
 
 
