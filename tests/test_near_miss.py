@@ -134,18 +134,3 @@ def test_the_typo_search_keeps_to_names_with_the_targets_digits() -> None:
         assert all(lk001.digits(name) == lk001.digits(key) for name in weighed)
         slips = [rel for rel in everyone if near_miss(key, lk001.fold(rel[:-3]))]
         assert [rel for rel in index.typos(key) if near_miss(key, lk001.fold(rel[:-3]))] == slips
-
-
-def test_folding_an_ascii_name_drops_what_the_pattern_drops() -> None:
-    """ASCII names are folded by `bytes.translate` (six times as fast: a run folds every file
-    name of the vault); it keeps what `_NOT_WORD` keeps, letters, digits and `+`."""
-    import random
-    import string
-
-    from vaultbot.rules import lk001_link_target_missing as lk001
-
-    rng = random.Random(7)
-    for _ in range(2000):
-        name = "".join(rng.choice(string.printable) for _ in range(rng.randint(0, 30)))
-        assert lk001.fold(name) == lk001._NOT_WORD.sub("", name.lower()), name
-    assert lk001.fold("C++ Notes_v2 (draft).md") == "c++notesv2draftmd"

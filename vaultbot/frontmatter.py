@@ -7,6 +7,7 @@ per process.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import re
 from dataclasses import dataclass
@@ -49,9 +50,11 @@ def _ruamel() -> Any:
     return yaml
 
 
-# The common case, `key: plain words` and `key:` followed by `  - plain words` items, is read
-# without ruamel (whose pure-Python parser dominates a check run otherwise). A line outside
-# this subset sends the whole block to ruamel; tests compare both on every real block.
+# The common case, `key: plain words`, `key: [plain words, more words]` and `key:` followed by
+# `  - plain words` items, where a value may also be a `YYYY-MM-DD` date, is read without
+# ruamel (whose pure-Python parser dominates a check run otherwise) or libyaml (whose import
+# alone costs more than reading a person's 6,000 blocks here). A line outside this subset
+# sends the whole block on; tests compare both with ruamel on every real block.
 # (Values are stripped in code: `[ ]+(.*?)[ ]*` would rescan a run of spaces from each of them.)
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:([ ].*))?")
 _ITEM = re.compile(r"([ ]*)-([ ].*)")
@@ -87,6 +90,34 @@ def _plain(value: str) -> bool:
     return _plain_shape(value) and value.lower() not in _NOT_STRINGS and not value.endswith(":")
 
 
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _scalar(value: str) -> str | datetime.date | None:
+    """What YAML reads in a plain value of the subset: the words as written, or the date a
+    `YYYY-MM-DD` value spells; None for any other value (and a day not on the calendar,
+    which ruamel is left to read as text)."""
+    if _plain(value):
+        return value
+    date = _DATE.fullmatch(value)
+    if date is None:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in date.groups()))
+    except ValueError:
+        return None
+
+
+def _flow_items(inside: str) -> list[Any] | None:
+    """The values of a one-line flow list (`[a, b]`, given without its brackets) when each is
+    in the subset (no bracket, brace, quote, `:` or `#`: nothing nests), else None."""
+    items = [item.strip(" ") for item in inside.split(",")]
+    if items == [""]:
+        return []  # `[]`, `[ ]`
+    values = [_scalar(item) for item in items]
+    return None if None in values else values
+
+
 def _load_simple(text: str) -> dict[str, Any] | None:
     """The block as YAML reads it, when it is in the simple subset; else None."""
     data: dict[str, Any] = {}
@@ -99,17 +130,21 @@ def _load_simple(text: str) -> dict[str, Any] | None:
         if m is not None:
             key, value = m.group(1), m.group(2)
             value = None if value is None else value.strip(" ")
-            if (
-                key in data
-                or key.lower() in _NOT_STRINGS
-                or (value is not None and not _plain(value))
-            ):
+            if key in data or key.lower() in _NOT_STRINGS:
                 return None
-            data[key], indent = value, None
+            if value is None:
+                data[key] = None  # items may follow
+            elif len(value) > 1 and value[0] == "[" and value[-1] == "]":
+                data[key] = _flow_items(value[1:-1])
+            else:
+                data[key] = _scalar(value)
+            if value is not None and data[key] is None:
+                return None
+            indent = None
             continue
         m = _ITEM.fullmatch(line)
-        item = None if m is None else m.group(2).strip(" ")
-        if m is None or key is None or item is None or not _plain(item):
+        item = None if m is None else _scalar(m.group(2).strip(" "))
+        if m is None or key is None or item is None:
             return None
         items = data[key]
         if items is None:

@@ -49,7 +49,12 @@ def has_digits(name: str) -> bool:
 def digits(name: str) -> str:
     """The digits of `name`, in order. A near miss has the same numbers as its candidate, so
     the same digits (folding a name keeps them), which narrows the search for candidates."""
+    if name.isascii():  # the same, at C speed: the folded names of the vault are sorted by it
+        return name.encode().translate(None, _ASCII_NOT_DIGITS).decode()
     return "".join(_DIGITS.findall(name))
+
+
+_ASCII_NOT_DIGITS = bytes(c for c in range(128) if not chr(c).isdigit())
 
 
 def numbers_of(name: str) -> list[str]:

@@ -23,7 +23,13 @@ _ATX = re.compile(r"^[ \t]*#{1,6}(?:[ \t]+|$)|[ \t]+#+[ \t]*$")
 def heading_key(text: str) -> str:
     """A heading (or a link's heading part) as compared: NFC, case-folded, letters and digits
     only. More lenient than Obsidian, so that no real heading is ever reported missing."""
+    if text.isascii():  # the same, at C speed: each heading of each target is keyed twice
+        return text.encode().translate(None, _ASCII_NOT_ALNUM).decode().lower()
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFC", text)).casefold()
+
+
+#: The ASCII characters `heading_key` drops, as bytes to delete.
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 @dataclass(frozen=True)
