@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from vaultbot import links
 from vaultbot.links import Link
-from vaultbot.note import Note, writable
+from vaultbot.note import Note
 from vaultbot.profile import note_signals
 from vaultbot.rules._near_miss import digits, has_digits, near_miss, numbers_of, words
 from vaultbot.rules._placeholders import has_template_syntax, is_placeholder
@@ -374,10 +374,8 @@ def _written_target(link: Link, content: str) -> str:
 
 
 def _retarget(note: Note, link: Link, new_target: str) -> Edit | None:
-    """An edit pointing `link` at `new_target`, keeping subpath and visible text; None when
-    `new_target` (a file's name) cannot be written into a note."""
-    if not writable(new_target):
-        return None
+    """An edit pointing `link` at `new_target`, keeping subpath and visible text (a name
+    `_relink_edit` found writable)."""
     raw = note.text[link.start : link.end]
     if link.kind == "markdown":
         dest = quote(new_target + ".md" if "." not in new_target.rsplit("/", 1)[-1] else new_target)
