@@ -18,10 +18,11 @@ import re
 #: target `missing\u200b` would read as `missing`), and the lone surrogates `os.fsdecode`
 #: makes of the bytes of a name that are not UTF-8. (Zero-width joiners stay: emoji and
 #: scripts need them.)
-_CONTROL = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069"
-    "\ufeff\udc80-\udcff]"
-)
+#: The characters a reader cannot see beyond the C0 controls, as the body of a character
+#: class: DEL, C1 controls, bidirectional controls, invisible separators (LK001 refuses to
+#: write them into a link or a stub's name).
+INVISIBLE = "\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+_CONTROL = re.compile(f"[\x00-\x08\x0a-\x1f{INVISIBLE}\udc80-\udcff]")
 #: A byte of a name that is not UTF-8, as `os.fsdecode` gives it (and `os.fsencode` takes it).
 _UNDECODED = re.compile("[\udc80-\udcff]")
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from vaultbot import links
 from vaultbot.links import Link
 from vaultbot.note import Note
+from vaultbot.output.safe import INVISIBLE
 from vaultbot.profile import note_signals
 from vaultbot.rules._near_miss import digits, has_digits, near_miss, numbers_of, words
 from vaultbot.rules._placeholders import has_template_syntax, is_placeholder
@@ -339,10 +340,7 @@ _NOT_IN_WIKILINK = re.compile(r"[#^\[\]|]")
 #: (controls but tab, bidirectional controls, invisible separators: those `output.safe` shows
 #: as symbols), and the bytes of a name that is not UTF-8 (lone surrogates, which no note can
 #: hold).
-_UNWRITTEN = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
-)
+_UNWRITTEN = re.compile(f"[\x00-\x08\x0a-\x1f{INVISIBLE}\u2028\u2029\ud800-\udfff]")
 #: What no relink writes into a front-matter value, a quoted YAML string: its quotes and the
 #: escape of a double-quoted one (`up: "[[a"b]]"` is no longer the value it was).
 _NOT_IN_YAML = re.compile("[\"'\\\\]")
@@ -443,10 +441,7 @@ def _stub_path(link: Link, folder: str) -> str:
 #: refuses in note names (and Windows in file names), those it says break a link to a note
 #: whose name holds them (`# ^ [ ]`), and those a reader cannot see (controls, bidirectional
 #: controls, invisible separators: a stub named `\u202etxt.md` would hide its own name).
-_BAD_NAME = re.compile(
-    '[\x00-\x1f\x7f-\x9f*"\\\\<>:|?#^\\[\\]'
-    "\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
-)
+_BAD_NAME = re.compile(f'[\x00-\x1f*"\\\\<>:|?#^\\[\\]{INVISIBLE}\u2028\u2029]')
 _MAX_NAME_BYTES = 255
 
 
