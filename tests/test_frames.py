@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from conftest import VaultFactory
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from vaultbot.cli import main
+from vaultbot.output import frame as frame_module
 from vaultbot.output import text as text_format
 from vaultbot.output.frame import Frame, frame
 
@@ -181,3 +185,70 @@ def test_windows_to_the_cell(
     source: str, start: int, end: int, width: int, text: str, marker: str
 ) -> None:
     assert frame(source, start, end, width) == Frame(text, marker)
+
+
+def greedy_frame(source: str, start: int, end: int, width: int, left: bool, right: bool) -> str:
+    """The frame drawn a character at a time, each bound of the window stepped out while the
+    next character fits: what `frame` computes with running sums and bisection."""
+    shown, edges = frame_module._measured(source)
+    cells = [b - a for a, b in itertools.pairwise(edges)]
+    start = min(max(start, 0), len(shown))
+    end = min(max(end, start + 1), len(shown) + 1)
+    first, last = 0, len(shown)
+    if sum(cells) + left + right > width:
+        room = width - 2
+        context = max(0, min(room // 3, (room - sum(cells[start:end])) // 2))
+        first = start
+        while first > 0 and cells[first - 1] <= context:
+            first -= 1
+            context -= cells[first]
+        last, left_room = first, room
+        while last < len(shown) and cells[last] <= left_room:
+            left_room -= cells[last]
+            last += 1
+        while first > 0 and cells[first - 1] <= left_room:
+            first -= 1
+            left_room -= cells[first]
+    lead = "…" if first > 0 or left else ""
+    tail = "…" if last < len(shown) or right else ""
+    before = len(lead) + sum(cells[first:start])
+    carets = max(sum(cells[start : min(end, last)]) + (end > last), 1)
+    return lead + "".join(shown[first:last]) + tail + "\n" + " " * before + "^" * carets
+
+
+CHARS = st.sampled_from([*"ab -é", "\t", "\x1b", "\u0301", "\u200b", "界", "😀"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(CHARS, max_size=60).map("".join),
+    st.integers(-3, 65),
+    st.integers(-3, 70),
+    st.integers(1, 50),
+    st.booleans(),
+    st.booleans(),
+)
+def test_the_window_is_the_greedy_one(
+    source: str, start: int, end: int, width: int, left: bool, right: bool
+) -> None:
+    shown = frame(source, start, end, width, left, right)
+    assert f"{shown.text}\n{shown.marker}" == greedy_frame(source, start, end, width, left, right)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300),
+    st.integers(-3, 305),
+    st.integers(-3, 310),
+    st.integers(1, 250),
+    st.booleans(),
+    st.booleans(),
+)
+def test_a_printable_ascii_line_is_framed_as_when_measured_a_character_at_a_time(
+    source: str, start: int, end: int, width: int, left: bool, right: bool
+) -> None:
+    """Such a line skips the measuring (`_pieces`): a frame drawn from its measures is the same."""
+    fast = frame(source, start, end, width, left, right)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(frame_module, "_pieces", frame_module._measured)
+        assert frame(source, start, end, width, left, right) == fast

@@ -204,12 +204,8 @@ def _with_sources(vault: Vault, rel: str, results: list[Result]) -> list[Result]
     try:
         note = Note.from_bytes(rel, vault.read(rel, rel))
     except (NoteError, OSError):
-        return [r._replace(source="") for r in results]
-    windowed = []
-    for r in results:
-        source, start, cut = source_window(note, r.line, r.column)
-        windowed.append(r._replace(source=source, source_start=start, source_cut=cut))
-    return windowed
+        return [_new_result((*r[:10], "", *r[11:])) for r in results]
+    return [_new_result((*r[:10], *source_window(note, r.line, r.column))) for r in results]
 
 
 def to_result(note: Note, finding: Finding, display: str, window: bool = True) -> Result:

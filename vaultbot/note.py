@@ -244,7 +244,8 @@ class Note:
     @cached_property
     def line_starts(self) -> list[int]:
         """Offset of the first character of each line (lines end at `\n`)."""
-        return [0, *itertools.accumulate(len(line) + 1 for line in self.text.split("\n")[:-1])]
+        lengths = map(len, self.text.split("\n")[:-1])
+        return list(itertools.accumulate(map((1).__add__, lengths), initial=0))  # and its \n
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset."""
