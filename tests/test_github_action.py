@@ -235,6 +235,32 @@ def test_sarif_results_carry_level_location_and_text_as_is(
     ]
 
 
+@pytest.mark.parametrize("findings", [0, 3])
+def test_sarif_is_indented_with_one_result_a_line(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path, findings: int
+) -> None:
+    """The document as `json.dumps(indent=2)` writes it, but for each result, which is written
+    on one line (by json's fast encoder); with no results, exactly as `json.dumps` writes it."""
+    vault = make_vault({f"n{i}.md": f"See [[nowhere {i}]].\n" for i in range(findings)})
+    (vault / "ok.md").write_text("# Fine\n", encoding="utf-8")
+    sarif = tmp_path / "out.sarif"
+    args = ("check", "--no-cache", "--format", "sarif", "--output", str(sarif))
+    assert run(vault, capsys, *args)[0] == (1 if findings else 0)
+    text = sarif.read_text(encoding="utf-8")
+    document = json.loads(text)
+    results = document["runs"][0]["results"]
+    assert len(results) == findings
+    document["runs"][0]["results"] = ["RESULTS"]
+    indented = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    lines = ",\n        ".join(json.dumps(r, ensure_ascii=False) for r in results)
+    expected = (
+        indented.replace('"RESULTS"', lines)
+        if findings
+        else indented.replace('[\n        "RESULTS"\n      ]', "[]")
+    )
+    assert text == expected
+
+
 #: What RFC 3986 allows in a URI reference's path: unreserved, sub-delims, `:@/` and escapes.
 URI_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*")
 
