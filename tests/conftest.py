@@ -123,6 +123,22 @@ def write_cache_document(path: Path, document: Any) -> None:
     cache.write_document(path, document, cache.user_key())
 
 
+#: A cache entry's findings when there are none (`engine.LinesReport`): written over an entry,
+#: a run that trusts it reports nothing for the note.
+NO_FINDINGS: dict[str, Any] = {"j": "", "k": []}
+
+
+def poison(vault: Path, rel: str) -> None:
+    """Empty the cached findings of `rel` in the vault's cache file (signed: as if vaultbot
+    wrote it): a run that reads the entry reports nothing for the note."""
+    from vaultbot import cache
+
+    [path] = sorted((vault / cache.CACHE_DIR).glob("check-*" + cache.SUFFIX))
+    document = cache_document(path)
+    document["entries"][rel].update(NO_FINDINGS)
+    write_cache_document(path, document)
+
+
 _BACKGROUND: dict[str, subprocess.Popen[str]] = {}
 
 

@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GENERATED, VaultFactory, cache_document, check_json, write_cache_document
+from conftest import (
+    GENERATED,
+    NO_FINDINGS,
+    VaultFactory,
+    cache_document,
+    check_json,
+    poison,
+    write_cache_document,
+)
 from conftest import run as run_cli
 
 from vaultbot import cache
@@ -122,9 +130,7 @@ def test_version_change(make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatc
     codes(vault)
     [old] = cache_files(vault)
     # Poison the cache: if a new version trusted it, the finding would vanish.
-    data = cache_document(old)
-    data["entries"]["n.md"]["r"] = []
-    write_cache_document(old, data)
+    poison(vault, "n.md")
     assert codes(vault) == []  # same version: the (poisoned) cache is used
     monkeypatch.setattr(cache, "__version__", "99.0")
     assert codes(vault) == [("n.md", 1, "LK001")]
@@ -187,7 +193,7 @@ def test_a_delta_of_another_main_file_is_ignored_and_a_bad_one_discarded(
     codes(vault)
     document = cache_document(_delta(vault))
     n5 = cache_document(cache_files(vault)[0])["entries"]["n5.md"]
-    document["entries"]["n5.md"] = {**n5, "r": []}  # n5 as it is on disk, without its finding
+    document["entries"]["n5.md"] = {**n5, **NO_FINDINGS}  # n5 as it is on disk, without its finding
     document["base"] = "0123456789abcdef"
     write_cache_document(_delta(vault), document)
     assert ("n5.md", 1, "LK001") in codes(vault)  # the stale delta is not read

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory, cache_document, check_json, write_cache_document
+from conftest import VaultFactory, check_json, poison
 
 from vaultbot import cache
 from vaultbot.config import Config
@@ -21,14 +21,6 @@ from vaultbot.config import Config
 def codes(vault: Path) -> list[tuple[str, int, str]]:
     document = check_json(vault, cache=True)[1]
     return [(f["path"], f["line"], f["code"]) for f in document["findings"]]
-
-
-def poison(vault: Path, rel: str) -> None:
-    """Empty the cached findings of `rel`: a run that trusts the entry reports none for it."""
-    [file] = sorted((vault / cache.CACHE_DIR).glob("check-*" + cache.SUFFIX))
-    data = cache_document(file)
-    data["entries"][rel]["r"] = []
-    write_cache_document(file, data)
 
 
 def touch_later(path: Path, text: str) -> None:

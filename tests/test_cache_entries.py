@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import cache_document, generated_config, write_cache_document
+from conftest import generated_config, poison
 
 from vaultbot import cache
 from vaultbot.cli import main
@@ -20,15 +20,6 @@ def _vault(tmp_path: Path) -> Path:
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_text(NOTE, encoding="utf-8")
     return tmp_path
-
-
-def _poison_entry(vault: Path, rel: str) -> None:
-    """Empty the cached findings of `rel` (signed: as if vaultbot wrote it): a run that reads
-    the cache reports nothing for it."""
-    (path,) = (vault / ".vaultbot_cache").glob("check-*" + cache.SUFFIX)
-    document = cache_document(path)
-    document["entries"][rel]["r"] = []
-    write_cache_document(path, document)
 
 
 LONG = "word " * 80 + "[[Absent]] " + "more " * 80 + "\n"  # a finding past the window's start
@@ -84,7 +75,7 @@ def test_a_few_notes_of_a_large_vault_leave_the_cache_alone(
     monkeypatch.chdir(vault)
     assert main(["check", "--format", "concise"]) == 1
     (path,) = (vault / ".vaultbot_cache").glob("check-*" + cache.SUFFIX)
-    _poison_entry(vault, "a.md")
+    poison(vault, "a.md")
     (vault / "new.md").write_text("New.\n")  # a run that writes the cache rewrites it whole
     poisoned = path.read_bytes()
     capsys.readouterr()

@@ -393,9 +393,11 @@ def test_json_comes_in_pieces_and_other_formats_whole(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(json_format, "CHUNK", 1)
     found = [finding("LK001", "link-target-missing") for _ in range(3)]
-    report = Report(notes=[NoteReport("n.md", results=found)])
+    report = Report(notes=[NoteReport(f"n{i}.md", results=found) for i in range(3)])
     pieces = list(chunks("json", report))
-    assert len(pieces) == 7 and "".join(pieces) == FORMATTERS["json"](report)  # never whole
+    # the head, a line break, a piece a note (never split), the summary; never whole
+    assert len(pieces) == 6 and "".join(pieces) == FORMATTERS["json"](report)
+    assert all(piece.endswith("\n") for piece in pieces[1:-2])  # whole lines
     assert list(chunks("concise", report)) == [FORMATTERS["concise"](report)]
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import marshal
 import pickle
 from pathlib import Path
 
-from vaultbot.engine import _CACHED, Job, Result, plan, run
+import pytest
+from corpus_helpers import corpus_vault
+
+from vaultbot.engine import Job, LinesReport, Report, Result, kind, plan, run
+from vaultbot.output import FORMATTERS
+from vaultbot.output.json_format import from_lines, note_lines
 
 NOTE = (
     "---\ntitle: T\n---\n\nHere is the modified article:\n\nA claim "
@@ -29,11 +35,40 @@ def _report(tmp_path: Path) -> list[Result]:
     return run(Job(p.vault, p.rules, tmp_path), p.notes, jobs=1).results
 
 
-def test_cache_rows_round_trip_without_the_source_window(tmp_path: Path) -> None:
+def test_json_lines_round_trip_without_the_source_window(tmp_path: Path) -> None:
+    """A cache entry (and a worker of a check written as JSON) holds a note's findings as the
+    JSON output's lines: read back, they are the findings, but for the source window."""
     results = _report(tmp_path)
-    rows = marshal.loads(marshal.dumps([r.to_cache() for r in results]))  # as a cache file
-    assert any(row[_CACHED.index("fix")] for row in rows)  # a fix crosses too
-    back = Result.from_cache("a.md", rows)
+    lines = marshal.loads(marshal.dumps(note_lines(results)))  # as a cache file
+    assert any(r.fix for r in results)  # a fix crosses too
+    back = from_lines("a.md", lines)
     assert [r._replace(source=None, source_start=0, source_cut=False) for r in results] == back
-    assert all(r.source is None for r in back)
-    assert Result.from_cache("a.md", []) == []
+    assert from_lines("a.md", note_lines([])) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", ["tubegraph-dwarkesh", "tubegraph-more/hubermanlab"])
+def test_every_finding_of_a_corpus_reads_back_from_its_json_lines(corpus: str) -> None:
+    vault = corpus_vault(corpus)
+    p = plan([vault], None, None, [], [], {})
+    report = run(Job(p.vault, p.rules, vault), p.notes, jobs=1)
+    assert len(report.results) > 1000
+    for note in report.notes:
+        path = note.results[0].path if note.results else note.rel
+        assert from_lines(path, note_lines(note.results)) == note.results  # no source windows
+
+
+def test_a_report_of_lines_whose_findings_are_replaced_is_written_from_them(
+    tmp_path: Path,
+) -> None:
+    """A baseline or a pull request's changed lines replace a note's findings: its JSON lines no
+    longer stand, and the output and the counts follow the findings."""
+    results = _report(tmp_path)
+    note = LinesReport("a.md", "a.md", note_lines(results), [kind(r) for r in results])
+    assert note.results == results and note.lines() is not None  # read back, still lines
+    note.results = results[1:]
+    assert note.lines() is None and note.count == len(results) - 1
+    assert note.kinds() == [kind(r) for r in results[1:]]
+    document = json.loads(FORMATTERS["json"](Report(notes=[note])))
+    assert [f["code"] for f in document["findings"]] == [r.code for r in results[1:]]
+    assert document["summary"]["findings"] == len(results) - 1

@@ -342,7 +342,8 @@ def check(
     for p in _plans(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged,
                     respect_gitignore):  # fmt: skip
         narrow = _changed(p, changed_since, lines=not whole_notes)
-        job = Job(p.vault, p.rules, Path.cwd(), per_file_ignores=p.per_file_ignores)
+        job = Job(p.vault, p.rules, Path.cwd(), per_file_ignores=p.per_file_ignores,
+                  json=fmt == "json")  # fmt: skip
         cached = not (no_cache or staged)  # the cache knows files on disk, not the index
         report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
         narrow(report)
@@ -394,7 +395,7 @@ def _finish_check(
     from vaultbot.output import summary
 
     worst = SEVERITIES.index(fail_on)
-    failed = any(SEVERITIES.index(r.severity) <= worst for r in report.results)
+    failed = any(SEVERITIES.index(severity) <= worst for _, severity, _ in report.kinds())
     text: str | Iterable[str] = chunks(fmt, report)
     if statistics:
         text = "\n".join(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import operator
 import os
 import posixpath
 import signal
@@ -83,33 +82,13 @@ class Result(NamedTuple):
     def to_json(self) -> dict[str, Any]:
         return dict(zip(_JSON_FIELDS, self, strict=False))  # stops before the source window
 
-    def to_cache(self) -> tuple[Any, ...]:
-        """The row a cache file keeps: no path (the entry's key), no rule name (the code's),
-        no source (read again when shown). Its fields are `_CACHED`, in that order (picked by
-        index: a cold run makes a row of each of its findings, about 150,000 on 20,000
-        generated notes, and picking them by name took ten times as long)."""
-        return _cache_row(self)
-
-    @classmethod
-    def from_cache(cls, path: str, rows: list[list[Any]]) -> list[Result]:
-        """One note's findings from its `to_cache` rows (a warm run builds the whole vault's
-        findings, about 150,000 on 20,000 generated notes: a tuple is made directly, without
-        `_make`'s Python-level length check, which unpacking the row's 8 fields does)."""
-        make, name = _new_result, _rule_names().__getitem__
-        return [
-            make((path, ln, col, end_ln, end_col, name(code), code, sev, msg, fix, None, 0, False))
-            for ln, col, end_ln, end_col, code, sev, msg, fix in rows
-        ]
-
 
 _JSON_FIELDS = Result._fields[:-3]  # all but the source window
 _new_result = functools.partial(tuple.__new__, Result)
-_CACHED = ("line", "column", "end_line", "end_column", "code", "severity", "message", "fix")
-_cache_row = operator.itemgetter(*map(Result._fields.index, _CACHED))
 
 
 @functools.cache
-def _rule_names() -> dict[str, str]:
+def rule_names() -> dict[str, str]:
     return {rule.code: rule.name for rule in ALL_RULES}
 
 
@@ -148,6 +127,65 @@ class NoteReport:
     stat: StatKey | None = None
     deps: dict[str, Any] | None = None
 
+    @property
+    def count(self) -> int:
+        return len(self.results)
+
+    def kinds(self) -> list[Kind]:
+        """What the summary and the exit code need of each finding (`kind`)."""
+        return list(map(kind, self.results))
+
+    def lines(self) -> str | None:
+        """The findings as the JSON output's lines (`json_format.note_lines`), when held so."""
+        return None
+
+
+#: A finding's code, severity, and whether `vaultbot fix` fixes it (its fix is safe).
+Kind = tuple[str, str, bool]
+
+
+def kind(r: Result) -> Kind:
+    return r.code, r.severity, bool(r.fix) and r.fix["applicability"] == "safe"
+
+
+class LinesReport(NoteReport):
+    """A checked note whose findings are held as the JSON output's lines (`lines`) and their
+    `kinds`: from the cache, or from a worker of a check written as JSON. Such a check never
+    makes them into Results (a large vault has 150,000); the first reader of `results` does
+    (`json_format.from_lines`), and a report whose `results` are replaced (a baseline, the
+    changed lines of a pull request) is one of Results from then on."""
+
+    def __init__(self, rel: str, path: str, lines: str, kinds: list[Kind]) -> None:
+        super().__init__(rel)
+        self.path = path  # as shown (`displayer`)
+        self._lines: str | None = lines
+        self._kinds = kinds
+        self._results: list[Result] | None = None
+
+    @property  # type: ignore[override]
+    def results(self) -> list[Result]:
+        if self._results is None:
+            from vaultbot.output.json_format import from_lines
+
+            with _gc_paused():  # many objects, no cycles
+                self._results = from_lines(self.path, self._lines or "")
+        return self._results
+
+    @results.setter
+    def results(self, value: list[Result]) -> None:
+        if "_lines" in self.__dict__:  # (NoteReport's __init__ sets no findings)
+            self._results, self._lines = value, None
+
+    @property
+    def count(self) -> int:
+        return len(self._kinds) if self._lines is not None else len(self.results)
+
+    def kinds(self) -> list[Kind]:
+        return self._kinds if self._lines is not None else super().kinds()
+
+    def lines(self) -> str | None:
+        return self._lines
+
 
 @dataclass
 class Report:
@@ -165,6 +203,9 @@ class Report:
     @property
     def results(self) -> list[Result]:
         return [r for note in self.notes for r in note.results]
+
+    def kinds(self) -> list[Kind]:
+        return [k for note in self.notes for k in note.kinds()]
 
     @property
     def all_errors(self) -> list[str]:
@@ -267,6 +308,7 @@ class Job:
     #: grows faster than the note, so a run that shows none skips it.
     diff: bool = False
     cache: bool = False  # record what the cache needs (check runs)
+    json: bool = False  # write each note's findings as the JSON output does (check runs)
     per_file_ignores: PerFileIgnores = ()  # config `per-file-ignores`
 
     def rules_for(self, rel: str) -> Sequence[Rule]:
@@ -320,6 +362,8 @@ def _process(rel: str) -> NoteReport | None:
 
                 report.deps = cache.dependencies(note, vault)
         report.results = [to_result(note, f, display, window=_job.fix) for f in found]
+        if _job.json:
+            report = _as_lines(report, display)
     except NoteError as exc:
         _not_written(report, str(exc))
     except RecursionError:
@@ -327,6 +371,16 @@ def _process(rel: str) -> NoteReport | None:
     except OSError as exc:
         _not_written(report, f"{display}: cannot write ({exc.strerror or exc})")
     return report
+
+
+def _as_lines(report: NoteReport, display: str) -> LinesReport:
+    """A worker's report of a check written as JSON: its findings as the output's lines, made
+    here in parallel; the parent only joins them."""
+    from vaultbot.output.json_format import note_lines
+
+    lines = LinesReport(report.rel, display, note_lines(report.results), report.kinds())
+    lines.stat, lines.deps = report.stat, report.deps
+    return lines
 
 
 def _not_written(report: NoteReport, error: str) -> None:
@@ -521,7 +575,7 @@ def run_cached(
     if store.warning is not None:
         report.warnings.append(store.warning)
     fresh = {
-        n.rel: {"s": n.stat, "r": [r.to_cache() for r in n.results], "d": n.deps}
+        n.rel: {"s": n.stat, "d": n.deps, "j": _json_lines(n), "k": n.kinds()}
         for n in report.notes
         if n.error is None and n.stat is not None and n.deps is not None
     }
@@ -531,10 +585,20 @@ def run_cached(
     display = displayer(vault.root, job.cwd)
     with _gc_paused():
         for rel, entry in valid.items():
-            done[rel] = NoteReport(rel, Result.from_cache(display(rel), entry["r"]))
+            done[rel] = LinesReport(rel, display(rel), entry["j"], entry["k"])
     report.notes = [done[rel] for rel in rels if rel in done]
     report.planned = len(rels)
     return report
+
+
+def _json_lines(note: NoteReport) -> str:
+    """The note's findings as the JSON output's lines, made now if they are not held so."""
+    lines = note.lines()
+    if lines is not None:
+        return lines
+    from vaultbot.output.json_format import note_lines
+
+    return note_lines(note.results)
 
 
 @contextlib.contextmanager

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from vaultbot.docs import rule_url
-from vaultbot.engine import Report, Result
+from vaultbot.engine import NoteReport, Report, Result, _new_result, rule_names
 from vaultbot.output.safe import json_escaped
 
 #: Findings per piece of `chunks`.
@@ -25,28 +26,78 @@ def render(report: Report) -> str:
 def chunks(report: Report) -> Iterator[str]:
     """`render`'s text in pieces of whole lines, written as they are made: the document of a
     large vault is big (70 MB for 150,000 findings) and is never held whole."""
-    results = report.results
     yield '{\n  "version": 1,\n  "findings": ['
-    if results:
-        yield "\n"
-        finding = _finding()
-        for start in range(0, len(results), CHUNK):
-            end = start + CHUNK
-            lines = ",\n    ".join(map(finding, results[start:end]))
-            yield f"    {lines}{',' if end < len(results) else ''}\n"
-        yield "  "
+    last = None
+    for group in _groups(report):
+        yield "\n" if last is None else f"{last},\n"
+        last = f"    {group}"
+    if last is not None:
+        yield f"{last}\n  "
     yield f'],\n  "summary": {json_escaped(json.dumps(_summary(report), ensure_ascii=False))}\n}}'
 
 
+def _groups(report: Report) -> Iterator[str]:
+    """The findings' lines, joined, in groups of whole notes of at least CHUNK findings."""
+    finding = _finding()
+    group: list[str] = []
+    size = 0
+    for note in report.notes:
+        count = note.count
+        if count:
+            group.append(_note_text(note, finding))
+            size += count
+            if size >= CHUNK:
+                yield _SEP.join(group)
+                group, size = [], 0
+    if group:
+        yield _SEP.join(group)
+
+
+#: Between two findings of the document.
+_SEP = ",\n    "
+#: Between two findings of `note_lines`' text, which leaves out their path (JSON text holds no
+#: raw NUL: the string encoder escapes it).
+_PATH = "\0"
+_LINE = '{"line": '
+
+
+def note_lines(results: list[Result]) -> str:
+    """The findings of one note as the document writes them, but for the path each one starts
+    with (`_PATH` stands for it and the separator before it). Made where the note is checked,
+    in a worker, and kept in the cache, so that writing a large vault's document is joining
+    text (`engine.LinesReport`)."""
+    return _PATH.join(map(_rest(), results))
+
+
+def from_lines(path: str, lines: str) -> list[Result]:
+    """The findings `note_lines` wrote, of the note shown as `path`, with no source window."""
+    if not lines:
+        return []
+    found = json.loads(f"[{_LINE}{lines.replace(_PATH, ', ' + _LINE)}]")
+    return [_new_result((path, *_fields(f), None, 0, False)) for f in found]
+
+
+#: The fields of a finding `from_lines` reads, in `Result`'s order.
+_fields = itemgetter(*Result._fields[1:10])
+
+
+def _note_text(note: NoteReport, finding: Callable[[Result], str]) -> str:
+    lines = note.lines()
+    if lines is None:
+        return _SEP.join(map(finding, note.results))
+    start = _start(note.path)  # type: ignore[attr-defined]  # a LinesReport
+    return start + lines.replace(_PATH, _SEP + start)
+
+
 def _summary(report: Report) -> dict[str, Any]:
-    results = report.results
-    fixes = [fix for fix in map(attrgetter("fix"), results) if fix]
+    kinds = report.kinds()
+    name = rule_names().__getitem__
     return {
         "notes_checked": len(report.notes),
-        "findings": len(results),
-        "by_rule": dict(sorted(Counter(map(attrgetter("rule"), results)).items())),
-        "by_severity": dict(sorted(Counter(map(attrgetter("severity"), results)).items())),
-        "fixable": sum(1 for fix in fixes if fix["applicability"] == "safe"),
+        "findings": len(kinds),
+        "by_rule": dict(sorted(Counter(name(code) for code, _, _ in kinds).items())),
+        "by_severity": dict(sorted(Counter(severity for _, severity, _ in kinds).items())),
+        "fixable": sum(safe for _, _, safe in kinds),
         "baselined": report.baselined,
         "errors": report.all_errors,
         "profile": report.profile.split(" ", 1)[0],
@@ -61,17 +112,31 @@ def _finding() -> Callable[[Result], str]:
     applicabilities are vaultbot's own (plain ASCII); every other text goes through json's
     string encoder. The parts a finding shares with others of its note or rule are written
     once. A name that is not UTF-8 keeps its bytes as `\\udcXX` escapes (`json_escaped`)."""
+    starts: dict[str, str] = {}
+    rest = _rest()
 
-    paths: dict[str, str] = {}
+    def finding(r: Result) -> str:
+        start = starts.get(r[0])
+        if start is None:
+            start = starts[r[0]] = _start(r[0])
+        return start + rest(r)
+
+    return finding
+
+
+def _start(path: str) -> str:
+    return f'{{"path": {_text(path)}, "line": '
+
+
+@functools.cache
+def _rest() -> Callable[[Result], str]:
+    """A function writing one finding from its line on (`_finding`), made once a process."""
     middles: dict[tuple[str, str, str], str] = {}
     ends: dict[str, str] = {}
 
-    def finding(r: Result) -> str:
+    def rest(r: Result) -> str:
         # unpacked at once: each attribute read of a named tuple is a call
-        path, line, column, end_line, end_column, rule, code, severity, message, fix = r[:10]
-        start = paths.get(path)
-        if start is None:
-            start = paths[path] = f'{{"path": {_text(path)}, "line": '
+        _path, line, column, end_line, end_column, rule, code, severity, message, fix = r[:10]
         middle = middles.get((rule, code, severity))
         if middle is None:
             middle = middles[rule, code, severity] = (
@@ -81,12 +146,12 @@ def _finding() -> Callable[[Result], str]:
         if end is None:
             end = ends[rule] = f', "url": {_text(rule_url(rule))}}}'
         return (
-            f'{start}{line}, "column": {column}, "end_line": {end_line}, '
+            f'{line}, "column": {column}, "end_line": {end_line}, '
             f'"end_column": {end_column}, {middle}{_text(message)}, '
             f'"fix": {"null" if fix is None else _fix(fix)}{end}'
         )
 
-    return finding
+    return rest
 
 
 def _text(value: str) -> str:
