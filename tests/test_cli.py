@@ -376,6 +376,69 @@ def test_json_is_written_in_pieces_as_json_dumps_would_write_it(
     (vault / "r.json").unlink()
 
 
+@pytest.mark.parametrize("chunk", [1, 1000])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_json_written_as_notes_finish_is_the_document_written_at_the_end(
+    make_vault: VaultFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    chunk: int,
+    jobs: str,
+) -> None:
+    """A JSON check without cache whose findings nothing else reads writes each note as it
+    is finished (cli._Sink); with `--counts` (which reads them), the document is written at
+    the end. Both give the same document and exit code, on standard output and in a file."""
+    from vaultbot.output import json_format
+
+    monkeypatch.setattr(json_format, "CHUNK", chunk)
+    monkeypatch.setattr("vaultbot.engine.PARALLEL_THRESHOLD", 1)
+    vault = make_vault(
+        {**MIXED, **{f"x{i}.md": f"[[gone {i}]] and [[gone {i}]]\n" for i in range(30)}}
+    )
+    base = ("check", "--no-cache", "--format", "json", "-j", jobs)
+    streamed = run(vault, capsys, *base)
+    at_end = run(vault, capsys, *base, "--counts", "counts.txt")
+    assert streamed[0] == at_end[0] == 1 and streamed[1] == at_end[1]
+    assert json.loads(streamed[1])["summary"]["findings"] > 60
+    assert run(vault, capsys, *base, "-o", "a.json")[0] == 1
+    assert run(vault, capsys, *base, "-o", "b.json", "--counts", "counts.txt")[0] == 1
+    assert (vault / "a.json").read_text(encoding="utf-8") == streamed[1]
+    assert (vault / "b.json").read_text(encoding="utf-8") == streamed[1]
+
+
+def test_json_written_as_notes_finish_to_a_file_that_cannot_be_written(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check still runs; one error line names the file, and the exit code is 2."""
+    vault = make_vault({"a.md": "[[gone]]\n"})
+    args = ("check", "--no-cache", "--format", "json", "-o", "gone/out.json")
+    code, out, err = run(vault, capsys, *args)
+    assert code == 2 and out == ""
+    assert err.count("error:") == 1 and "gone/out.json: cannot write" in err
+
+
+def test_a_note_written_as_it_finished_holds_its_findings_no_longer() -> None:
+    """What a streamed check keeps of a note is what the summary counts: reading its
+    findings afterwards fails loudly instead of giving none."""
+    from test_diagnostics import finding
+
+    from vaultbot.engine import LinesReport, Report, kind
+    from vaultbot.output.json_format import Stream, note_lines
+
+    found = [finding("LK001", "link-target-missing") for _ in range(2)]
+    note = LinesReport("n.md", "n.md", note_lines(found), [kind(r) for r in found])
+    pieces: list[str] = []
+    stream = Stream(pieces.append)
+    stream.finished(note)
+    stream.close(Report(notes=[note]))
+    assert len(json.loads("".join(pieces))["findings"]) == 2
+    assert note.count == 2 and note.kinds() == [kind(r) for r in found]
+    with pytest.raises(RuntimeError, match="released"):
+        note.results  # noqa: B018
+    with pytest.raises(RuntimeError, match="released"):
+        note.lines()
+
+
 def test_json_without_findings(
     make_vault: VaultFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -183,6 +183,49 @@ def _append(path: Path | None, text: str, errors: list[str]) -> None:
             errors.append(error)
 
 
+class _Sink:
+    """The JSON document of a check, written as the notes are finished (`json_format.Stream`)
+    to standard output or the `-o` file. A file that cannot be written is named in one error
+    line at the end; the check goes on."""
+
+    def __init__(self, output: Path | None) -> None:
+        from vaultbot.output.json_format import Stream
+
+        self.output = output
+        self.error: str | None = None
+        self.handle: TextIO | None = None
+        if output is not None:
+            try:
+                self.handle = output.open("w", encoding="utf-8")
+            except OSError as exc:
+                self._failed(exc)
+        self.stream = Stream(self._write)
+
+    def close(self, report: Report) -> None:
+        """Write the rest of the document, and tell a failure to write it as an error."""
+        self.stream.close(report)
+        self._write("\n")
+        if self.handle is not None:
+            try:
+                self.handle.close()
+            except OSError as exc:
+                self._failed(exc)
+        if self.error is not None:
+            report.errors.append(self.error)
+
+    def _write(self, text: str) -> None:
+        if self.output is None:
+            _echo(text, nl=False)
+        elif self.handle is not None and self.error is None:
+            try:
+                self.handle.write(text)
+            except OSError as exc:
+                self._failed(exc)
+
+    def _failed(self, exc: OSError) -> None:
+        self.error = self.error or f"{self.output}: cannot write ({exc.strerror or exc})"
+
+
 def _counts_option(command: F) -> F:
     return click.option(
         "--counts",
@@ -339,13 +382,26 @@ def check(
         report = stdin.check(text, name, vault, rel, _split(select), _split(ignore))
         _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
     reports: list[Report] = []
-    for p in _plans(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged,
-                    respect_gitignore):  # fmt: skip
+    plans = _plans(paths, vault_root, config_path, select, ignore, NO_FUZZY, staged,
+                   respect_gitignore)  # fmt: skip
+    cached = not (no_cache or staged)  # the cache knows files on disk, not the index
+    # A JSON document of one vault whose findings nothing else reads (the cache, a baseline,
+    # another report) is written as the notes are finished: memory stays flat.
+    others = (changed_since, baseline_path, write_baseline, sarif_path, summary_path,
+              counts_path, statistics)  # fmt: skip
+    sink = (
+        _Sink(output)
+        if fmt == "json" and len(plans) == 1 and not cached and not any(others)
+        else None
+    )
+    for p in plans:
         narrow = _changed(p, changed_since, lines=not whole_notes)
         job = Job(p.vault, p.rules, Path.cwd(), per_file_ignores=p.per_file_ignores,
                   json=fmt == "json")  # fmt: skip
-        cached = not (no_cache or staged)  # the cache knows files on disk, not the index
-        report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
+        if sink is not None:
+            report = run(job, p.notes, jobs, sink.stream.finished)
+        else:
+            report = run_cached(job, p.notes, jobs) if cached else run(job, p.notes, jobs)
         narrow(report)
         report.errors[:0] = p.errors
         report.warnings[:0] = p.warnings
@@ -364,7 +420,9 @@ def check(
         _append(summary_path, job_summary.render(report), report.errors)
     if counts_path is not None:
         _append(counts_path, summary.check_counts(report), report.errors)
-    _finish_check(report, fmt, statistics, output, fail_on, exit_zero)
+    if sink is not None:
+        sink.close(report)
+    _finish_check(report, fmt, statistics, output, fail_on, exit_zero, written=sink is not None)
 
 
 def _baseline(report: Report, path: Path | None, write: bool) -> None:
@@ -390,13 +448,23 @@ def _baseline(report: Report, path: Path | None, write: bool) -> None:
 
 
 def _finish_check(
-    report: Report, fmt: str, statistics: bool, output: Path | None, fail_on: str, exit_zero: bool
+    report: Report,
+    fmt: str,
+    statistics: bool,
+    output: Path | None,
+    fail_on: str,
+    exit_zero: bool,
+    written: bool = False,  # the output is written already (`_Sink`)
 ) -> None:
     from vaultbot.output import summary
 
+    text: str | Iterable[str]
     worst = SEVERITIES.index(fail_on)
     failed = any(SEVERITIES.index(severity) <= worst for _, severity, _ in report.kinds())
-    text: str | Iterable[str] = chunks(fmt, report)
+    if written:
+        output, text = None, ""
+    else:
+        text = chunks(fmt, report)
     if statistics:
         text = "\n".join(
             filter(None, [summary.statistics(report.results), summary.check_line(report)])

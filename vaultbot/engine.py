@@ -144,6 +144,9 @@ class NoteReport:
 Kind = tuple[str, str, bool]
 
 
+_KINDS: dict[Kind, Kind] = {}
+
+
 def kind(r: Result) -> Kind:
     return r.code, r.severity, bool(r.fix) and r.fix["applicability"] == "safe"
 
@@ -161,9 +164,18 @@ class LinesReport(NoteReport):
         self._lines: str | None = lines
         self._kinds = kinds
         self._results: list[Result] | None = None
+        self._released = False
+
+    def release(self) -> None:
+        """Drop the lines once they are written (a check that writes each note as it is
+        finished keeps only what the summary counts): reading the findings fails from then.
+        The kinds left are shared, one tuple of each kind for the run."""
+        self._lines, self._results, self._released = "", None, True
+        self._kinds = [_KINDS.setdefault(k, k) for k in self._kinds]
 
     @property  # type: ignore[override]
     def results(self) -> list[Result]:
+        self._check_held()
         if self._results is None:
             from vaultbot.output.json_format import from_lines
 
@@ -184,7 +196,12 @@ class LinesReport(NoteReport):
         return self._kinds if self._lines is not None else super().kinds()
 
     def lines(self) -> str | None:
+        self._check_held()
         return self._lines
+
+    def _check_held(self) -> None:
+        if self._released:
+            raise RuntimeError(f"{self.rel}: its findings were written and released")
 
 
 @dataclass

@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from vaultbot.docs import rule_url
-from vaultbot.engine import NoteReport, Report, Result, _new_result, rule_names
+from vaultbot.engine import LinesReport, NoteReport, Report, Result, _new_result, rule_names
 from vaultbot.output.safe import json_escaped
 
 #: Findings per piece of `chunks`.
@@ -26,31 +26,56 @@ def render(report: Report) -> str:
 def chunks(report: Report) -> Iterator[str]:
     """`render`'s text in pieces of whole lines, written as they are made: the document of a
     large vault is big (70 MB for 150,000 findings) and is never held whole."""
-    yield '{\n  "version": 1,\n  "findings": ['
-    last = None
-    for group in _groups(report):
-        yield "\n" if last is None else f"{last},\n"
-        last = f"    {group}"
-    if last is not None:
-        yield f"{last}\n  "
-    yield f'],\n  "summary": {json_escaped(json.dumps(_summary(report), ensure_ascii=False))}\n}}'
-
-
-def _groups(report: Report) -> Iterator[str]:
-    """The findings' lines, joined, in groups of whole notes of at least CHUNK findings."""
-    finding = _finding()
-    group: list[str] = []
-    size = 0
+    pieces: list[str] = []
+    stream = Stream(pieces.append)
     for note in report.notes:
+        stream.note(note)
+        yield from pieces
+        pieces.clear()
+    stream.close(report)
+    yield from pieces
+
+
+class Stream:
+    """Writes the document a note at a time, in pieces of whole lines of at least CHUNK
+    findings (or the last), as `chunks` does; a check whose findings nothing else reads
+    writes each note as it is finished (`release`), and holds only a piece's lines."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self._write = write
+        self._finding = _finding()
+        self._group: list[str] = []
+        self._size = 0
+        self._last: str | None = None  # the last piece, written once it is known to be
+        write('{\n  "version": 1,\n  "findings": [')
+
+    def note(self, note: NoteReport) -> None:
         count = note.count
         if count:
-            group.append(_note_text(note, finding))
-            size += count
-            if size >= CHUNK:
-                yield _SEP.join(group)
-                group, size = [], 0
-    if group:
-        yield _SEP.join(group)
+            self._group.append(_note_text(note, self._finding))
+            self._size += count
+            if self._size >= CHUNK:
+                self._flush()
+
+    def finished(self, note: NoteReport) -> None:
+        """Write a note as it is finished, and let go of its lines (`LinesReport.release`)."""
+        self.note(note)
+        if isinstance(note, LinesReport):
+            note.release()
+
+    def close(self, report: Report) -> None:
+        """The rest of the document: the findings' last lines and the summary."""
+        self._flush()
+        if self._last is not None:
+            self._write(f"{self._last}\n  ")
+        summary = json_escaped(json.dumps(_summary(report), ensure_ascii=False))
+        self._write(f'],\n  "summary": {summary}\n}}')
+
+    def _flush(self) -> None:
+        if self._group:
+            self._write("\n" if self._last is None else f"{self._last},\n")
+            self._last = f"    {_SEP.join(self._group)}"
+            self._group, self._size = [], 0
 
 
 #: Between two findings of the document.
