@@ -3,10 +3,11 @@
 One file per (vaultbot code, Python, rules and options) key holds, per note, its stat key, its
 findings, and what its link findings depend on: the folded names of its link targets and the
 stat keys of the notes its heading links point into. A note's findings are kept as the JSON
-output writes them, but for their path (`json_format.note_lines`), with each one's code,
+output writes them, but for their path (`json_format.note_lines`), with each one's rule,
 severity and whether its fix is safe (`engine.kind`): a rerun written as JSON joins the text
-and counts the kinds, and makes no finding (`engine.LinesReport`; 0.85 s for 147,000 findings,
-against 1.3 s with findings kept as rows of values); any other output reads the text back. No
+and counts the kinds, and makes no finding (`engine.LinesReport`; 0.7-0.9 s for 147,000
+findings, against 1.3-1.6 s with findings kept as rows of values, and twice the file: 74 MB
+against 36 MB); any other output reads the text back (0.3 s more for those findings). No
 source line is kept (the text output reads the note again, `Report.load_sources`). A cached
 note is reused only when its own file is unchanged, no file whose name its links could mean was
 added or removed, and the notes its heading links read are unchanged.

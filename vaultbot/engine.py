@@ -27,7 +27,7 @@ from vaultbot.errors import ConfigError
 from vaultbot.lint import check_note
 from vaultbot.note import Note, NoteError
 from vaultbot.profile import persons_note
-from vaultbot.rules import ALL_RULES, Finding, Rule
+from vaultbot.rules import Finding, Rule
 from vaultbot.vault import (
     Vault,
     find_root,
@@ -87,11 +87,6 @@ _JSON_FIELDS = Result._fields[:-3]  # all but the source window
 _new_result = functools.partial(tuple.__new__, Result)
 
 
-@functools.cache
-def rule_names() -> dict[str, str]:
-    return {rule.code: rule.name for rule in ALL_RULES}
-
-
 #: How much of a finding's line a result keeps for display: a finding costs O(1) memory
 #: however long its line is.
 SOURCE_WINDOW = 240
@@ -140,7 +135,7 @@ class NoteReport:
         return None
 
 
-#: A finding's code, severity, and whether `vaultbot fix` fixes it (its fix is safe).
+#: A finding's rule name, severity, and whether `vaultbot fix` fixes it (its fix is safe).
 Kind = tuple[str, str, bool]
 
 
@@ -148,7 +143,7 @@ _KINDS: dict[Kind, Kind] = {}
 
 
 def kind(r: Result) -> Kind:
-    return r.code, r.severity, bool(r.fix) and r.fix["applicability"] == "safe"
+    return r.rule, r.severity, bool(r.fix) and r.fix["applicability"] == "safe"
 
 
 class LinesReport(NoteReport):

@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from vaultbot.docs import rule_url
-from vaultbot.engine import LinesReport, NoteReport, Report, Result, _new_result, rule_names
+from vaultbot.engine import LinesReport, NoteReport, Report, Result, _new_result
 from vaultbot.output.safe import json_escaped
 
 #: Findings per piece of `chunks`.
@@ -116,11 +116,10 @@ def _note_text(note: NoteReport, finding: Callable[[Result], str]) -> str:
 
 def _summary(report: Report) -> dict[str, Any]:
     kinds = report.kinds()
-    name = rule_names().__getitem__
     return {
         "notes_checked": len(report.notes),
         "findings": len(kinds),
-        "by_rule": dict(sorted(Counter(name(code) for code, _, _ in kinds).items())),
+        "by_rule": dict(sorted(Counter(rule for rule, _, _ in kinds).items())),
         "by_severity": dict(sorted(Counter(severity for _, severity, _ in kinds).items())),
         "fixable": sum(safe for _, _, safe in kinds),
         "baselined": report.baselined,
