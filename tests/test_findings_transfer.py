@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from corpus_helpers import corpus_vault
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaultbot.engine import Job, LinesReport, Report, Result, kind, plan, run
 from vaultbot.output import FORMATTERS
@@ -72,3 +74,27 @@ def test_a_report_of_lines_whose_findings_are_replaced_is_written_from_them(
     document = json.loads(FORMATTERS["json"](Report(notes=[note])))
     assert [f["code"] for f in document["findings"]] == [r.code for r in results[1:]]
     assert document["summary"]["findings"] == len(results) - 1
+
+
+TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(TEXT, TEXT, TEXT, st.integers(1, 10**6), st.booleans()), min_size=1, max_size=5
+    )
+)
+def test_any_text_reads_back_from_json_lines(found: list[tuple[str, str, str, int, bool]]) -> None:
+    """Messages, fix titles and fix texts of any characters (NUL, controls, lone surrogates
+    of names that are not UTF-8, the separators themselves) read back as they were."""
+    results = [
+        Result("n.md", line, 1, line, 2, "link-target-missing", "LK001", "error", message,
+               {"applicability": "safe", "title": title, "edits": [
+                   {"content": content, "location": {"line": line, "column": 1},
+                    "end_location": {"line": line, "column": 2}}]} if fixed else None)
+        for message, title, content, line, fixed in found
+    ]  # fmt: skip
+    lines = note_lines(results)
+    assert lines.count("\0") == len(results) - 1
+    assert from_lines("n.md", lines) == results
