@@ -448,19 +448,27 @@ def test_json_without_findings(
     assert json.loads(out)["summary"]["findings"] == 0
 
 
-def test_json_comes_in_pieces_and_other_formats_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_and_text_come_in_pieces_and_other_formats_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from test_diagnostics import finding
 
     from vaultbot.engine import NoteReport, Report
     from vaultbot.output import chunks, json_format
+    from vaultbot.output import text as text_format
 
     monkeypatch.setattr(json_format, "CHUNK", 1)
+    monkeypatch.setattr(text_format, "CHUNK", 2)
     found = [finding("LK001", "link-target-missing") for _ in range(3)]
     report = Report(notes=[NoteReport(f"n{i}.md", results=found) for i in range(3)])
     pieces = list(chunks("json", report))
     # the head, a line break, a piece a note (never split), the summary; never whole
     assert len(pieces) == 6 and "".join(pieces) == FORMATTERS["json"](report)
     assert all(piece.endswith("\n") for piece in pieces[1:-2])  # whole lines
+    text = list(chunks("text", report))  # two findings a piece, then the last and the summary
+    assert len(text) == 5 and "".join(text) == FORMATTERS["text"](report)
+    assert all(piece.endswith("\n") for piece in text[:-1])
+    assert "".join(text).count("\n\n") == 8 + 1  # a blank line after each finding's block
     assert list(chunks("concise", report)) == [FORMATTERS["concise"](report)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -71,17 +72,34 @@ def _help(result: Result) -> str:
 
 
 def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
+#: Findings per piece of `chunks`.
+CHUNK = 1000
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """`render`'s text in pieces of whole lines, written as they are made (a large vault's
+    report is tens of MB): each finding's block, a blank line between two, then the summary."""
     report.load_sources()
-    out: list[str] = []
     width = _width()
+    out: list[str] = []
     for result in report.results:
-        colour = _COLOURS.get(result.severity, "red")
-        code = _style(result.code, fg=colour, bold=True) + fix_mark(result)
-        severity = _style(f"{result.severity}:", fg=colour)
-        location = _style(f"{visible(result.path)}:{result.line}:{result.column}:", bold=True)
-        out.append(
-            f"{location} {code} {severity} {visible(result.message)}\n{_caret(result, width)}\n"
-            + _help(result)
-        )
+        out.append(_block(result, width))
+        if len(out) == CHUNK:
+            yield "\n".join(out) + "\n"
+            out = []
     out.append(summary.check_line(report))
-    return "\n".join(out)
+    yield "\n".join(out)
+
+
+def _block(result: Result, width: int) -> str:
+    colour = _COLOURS.get(result.severity, "red")
+    code = _style(result.code, fg=colour, bold=True) + fix_mark(result)
+    severity = _style(f"{result.severity}:", fg=colour)
+    location = _style(f"{visible(result.path)}:{result.line}:{result.column}:", bold=True)
+    return (
+        f"{location} {code} {severity} {visible(result.message)}\n{_caret(result, width)}\n"
+        + _help(result)
+    )
