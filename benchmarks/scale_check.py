@@ -1,6 +1,8 @@
 """How `vaultbot check --no-cache` grows with the vault: real-density generated vaults of
-several sizes (default 2k, 10k, 40k, 80k notes), wall and CPU time, peak memory of the process
-tree, and the growth exponent between consecutive sizes (1.0 = linear).
+several sizes (default 2k, 10k, 40k, 80k notes), wall and CPU time, peak memory (the largest
+process, and the process tree: summed RSS counts the pages the workers share with the parent
+once per process, summed PSS shares them out), and the growth exponent between consecutive
+sizes (1.0 = linear).
 
     python benchmarks/scale_check.py --sizes 2000 10000 40000 --out /some/dir
 
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="vaultbot-scale-") as tmp:
         base = args.out or Path(tmp)
-        rows: list[tuple[int, float, float, int, int]] = []
+        rows: list[tuple[int, float, float, int, int, int, int]] = []
         for size in args.sizes:
             vault = base / f"{args.profile}-{size}"
             if not vault.exists():
@@ -44,13 +46,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"PROBLEM at {size}: {result.problem}")
                 return 1
             rss = result.tree_rss_kib or result.max_rss_kib
+            pss = result.tree_pss_kib or rss
             findings = result.parsed.findings if result.parsed else 0
-            rows.append((corpus.notes, result.wall, result.cpu, rss, findings))
+            rows.append(
+                (corpus.notes, result.wall, result.cpu, result.max_rss_kib, rss, pss, findings)
+            )
             print(f"{corpus.notes} notes: {result.wall:.1f} s", flush=True)
-    print("\n| notes | findings | wall s | cpu s | tree RSS MB | wall exponent | cpu exponent |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "\n| notes | findings | wall s | cpu s | largest process MB | tree RSS MB | tree PSS MB "
+        "| wall exponent | cpu exponent |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     previous = None
-    for notes, wall, cpu, rss, findings in rows:
+    for notes, wall, cpu, largest, rss, pss, findings in rows:
         grow = ("", "")
         if previous is not None:
             scale = math.log(notes / previous[0])
@@ -59,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{math.log(cpu / previous[2]) / scale:.2f}",
             )
         print(
-            f"| {notes} | {findings} | {wall:.1f} | {cpu:.1f} | {rss / 1024:.0f} | "
-            f"{grow[0]} | {grow[1]} |"
+            f"| {notes} | {findings} | {wall:.1f} | {cpu:.1f} | {largest / 1024:.0f} | "
+            f"{rss / 1024:.0f} | {pss / 1024:.0f} | {grow[0]} | {grow[1]} |"
         )
         previous = (notes, wall, cpu)
     return 0
