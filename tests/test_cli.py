@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import GENERATED, VaultFactory, check_json, generated_config, run, write_vault
@@ -415,6 +416,34 @@ def test_json_written_as_notes_finish_to_a_file_that_cannot_be_written(
     code, out, err = run(vault, capsys, *args)
     assert code == 2 and out == ""
     assert err.count("error:") == 1 and "gone/out.json: cannot write" in err
+
+
+def test_an_interrupted_json_check_written_as_notes_finish_is_a_whole_document(
+    make_vault: VaultFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the second note: the document holds the two notes finished, its summary
+    counts them, and the run exits as interrupted."""
+    import signal
+
+    from vaultbot.cli import EXIT_INTERRUPTED
+    from vaultbot.output.json_format import Stream
+
+    finished = Stream.finished
+    seen: list[str] = []
+
+    def finish_then_interrupt(self: Stream, note: Any) -> None:
+        finished(self, note)
+        seen.append(note.rel)
+        if len(seen) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(Stream, "finished", finish_then_interrupt)
+    vault = make_vault({f"n{i}.md": f"[[gone {i}]]\n" for i in range(5)})
+    code, out, err = run(vault, capsys, "check", "--no-cache", "--format", "json", "-j", "1")
+    assert code == EXIT_INTERRUPTED and "interrupted after 2 of 5 notes" in err
+    document = json.loads(out)
+    assert [f["path"] for f in document["findings"]] == ["n0.md", "n1.md"] == seen
+    assert document["summary"]["notes_checked"] == 2 and document["summary"]["findings"] == 2
 
 
 def test_a_note_written_as_it_finished_holds_its_findings_no_longer() -> None:
