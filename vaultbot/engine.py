@@ -48,6 +48,10 @@ if TYPE_CHECKING:
 #: real-density notes (best of 3, wall): 50 notes 0.209 s serial, 0.204 s with the pool; 100
 #: notes 0.287 / 0.252 s; 200 notes 0.386 / 0.311 s; the 251 tubegraph notes 0.53 / 0.40 s.
 PARALLEL_THRESHOLD = 100
+#: Notes a worker takes at a time, at most: a worker sends a chunk's reports back in one
+#: message, which the parent holds whole; a chunk grown with the vault (5,000 notes of 80,000)
+#: made the parent's memory grow with it.
+MAX_CHUNK = 256
 #: A check of fewer notes than this share of the vault's files does not use the cache (see
 #: `run_cached`). Measured on 20,000 real-density notes (40 MB of cache): one edited note took
 #: 1.05 s of CPU with the cache and 0.30 s without; a cached entry costs about 30 µs to load
@@ -528,7 +532,8 @@ def _run_pool(
     pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(os.getpid(),))
     finished = False
     try:
-        results = pool.imap(_process, rels, chunksize=max(16, len(rels) // (jobs * 8)))
+        chunk = min(max(16, len(rels) // (jobs * 8)), MAX_CHUNK)
+        results = pool.imap(_process, rels, chunksize=chunk)
         # Without a progress display this process only gathers findings (no cycles).
         with _gc_paused() if progress is None else contextlib.nullcontext():
             for note in results:
