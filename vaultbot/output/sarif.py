@@ -78,7 +78,7 @@ def render(report: Report) -> str:
                         "rules": rules,
                     }
                 },
-                "results": [_RESULTS],
+                "results": [_RESULTS] if results else [],
                 "columnKind": "unicodeCodePoints",
             }
         ],
@@ -86,13 +86,12 @@ def render(report: Report) -> str:
     text = json.dumps(document, indent=2, ensure_ascii=False)
     # Each result on a line of its own, written by json's C encoder: an indented document is
     # written a value at a time in Python (20 s for 150,000 results).
+    if not results:
+        return json_escaped(text)
     placeholder = json.dumps(_RESULTS)
     at = text.index(placeholder)
     indent = at - text.rindex("\n", 0, at) - 1
     lines = f",\n{' ' * indent}".join(results)
-    if not lines:  # no results: `"results": []`
-        at, end = text.rindex("[", 0, at) + 1, text.index("]", at)
-        return json_escaped(text[:at] + text[end:])
     return json_escaped(text[:at] + lines + text[at + len(placeholder) :])
 
 
