@@ -1,5 +1,6 @@
-"""ED001's first pass (`_may_hold_hits`): a note holding no trigger is not read line by line.
-It must never hide an editorial line that reading every line would find."""
+"""ED001's first pass (`_trigger_lines`): only the lines holding a trigger are read, and a
+note holding none is not read line by line; the edge lines are found only when a line needs
+them. It must never hide an editorial line that reading every line would find."""
 
 from __future__ import annotations
 
@@ -11,17 +12,41 @@ from hypothesis import strategies as st
 
 from vaultbot.note import Note
 from vaultbot.rules import _editorial
-from vaultbot.rules._editorial import SPACES, find_hits, phrase_config
+from vaultbot.rules._editorial import (
+    COMMENT,
+    SPACES,
+    Hit,
+    classify,
+    find_hits,
+    in_thought,
+    phrase_config,
+)
+from vaultbot.rules.ed004_declined_note import declined_lines
 
 
 def test_spaces_are_what_strip_removes() -> None:
     assert set(SPACES) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
-def hits_read_line_by_line(note: Note) -> dict[int, _editorial.Hit]:
-    with pytest.MonkeyPatch.context() as m:
-        m.setattr(_editorial, "_may_hold_hits", lambda note: True)
-        return find_hits(note)
+def hits_read_line_by_line(note: Note) -> dict[int, Hit]:
+    """Every line of the body classified, knowing whether it is an edge line."""
+    if note.body_start >= len(note.text) or declined_lines(note) is not None:
+        return {}
+    edges = _editorial._edge_lines(note)
+    hits = {}
+    for number in range(note.line_of(note.body_start), note.line_count + 1):
+        start, end = note.line_span(number)
+        text = note.text[start:end]
+        if (
+            in_thought(note, start)
+            or not note.is_prose(start + len(text) - len(text.lstrip()))
+            or (number > 1 and note.line_text(number - 1).lstrip().startswith(">"))
+        ):
+            continue
+        reason = classify(COMMENT.sub("", text) if "%%" in text else text, number in edges)
+        if reason is not None:
+            hits[number] = Hit(number, start, end, reason)
+    return hits
 
 
 CONFIG = phrase_config()
@@ -74,3 +99,22 @@ def test_a_note_without_triggers_is_not_read_line_by_line() -> None:
     with pytest.MonkeyPatch.context() as m:
         m.setattr(_editorial, "_edge_lines", lambda note: pytest.fail("read line by line"))
         assert find_hits(note) == {}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Here is the article:",  # presenting its output: only at an edge
+        "Let me know if you need more changes.",  # to the requester: only at an edge
+        "Here is the modified article with inserted backlinks:",  # its edited text: anywhere
+    ],
+)
+@pytest.mark.parametrize("where", [0, 3, 6])
+def test_a_line_said_only_at_an_edge_is_found_only_there(line: str, where: int) -> None:
+    prose = [f"The guest argues point {n} at length." for n in range(7)]
+    text = "\n\n".join([*prose[:where], line, *prose[where:]]) + "\n"
+    note = Note("n.md", text)
+    expected = hits_read_line_by_line(note)
+    assert find_hits(Note("n.md", text)) == expected
+    edge_only = where == 3 and "modified" not in line
+    assert bool(expected) is not edge_only  # the first two are not editorial mid-note

@@ -288,28 +288,36 @@ def in_thought(note: Note, offset: int) -> bool:
 
 def find_hits(note: Note) -> dict[int, Hit]:
     """Every editorial line of the note, by line number (once per note, via `note.memo`)."""
-    if not _may_hold_hits(note):
-        return {}
-    if declined_lines(note) is not None:
-        return {}  # the whole note is the model declining: declined-note's, one finding
-    edges = _edge_lines(note)
-    candidates = set(edges)
-    for end in trigger_ends(note.memo(_lowered), note.body_start):
-        candidates.add(note.line_of(end))
+    candidates = _trigger_lines(note)
+    if not candidates or declined_lines(note) is not None:
+        return {}  # no trigger; or the whole note is the model declining (declined-note's)
+    edges: set[int] | None = None  # the edge lines, found only when a line needs them
     hits: dict[int, Hit] = {}
     for number in sorted(candidates):
         start, end = note.line_span(number)
+        text = note.text[start:end]
+        line = COMMENT.sub("", text) if "%%" in text else text
+        # What a line says at an edge of the body is a superset of what it says elsewhere.
+        reason = classify(line, edge=True)
+        if reason is None:
+            continue
+        if reason not in _ANYWHERE:
+            if edges is None:
+                edges = _edge_lines(note)
+            if number not in edges and (reason := classify(line, edge=False)) is None:
+                continue
         if in_thought(note, start):
             continue  # the thinking block is reported whole (ED003)
-        text = note.text[start:end]
         if not note.is_prose(start + len(text) - len(text.lstrip())):
             continue
         if number > 1 and note.line_text(number - 1).lstrip().startswith(">"):
             continue  # a lazy continuation line of a block quote: quoted, not said
-        reason = classify(COMMENT.sub("", text) if "%%" in text else text, number in edges)
-        if reason is not None:
-            hits[number] = Hit(number, start, end, reason)
+        hits[number] = Hit(number, start, end, reason)
     return hits
+
+
+#: What `classify` finds in a line wherever it stands (the rest only at an edge of the body).
+_ANYWHERE = (LEAK, EDIT_REPORT, SELF_DISCLOSURE)
 
 
 #: Every character `str.strip` removes (`str.isspace`): what may stand before a line-start
@@ -337,23 +345,31 @@ def _any_trigger() -> Any:
     return re2.compile(pattern.encode())
 
 
-def _may_hold_hits(note: Note) -> bool:
-    """Whether some line of the body may be editorial. Most notes of a person's vault hold
-    no trigger at all and are not read line by line: in a vault of 13,000 such notes this was
-    a quarter of a check's time. The body is searched lower-cased, from the start of its
-    first line, as `classify` reads each line (a line of a note with a `%%` comment, or with
-    a character `lower` turns into two, is read otherwise: such a note is read in full)."""
+def _trigger_lines(note: Note) -> set[int]:
+    """The body lines that may be editorial: those holding something `classify` needs (see
+    `_any_trigger`). Most notes of a person's vault hold none, and are not read line by line:
+    in a vault of 13,000 such notes this was a quarter of a check's time. The body is searched
+    lower-cased, from the start of its first line, as `classify` reads each line. A note with a
+    `%%` comment (removed from a line before it is read), or with a character `lower` turns
+    into two (then `_lowered` keeps the case), has every trigger line and its edge lines read."""
     text = note.text
     if note.body_start >= len(text):
-        return False
-    if "%%" in text:
-        return True
+        return set()
     lowered = note.memo(_lowered)
-    if not text.isascii() and len(text.lower()) != len(text):
-        return True  # `_lowered` kept the case of what `lower` would lengthen
-    first = note.line_starts[note.line_of(note.body_start) - 1]
-    body = ("\n" + lowered[first:]).encode("utf-8", "surrogatepass")
-    return _any_trigger().search(body) is not None
+    if "%%" in text or (not text.isascii() and len(text.lower()) != len(text)):
+        lines = _edge_lines(note)
+        lines.update(note.line_of(end) for end in trigger_ends(lowered, note.body_start))
+        return lines
+    number = note.line_of(note.body_start)
+    body = ("\n" + lowered[note.line_starts[number - 1] :]).encode("utf-8", "surrogatepass")
+    # `body[0]` stands for the line break before the first line; a match ends with its
+    # trigger, on the trigger's line: the line breaks up to its last byte give the line.
+    lines, counted = set(), 1
+    for m in _any_trigger().finditer(body):
+        number += body.count(b"\n", counted, m.end())
+        counted = m.end()
+        lines.add(number)
+    return lines
 
 
 def _edge_lines(note: Note) -> set[int]:
