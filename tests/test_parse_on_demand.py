@@ -1,6 +1,7 @@
-"""A note is parsed as Markdown only when it may hold what the parse finds: a text without
+"""A note is parsed as Markdown only when it may hold what the parse finds: a body without
 code, math or HTML marks has no non-prose range, and one without `](`, `][` or `]:` no
-Markdown link (`markdown.may_hold_code`, `markdown.may_hold_links`)."""
+Markdown link (`markdown.may_hold_code`, `markdown.may_hold_links`). The front matter is
+parsed blank, so what it holds does not count."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from vaultbot.links import all_links
 from vaultbot.note import Note
 
 
-def assert_nothing_missed(text: str) -> None:
-    parsed = markdown.parse(text)
-    if not markdown.may_hold_code(text):
-        assert parsed.non_prose == [], text
-    if not markdown.may_hold_links(text):
-        assert parsed.links == [], text
+def assert_nothing_missed(note: Note) -> None:
+    parsed = markdown.parse(note._masked_text())  # as `note.parsed`
+    if not markdown.may_hold_code(note.text, note.body_start):
+        assert parsed.non_prose == [], note.text
+    if not markdown.may_hold_links(note.text, note.body_start):
+        assert parsed.links == [], note.text
 
 
 PIECES = st.sampled_from(
@@ -35,9 +36,12 @@ PIECES = st.sampled_from(
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.lists(PIECES, max_size=40))
-def test_the_marks_are_never_missing_from_what_the_parse_finds(pieces: list[str]) -> None:
-    assert_nothing_missed("".join(pieces))
+@given(st.lists(PIECES, max_size=40), st.none() | st.lists(PIECES, max_size=10))
+def test_the_marks_are_never_missing_from_what_the_parse_finds(
+    pieces: list[str], front: list[str] | None
+) -> None:
+    head = "" if front is None else "---\n" + "".join(front).replace("---", "") + "\n---\n"
+    assert_nothing_missed(Note("n.md", head + "".join(pieces)))
 
 
 @pytest.mark.slow
@@ -47,13 +51,21 @@ def test_every_corpus_note(name: str) -> None:
     notes = list((CORPORA / name).rglob("*.md"))
     assert notes
     for path in notes:
-        assert_nothing_missed(Note(path.name, path.read_text("utf-8", "replace")).text)
+        assert_nothing_missed(Note(path.name, path.read_text("utf-8", "replace")))
 
 
 def test_a_plain_note_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markdown, "parse", lambda text: pytest.fail("parsed"))
     note = Note("n.md", "---\ntitle: A\n---\nA [[link]] and a list:\n- one\n- two\n\n---\n")
     assert note.non_prose == [(0, 17)]  # the front matter only
+    assert [link.target for link in all_links(note)] == ["link"]
+
+
+def test_marks_in_the_front_matter_alone_make_no_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(markdown, "parse", lambda text: pytest.fail("parsed"))
+    front = "---\nreviewers:\n  - name: A\n    note: `x` <b> [a](b) $1\n---\n"
+    note = Note("n.md", front + "A [[link]].\n")
+    assert note.non_prose == [(0, len(front))]
     assert [link.target for link in all_links(note)] == ["link"]
 
 

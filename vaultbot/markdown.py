@@ -153,16 +153,18 @@ _CODE_MARKS = ("`", "~", "$", "<", "\t", "    ")
 _LINK_MARK = re.compile(r"\][(\[:]")
 
 
-def may_hold_code(text: str) -> bool:
-    """Whether `parse(text).non_prose` may hold a range: a text without any of `_CODE_MARKS`
+def may_hold_code(text: str, start: int = 0) -> bool:
+    """Whether `parse(text).non_prose` may hold a range, when all of `text` before `start` is
+    blank (a note's front matter, as parsed): a text without any of `_CODE_MARKS` from there
     has none, and needs no parse for it (most of a person's notes, and every note of some
-    vaults)."""
-    return any(mark in text for mark in _CODE_MARKS)
+    vaults; and notes whose only indented lines are in their front matter)."""
+    return any(text.find(mark, start) != -1 for mark in _CODE_MARKS)
 
 
-def may_hold_links(text: str) -> bool:
-    """Whether `parse(text).links` may hold a link (see `_LINK_MARK`)."""
-    return _LINK_MARK.search(text) is not None
+def may_hold_links(text: str, start: int = 0) -> bool:
+    """Whether `parse(text).links` may hold a link (see `_LINK_MARK`; `start` as for
+    `may_hold_code`)."""
+    return _LINK_MARK.search(text, start) is not None
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

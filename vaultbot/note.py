@@ -403,14 +403,14 @@ class Note:
     @cached_property
     def code_ranges(self) -> list[tuple[int, int]]:
         """`parsed.non_prose` (code, math, HTML), without parsing a text that cannot hold any
-        (`markdown.may_hold_code`)."""
-        return self.parsed.non_prose if markdown.may_hold_code(self.text) else []
+        (`markdown.may_hold_code`; the front matter is parsed blank)."""
+        return self.parsed.non_prose if markdown.may_hold_code(self.text, self.body_start) else []
 
     @cached_property
     def parsed_links(self) -> list[markdown.MarkdownLink]:
         """`parsed.links`, without parsing a text that cannot hold any
-        (`markdown.may_hold_links`)."""
-        return self.parsed.links if markdown.may_hold_links(self.text) else []
+        (`markdown.may_hold_links`; the front matter is parsed blank)."""
+        return self.parsed.links if markdown.may_hold_links(self.text, self.body_start) else []
 
     @cached_property
     def comments(self) -> list[tuple[int, int]]:
