@@ -1,7 +1,8 @@
 """A note is parsed as Markdown only when it may hold what the parse finds: a body without
 code, math or HTML marks has no non-prose range, and one without `](`, `][` or `]:` no
-Markdown link (`markdown.may_hold_code`, `markdown.may_hold_links`). The front matter is
-parsed blank, so what it holds does not count."""
+Markdown link, and one without a line that may be a level-1 heading no H1
+(`markdown.may_hold_code`, `markdown.may_hold_links`, `markdown.may_hold_h1`). The front
+matter is parsed blank, so what it holds does not count."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def assert_nothing_missed(note: Note) -> None:
         assert parsed.non_prose == [], note.text
     if not markdown.may_hold_links(note.text, note.body_start):
         assert parsed.links == [], note.text
+    if not markdown.may_hold_h1(note.text, note.body_start):
+        assert all(h.level > 1 for h in parsed.headings), note.text
 
 
 PIECES = st.sampled_from(
@@ -30,7 +33,9 @@ PIECES = st.sampled_from(
         "]]", "|", ":", "]:", "](", "][", "[x]", "[x]: /url", "[x](y)", "![a](b.png)", "[^1]",
         "[^1]: note", "<", ">", "<div>", "<!--", "-->", "<b>", "</b>", "`", "```", "~~~", "~~",
         "$", "$$", "\\", "&amp;", "&lt;", "http://x.org", "www.x.org", "- [ ] ", "- [x] ",
-        "%%", "==mark==", "^abc", ":--", "|---|", "=",
+        "%%", "==mark==", "^abc", ":--", "|---|", "=", "<a class=\"yt-timestamp\">", "</a>",
+        "<br/>", "<div>\n", "<!-- c -->", "<?x?>", "<![CDATA[x]]>", "<!X>", "- [ ] <p>", "#",
+        "# H\n", "\n===\n", "1) ", "[^1]: ", "> [!note] ", "-\t", "  ", "x",
     ]
 )  # fmt: skip
 

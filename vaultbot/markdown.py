@@ -142,10 +142,17 @@ def parse(text: str) -> Parsed:
     return result
 
 
-#: What every code block, code span, math, HTML block, inline HTML and HTML comment is
-#: written with: a fence or an indented line (a tab or four spaces: a list item's code is
-#: indented further), a backtick, a dollar sign or a `<`.
-_CODE_MARKS = ("`", "~", "$", "<", "\t", "    ")
+#: What every code block, code span, math and HTML comment is written with: a fence or an
+#: indented line (a tab or four spaces: a list item's code is indented further), a backtick,
+#: a dollar sign, `<!--`; and `[^`, a footnote, whose definition may hold any block.
+_CODE_MARKS = ("`", "~", "$", "\t", "    ", "<!--", "[^")
+#: A `<` where an HTML block may start: first on its line but for what may stand before a
+#: block (up to three spaces, the `>` of quotes, list markers, a task box). Inline HTML (an
+#: LLM's timestamp anchors, `<br/>`) is prose to the parse, and needs none.
+_HTML_BLOCK = re.compile(r"^[ \t>*+\-.)0-9\[\]xX]*<", re.M)
+#: A level-1 heading: `#` and a space, a tab or the line's end, first on its line but for
+#: what may stand before a block; or a line of `=` (a setext underline).
+_H1 = re.compile(r"^[ \t>*+\-.)0-9\[\]xX]*#(?:[ \t\r]|$)|^[ \t>]*=+[ \t]*\r?$", re.M)
 #: What every Markdown link and image is written with: `](` (inline), `][` (full and
 #: collapsed references) or `]:` (the definition a shortcut reference needs). One search for
 #: the three: a `]` is common (each wikilink ends with two), and three `in` tests each
@@ -155,10 +162,18 @@ _LINK_MARK = re.compile(r"\][(\[:]")
 
 def may_hold_code(text: str, start: int = 0) -> bool:
     """Whether `parse(text).non_prose` may hold a range, when all of `text` before `start` is
-    blank (a note's front matter, as parsed): a text without any of `_CODE_MARKS` from there
-    has none, and needs no parse for it (most of a person's notes, and every note of some
-    vaults; and notes whose only indented lines are in their front matter)."""
-    return any(text.find(mark, start) != -1 for mark in _CODE_MARKS)
+    blank (a note's front matter, as parsed): a text without any of `_CODE_MARKS` from there,
+    nor a `<` that may start an HTML block, has none, and needs no parse for it (most of a
+    person's notes, and of an LLM's, whose HTML is inline)."""
+    if any(text.find(mark, start) != -1 for mark in _CODE_MARKS):
+        return True
+    return text.find("<", start) != -1 and _HTML_BLOCK.search(text, start) is not None
+
+
+def may_hold_h1(text: str, start: int = 0) -> bool:
+    """Whether `parse(text).headings` may hold one of level 1 (`start` as for
+    `may_hold_code`; a footnote's `[^`, whose definition may hold one, counts too)."""
+    return text.find("[^", start) != -1 or _H1.search(text, start) is not None
 
 
 def may_hold_links(text: str, start: int = 0) -> bool:

@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from vaultbot.markdown import Heading
+from vaultbot.markdown import Heading, may_hold_h1
 from vaultbot.note import HEADER_LINE, Note
 from vaultbot.profile import note_signals
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
@@ -76,6 +76,8 @@ class HeadingStrayH1(Rule):
         title = meta.get("title") if isinstance(meta, dict) else None
         if not isinstance(title, str) or not title.strip():
             return
+        if not may_hold_h1(note.text, note.body_start):
+            return  # no H1 to report, and the note needs no parse for its headings
         headings = [h for h in note.parsed.headings if _top_level(note, h)]
         rendered = title_rendered(note, vault)
         h1_sections = not rendered and _h1_sections(headings)
