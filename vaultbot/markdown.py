@@ -146,13 +146,20 @@ def parse(text: str) -> Parsed:
 #: indented line (a tab or four spaces: a list item's code is indented further), a backtick,
 #: a dollar sign, `<!--`; and `[^`, a footnote, whose definition may hold any block.
 _CODE_MARKS = ("`", "~", "$", "\t", "    ", "<!--", "[^")
-#: A `<` where an HTML block may start: first on its line but for what may stand before a
-#: block (up to three spaces, the `>` of quotes, list markers, a task box). Inline HTML (an
-#: LLM's timestamp anchors, `<br/>`) is prose to the parse, and needs none.
-_HTML_BLOCK = re.compile(r"^[ \t>*+\-.)0-9\[\]xX]*<", re.M)
-#: A level-1 heading: `#` and a space, a tab or the line's end, first on its line but for
-#: what may stand before a block; or a line of `=` (a setext underline).
-_H1 = re.compile(r"^[ \t>*+\-.)0-9\[\]xX]*#(?:[ \t\r]|$)|^[ \t>]*=+[ \t]*\r?$", re.M)
+#: What may stand before a block on its line: up to three spaces (or a tab), the `>` of
+#: quotes, list markers, a task box.
+_BEFORE_BLOCK = r"[ \t>*+\-.)0-9\[\]xX]*"
+#: A line where an HTML block may start: a `<` first on it but for `_BEFORE_BLOCK`. Inline HTML
+#: (an LLM's timestamp anchors, `<br/>`) is prose to the parse, and needs none.
+_HTML_BLOCK_LINE = _BEFORE_BLOCK + "<"
+#: A line that may be a level-1 heading: `#` and a space, a tab or the line's end, first on it
+#: but for `_BEFORE_BLOCK`; or a line of `=` (a setext underline).
+_H1_LINE = rf"(?:{_BEFORE_BLOCK}#(?:[ \t\r\n]|\Z)|[ \t>]*=+[ \t]*\r?(?:\n|\Z))"
+#: Each as a pattern for the first line, and one for the others: a search that starts with a
+#: line break runs at `memchr` speed from one line to the next, where `^` in multi-line mode
+#: was tried at every character (50 µs a note).
+_HTML_BLOCK = (re.compile(_HTML_BLOCK_LINE), re.compile("\n" + _HTML_BLOCK_LINE))
+_H1 = (re.compile(_H1_LINE), re.compile("\n" + _H1_LINE))
 #: What every Markdown link and image is written with: `](` (inline), `][` (full and
 #: collapsed references) or `]:` (the definition a shortcut reference needs). One search for
 #: the three: a `]` is common (each wikilink ends with two), and three `in` tests each
@@ -167,13 +174,21 @@ def may_hold_code(text: str, start: int = 0) -> bool:
     person's notes, and of an LLM's, whose HTML is inline)."""
     if any(text.find(mark, start) != -1 for mark in _CODE_MARKS):
         return True
-    return text.find("<", start) != -1 and _HTML_BLOCK.search(text, start) is not None
+    return text.find("<", start) != -1 and _starts_a_line(_HTML_BLOCK, text, start)
 
 
 def may_hold_h1(text: str, start: int = 0) -> bool:
     """Whether `parse(text).headings` may hold one of level 1 (`start` as for
     `may_hold_code`; a footnote's `[^`, whose definition may hold one, counts too)."""
-    return text.find("[^", start) != -1 or _H1.search(text, start) is not None
+    return text.find("[^", start) != -1 or _starts_a_line(_H1, text, start)
+
+
+def _starts_a_line(
+    patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str, start: int
+) -> bool:
+    """Whether a line of `text` from `start` (a line's start) begins as `patterns` say."""
+    first, others = patterns
+    return first.match(text, start) is not None or others.search(text, start) is not None
 
 
 def may_hold_links(text: str, start: int = 0) -> bool:
