@@ -210,11 +210,17 @@ class Hit:
     reason: str
 
 
-def _lowered(note: Note) -> str:
+def _lowering(note: Note) -> tuple[str, bool]:
+    """The text lower-cased, and whether by `str.lower`: where that lengthens a character (e.g.
+    "İ" lower-cases to two), only the ASCII letters are, so that offsets stay."""
     lowered = note.text.lower()
-    if len(lowered) != len(note.text):  # e.g. "İ" lower-cases to two characters
-        lowered = note.text.translate(_ASCII_LOWER)
-    return lowered
+    if len(lowered) != len(note.text):
+        return note.text.translate(_ASCII_LOWER), False
+    return lowered, True
+
+
+def _lowered(note: Note) -> str:
+    return note.memo(_lowering)[0]
 
 
 #: A reasoning model's thinking tags: `<think>` … `</think>` (DeepSeek-R1, QwQ and others).
@@ -236,7 +242,7 @@ class Thought:
 
 def find_thoughts(note: Note) -> list[Thought]:
     """Every thinking block of the note (once per note, via `note.memo`)."""
-    lowered = note.memo(_lowered)
+    lowered = _lowered(note)
     if "think>" not in lowered and "thinking>" not in lowered and "reasoning>" not in lowered:
         return []
     text = note.text
@@ -351,12 +357,12 @@ def _trigger_lines(note: Note) -> set[int]:
     in a vault of 13,000 such notes this was a quarter of a check's time. The body is searched
     lower-cased, from the start of its first line, as `classify` reads each line. A note with a
     `%%` comment (removed from a line before it is read), or with a character `lower` turns
-    into two (then `_lowered` keeps the case), has every trigger line and its edge lines read."""
+    into two (`_lowering`), has every trigger line and its edge lines read."""
     text = note.text
     if note.body_start >= len(text):
         return set()
-    lowered = note.memo(_lowered)
-    if "%%" in text or (not text.isascii() and len(text.lower()) != len(text)):
+    lowered, by_lower = note.memo(_lowering)
+    if "%%" in text or not by_lower:
         lines = _edge_lines(note)
         lines.update(note.line_of(end) for end in trigger_ends(lowered, note.body_start))
         return lines
