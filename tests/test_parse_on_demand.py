@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultbot import markdown
+from vaultbot import note as note_module
 from vaultbot.links import all_links
 from vaultbot.note import Note
 
@@ -79,3 +80,10 @@ def test_a_note_with_code_or_links_is_parsed() -> None:
     assert note.code_ranges == [(2, 12)]
     assert [link.dest for link in note.parsed_links] == ["other.md"]
     assert [link.target for link in all_links(note)] == ["other.md"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\t", "\n", "\r", "-"])))
+def test_the_front_matter_is_parsed_blank(text: str) -> None:
+    """Every character but a line break becomes a space, so that offsets stay."""
+    assert note_module._blanked(text) == "".join(c if c in "\r\n" else " " for c in text)
