@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import GENERATED, VaultFactory, findings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from vaultbot import links
 from vaultbot.links import all_links, decode_uri, split_wikilink
 from vaultbot.note import Note
 from vaultbot.vault import Vault
@@ -313,3 +316,25 @@ def test_a_name_shared_by_many_files_resolves_to_the_shortest_path_below_the_not
         source = rng.choice(vault.files)
         target = rng.choice(["index", "INDEX", "readme", "note", "n1", "index.png"])
         assert vault.resolve(target, source) == rule(target, source), (target, source)
+
+
+def _strings_recursively(data: object) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+    return [s for value in values for s in _strings_recursively(value)]
+
+
+FRONT_MATTER_VALUES = st.recursive(
+    st.none() | st.integers() | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=2), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FRONT_MATTER_VALUES)
+def test_front_matter_strings_come_in_the_order_written(data: object) -> None:
+    assert links._strings(data) == _strings_recursively(data)

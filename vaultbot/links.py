@@ -185,15 +185,20 @@ def frontmatter_links(note: Note) -> Iterator[Link]:
         yield Link("frontmatter", target, subpath, display, start, start + len(value), value)
 
 
-def _strings(data: Any) -> Iterator[str]:
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, dict):
-        for value in data.values():
-            yield from _strings(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _strings(value)
+def _strings(data: Any) -> list[str]:
+    """Every string value of the front matter, in the order written (a loop, not a generator
+    a value: a rich front matter holds dozens)."""
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(reversed(item.values()))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return found
 
 
 def all_links(note: Note) -> list[Link]:
