@@ -142,10 +142,10 @@ def parse(text: str) -> Parsed:
     return result
 
 
-#: What every code block, code span, math and HTML comment is written with: a fence or an
-#: indented line (a tab or four spaces: a list item's code is indented further), a backtick,
-#: a dollar sign, `<!--`; and `[^`, a footnote, whose definition may hold any block.
-_CODE_MARKS = ("`", "~", "$", "\t", "    ", "<!--", "[^")
+#: What every code block, code span and math is written with: a fence or an indented line (a
+#: tab or four spaces: a list item's code is indented further), a backtick, a dollar sign;
+#: and `[^`, a footnote, whose definition may hold any block.
+_CODE_MARKS = ("`", "~", "$", "\t", "    ", "[^")
 #: What may stand before a block on its line: up to three spaces (or a tab), the `>` of
 #: quotes, list markers, a task box.
 _BEFORE_BLOCK = r"[ \t>*+\-.)0-9\[\]xX]*"
@@ -170,11 +170,12 @@ _LINK_MARK = re.compile(r"\][(\[:]")
 def may_hold_code(text: str, start: int = 0) -> bool:
     """Whether `parse(text).non_prose` may hold a range, when all of `text` before `start` is
     blank (a note's front matter, as parsed): a text without any of `_CODE_MARKS` from there,
-    nor a `<` that may start an HTML block, has none, and needs no parse for it (most of a
-    person's notes, and of an LLM's, whose HTML is inline)."""
-    if any(text.find(mark, start) != -1 for mark in _CODE_MARKS):
+    an HTML comment, or a `<` that may start an HTML block, has none, and needs no parse for
+    it (most of a person's notes, and of an LLM's, whose HTML is inline)."""
+    body = text[start:] if start else text
+    if any(map(body.__contains__, _CODE_MARKS)):
         return True
-    return text.find("<", start) != -1 and _starts_a_line(_HTML_BLOCK, text, start)
+    return "<" in body and ("<!--" in body or _starts_a_line(_HTML_BLOCK, body, 0))
 
 
 def may_hold_h1(text: str, start: int = 0) -> bool:
