@@ -6,6 +6,8 @@ matter is parsed blank, so what it holds does not count."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from corpus_helpers import CORPORA, corpus_vault
 from hypothesis import given, settings
@@ -15,6 +17,8 @@ from vaultbot import markdown
 from vaultbot import note as note_module
 from vaultbot.links import all_links
 from vaultbot.note import Note
+from vaultbot.rules.md001_heading_stray_h1 import HeadingStrayH1
+from vaultbot.vault import Vault
 
 
 def assert_nothing_missed(note: Note) -> None:
@@ -25,6 +29,9 @@ def assert_nothing_missed(note: Note) -> None:
         assert parsed.links == [], note.text
     if not markdown.may_hold_h1(note.text, note.body_start):
         assert all(h.level > 1 for h in parsed.headings), note.text
+    if not markdown.may_hold_h1_below(note.text, note.body_start):
+        levels = [h.level for h in parsed.headings]
+        assert 1 not in levels[next((i for i, v in enumerate(levels) if v > 1), len(levels)) :]
 
 
 PIECES = st.sampled_from(
@@ -36,7 +43,7 @@ PIECES = st.sampled_from(
         "$", "$$", "\\", "&amp;", "&lt;", "http://x.org", "www.x.org", "- [ ] ", "- [x] ",
         "%%", "==mark==", "^abc", ":--", "|---|", "=", "<a class=\"yt-timestamp\">", "</a>",
         "<br/>", "<div>\n", "<!-- c -->", "<?x?>", "<![CDATA[x]]>", "<!X>", "- [ ] <p>", "#",
-        "# H\n", "\n===\n", "1) ", "[^1]: ", "> [!note] ", "-\t", "  ", "x",
+        "# H\n", "\n===\n", "## H\n", "### ", "\n---\n", "\n- - -\n", "1) ", "[^1]: ", "> [!note] ", "-\t", "  ", "x",
     ]
 )  # fmt: skip
 
@@ -87,3 +94,16 @@ def test_a_note_with_code_or_links_is_parsed() -> None:
 def test_the_front_matter_is_parsed_blank(text: str) -> None:
     """Every character but a line break becomes a space, so that offsets stay."""
     assert note_module._blanked(text) == "".join(c if c in "\r\n" else " " for c in text)
+
+
+def test_a_title_and_its_h1_above_the_sections_need_no_parse(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A person's house style (a title, the same H1, then `##` sections) has no stray H1."""
+    vault = Vault(tmp_path, ["n.md"], profile_setting="personal")
+    text = "---\ntitle: T\n---\n# T\n\nText.\n\n## Part\n\n- item\n\n---\n\nMore.\n"
+    monkeypatch.setattr(markdown, "parse", lambda text: pytest.fail("parsed"))
+    assert list(HeadingStrayH1().check(Note("n.md", text), vault)) == []
+    monkeypatch.undo()
+    stray = text + "\n# Conclusion\n"
+    assert [f.rule.code for f in HeadingStrayH1().check(Note("n.md", stray), vault)] == ["MD001"]

@@ -155,11 +155,14 @@ _HTML_BLOCK_LINE = _BEFORE_BLOCK + "<"
 #: A line that may be a level-1 heading: `#` and a space, a tab or the line's end, first on it
 #: but for `_BEFORE_BLOCK`; or a line of `=` (a setext underline).
 _H1_LINE = rf"(?:{_BEFORE_BLOCK}#(?:[ \t\r\n]|\Z)|[ \t>]*=+[ \t]*\r?(?:\n|\Z))"
+#: A line that may be (or underline) a heading of level 2 to 6.
+_DEEPER_LINE = rf"(?:{_BEFORE_BLOCK}#{{2,6}}(?:[ \t\r\n]|\Z)|[ \t>]*-+[ \t]*\r?(?:\n|\Z))"
 #: Each as a pattern for the first line, and one for the others: a search that starts with a
 #: line break runs at `memchr` speed from one line to the next, where `^` in multi-line mode
 #: was tried at every character (50 µs a note).
 _HTML_BLOCK = (re.compile(_HTML_BLOCK_LINE), re.compile("\n" + _HTML_BLOCK_LINE))
 _H1 = (re.compile(_H1_LINE), re.compile("\n" + _H1_LINE))
+_DEEPER = (re.compile(_DEEPER_LINE), re.compile("\n" + _DEEPER_LINE))
 #: What every Markdown link and image is written with: `](` (inline), `][` (full and
 #: collapsed references) or `]:` (the definition a shortcut reference needs). One search for
 #: the three: a `]` is common (each wikilink ends with two), and three `in` tests each
@@ -184,12 +187,31 @@ def may_hold_h1(text: str, start: int = 0) -> bool:
     return text.find("[^", start) != -1 or _starts_a_line(_H1, text, start)
 
 
+def may_hold_h1_below(text: str, start: int = 0) -> bool:
+    """Whether `parse(text).headings` may hold one of level 1 after one of a deeper level
+    (`start` as for `may_hold_h1`): a line that may be a deeper heading, and below it one that
+    may be an H1."""
+    if text.find("[^", start) != -1:
+        return True
+    deeper = _line_starting(_DEEPER, text, start)
+    return deeper != -1 and _starts_a_line(_H1, text, deeper)
+
+
 def _starts_a_line(
     patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str, start: int
 ) -> bool:
     """Whether a line of `text` from `start` (a line's start) begins as `patterns` say."""
+    return _line_starting(patterns, text, start) != -1
+
+
+def _line_starting(patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str, start: int) -> int:
+    """The start of the first line of `text` from `start` (a line's start) that begins as
+    `patterns` say, or -1."""
     first, others = patterns
-    return first.match(text, start) is not None or others.search(text, start) is not None
+    if first.match(text, start) is not None:
+        return start
+    m = others.search(text, start)
+    return -1 if m is None else m.start() + 1
 
 
 def may_hold_links(text: str, start: int = 0) -> bool:

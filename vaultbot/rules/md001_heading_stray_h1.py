@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from vaultbot.markdown import Heading, may_hold_h1
+from vaultbot.markdown import Heading, may_hold_h1, may_hold_h1_below
 from vaultbot.note import HEADER_LINE, Note
 from vaultbot.profile import note_signals
 from vaultbot.rules.base import Edit, Finding, Fix, Rule, delete_lines
@@ -78,8 +78,10 @@ class HeadingStrayH1(Rule):
             return
         if not may_hold_h1(note.text, note.body_start):
             return  # no H1 to report, and the note needs no parse for its headings
-        headings = [h for h in note.parsed.headings if _top_level(note, h)]
         rendered = title_rendered(note, vault)
+        if not rendered and not may_hold_h1_below(note.text, note.body_start):
+            return  # only an H1 below a deeper heading is stray here; none can be
+        headings = [h for h in note.parsed.headings if _top_level(note, h)]
         h1_sections = not rendered and _h1_sections(headings)
         for i, heading in enumerate(headings):
             if heading.level != 1 or not heading.text.strip() or _is_tag_line(heading.text):
