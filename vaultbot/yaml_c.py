@@ -81,24 +81,44 @@ def _value(node: Any, seen: set[int] | None) -> Any:
         seen.add(id(node))
     kind = type(node)
     if kind is ScalarNode:
-        if node.tag == _PLAIN and not node.style:
-            return _plain(node.value)
-        if node.tag == _QUOTED:
-            return node.value
-        raise Defer
+        return _scalar(node)
     if node.tag != _PLAIN:
         raise Defer
+    # A scalar (most nodes) is read here without the alias check when there is no alias.
     if kind is SequenceNode:
+        if seen is None:
+            return [
+                _scalar(item) if type(item) is ScalarNode else _value(item, None)
+                for item in node.value
+            ]
         return [_value(item, seen) for item in node.value]
     if kind is MappingNode:
         data: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _value(key_node, seen)
+            if seen is None and type(key_node) is ScalarNode:
+                key = _scalar(key_node)
+            else:
+                key = _value(key_node, seen)
             if isinstance(key, (list, dict)) or key in data:
                 raise Defer
-            data[key] = _value(value_node, seen)
+            if seen is None and type(value_node) is ScalarNode:
+                data[key] = _scalar(value_node)
+            else:
+                data[key] = _value(value_node, seen)
         return data
     raise Defer  # pragma: no cover - libyaml builds no other node
+
+
+def _scalar(node: Any) -> Any:
+    tag = node.tag
+    if tag == _PLAIN and not node.style:
+        value = node.value
+        if value and value[0] not in _SPECIAL_START and value.lower() not in _AMBIGUOUS_WORDS:
+            return value  # a word (what `_plain` would answer, in one step)
+        return _plain(value)
+    if tag == _QUOTED:
+        return node.value
+    raise Defer
 
 
 if CParser is not None:
