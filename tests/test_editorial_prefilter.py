@@ -118,3 +118,12 @@ def test_a_line_said_only_at_an_edge_is_found_only_there(line: str, where: int) 
     assert find_hits(Note("n.md", text)) == expected
     edge_only = where == 3 and "modified" not in line
     assert bool(expected) is not edge_only  # the first two are not editorial mid-note
+
+
+def test_after_an_edge_line_a_line_mid_note_is_read_as_mid_note() -> None:
+    """The edge lines, once found for one line, decide for the lines after it too."""
+    prose = [f"The guest argues point {n} at length." for n in range(7)]
+    text = "\n\n".join(["Here is the article:", *prose[:3], "Here you go:", *prose[3:]]) + "\n"
+    hits = find_hits(Note("n.md", text))
+    assert hits == hits_read_line_by_line(Note("n.md", text))
+    assert sorted(hits) == [1]  # the first line, not the one mid-note

@@ -303,15 +303,16 @@ def find_hits(note: Note) -> dict[int, Hit]:
         start, end = note.line_span(number)
         text = note.text[start:end]
         line = COMMENT.sub("", text) if "%%" in text else text
-        # What a line says at an edge of the body is a superset of what it says elsewhere.
-        reason = classify(line, edge=True)
+        if edges is not None:
+            reason = classify(line, number in edges)
+        else:  # what a line says at an edge is a superset of what it says elsewhere
+            reason = classify(line, edge=True)
+            if reason is not None and reason not in _ANYWHERE:
+                edges = _edge_lines(note)
+                if number not in edges:
+                    reason = classify(line, edge=False)
         if reason is None:
             continue
-        if reason not in _ANYWHERE:
-            if edges is None:
-                edges = _edge_lines(note)
-            if number not in edges and (reason := classify(line, edge=False)) is None:
-                continue
         if in_thought(note, start):
             continue  # the thinking block is reported whole (ED003)
         if not note.is_prose(start + len(text) - len(text.lstrip())):
