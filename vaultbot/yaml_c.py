@@ -110,6 +110,7 @@ def _value(node: Any, seen: set[int] | None) -> Any:
 
 
 def _scalar(node: Any) -> Any:
+    """A scalar node's value (see `_plain`); quoted ones are strings."""
     tag = node.tag
     if tag == _PLAIN and not node.style:
         value = node.value

@@ -308,7 +308,7 @@ def find_hits(note: Note) -> dict[int, Hit]:
         else:  # what a line says at an edge is a superset of what it says elsewhere
             reason = classify(line, edge=True)
             if reason is not None and reason not in _ANYWHERE:
-                edges = _edge_lines(note)
+                edges = note.memo(_edge_lines)
                 if number not in edges:
                     reason = classify(line, edge=False)
         if reason is None:
@@ -364,7 +364,7 @@ def _trigger_lines(note: Note) -> set[int]:
         return set()
     lowered, by_lower = note.memo(_lowering)
     if "%%" in text or not by_lower:
-        lines = _edge_lines(note)
+        lines = set(note.memo(_edge_lines))
         lines.update(note.line_of(end) for end in trigger_ends(lowered, note.body_start))
         return lines
     number = note.line_of(note.body_start)
