@@ -386,8 +386,10 @@ def _anchor_tags(note: Note) -> list[Anchor]:
     """The `<a class="yt-timestamp" data-t="…">` anchors in prose."""
     text = note.text
     found: list[Anchor] = []
-    for m in _OPEN.finditer(text, note.body_start):
-        if not note.is_prose(m.start()):
+    body = note.body_start
+    all_prose = not any(end > body for _, end in note.non_prose)  # the body holds no code
+    for m in _OPEN.finditer(text, body):
+        if not all_prose and not note.is_prose(m.start()):
             continue
         label = m.group(2)
         if label is not None:  # the common case: `<a …>[label]</a>` in one piece
@@ -408,24 +410,29 @@ def _mark_outer_brackets(text: str, found: list[Anchor]) -> None:
     i = 0
     while i < len(found):
         first = last = found[i]
-        while (
-            last.closed
-            and i + 1 < len(found)
-            and found[i + 1].closed
-            and _GROUP_SEPARATOR.fullmatch(text, last.end, found[i + 1].start)
-        ):
-            i += 1
-            last = found[i]
-        if (
+        i += 1
+        # Only a `[` can open a group (none stands before a later anchor of one: a separator
+        # does), so an anchor without one is passed by itself.
+        if not (
             first.closed
-            and last.closed
             and text.startswith("[", first.start - 1)
             and not text.startswith("[[", first.start - 2)
+        ):
+            continue
+        while (
+            last.closed
+            and i < len(found)
+            and found[i].closed
+            and _GROUP_SEPARATOR.fullmatch(text, last.end, found[i].start)
+        ):
+            last = found[i]
+            i += 1
+        if (
+            last.closed
             and text.startswith("]", last.end)
             and not text.startswith(("](", "]]"), last.end)
         ):
             first.outer_open = last.outer_close = True
-        i += 1
 
 
 def _anchor_at(text: str, m: re.Match[str], line_end: int) -> Anchor:
