@@ -17,6 +17,7 @@ from vaultbot import markdown
 from vaultbot import note as note_module
 from vaultbot.links import all_links
 from vaultbot.note import Note
+from vaultbot.rules import lk003_link_heading_missing as lk003
 from vaultbot.rules.md001_heading_stray_h1 import HeadingStrayH1
 from vaultbot.vault import Vault
 
@@ -32,6 +33,16 @@ def assert_nothing_missed(note: Note) -> None:
     if not markdown.may_hold_h1_below(note.text, note.body_start):
         levels = [h.level for h in parsed.headings]
         assert 1 not in levels[next((i for i, v in enumerate(levels) if v > 1), len(levels)) :]
+    plain = markdown.plain_headings(note.text, note.body_start)
+    if plain is not None:
+        assert plain == [h.text for h in parsed.headings], note.text
+        # ... and LK003 keys them as it keys the parse's (by their text and their source).
+        read = lk003._collect_anchors(Note(note.rel, note.text))
+        slow = Note(note.rel, note.text)
+        headings: dict[str, str] = {}
+        lk003._parsed_headings(slow, headings)
+        headings.pop("", None)
+        assert read.headings == headings, note.text
 
 
 PIECES = st.sampled_from(
@@ -44,11 +55,14 @@ PIECES = st.sampled_from(
         "%%", "==mark==", "^abc", ":--", "|---|", "=", "<a class=\"yt-timestamp\">", "</a>",
         "<br/>", "<div>\n", "<!-- c -->", "<?x?>", "<![CDATA[x]]>", "<!X>", "- [ ] <p>", "#",
         "# H\n", "\n===\n", "## H\n", "### ", "\n---\n", "\n- - -\n", "1) ", "[^1]: ", "> [!note] ", "-\t", "  ", "x",
+        "\n# H #\n", "\n## A B ##\n", "\n####### x\n", "\n# *e*\n", "\n# a_b\n", "\r", "\xa0", "\u3000",
+        "&", "_", "*", "\n#\n", "\n# #\n", "\n#  x  #  \n", "\n# x\\#\n", "\x00", "| a | b |\n| - | - |\n",
+        "\n- x\n  ", "\n  - ", "\n\n-\n", "#tag",
     ]
 )  # fmt: skip
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(st.lists(PIECES, max_size=40), st.none() | st.lists(PIECES, max_size=10))
 def test_the_marks_are_never_missing_from_what_the_parse_finds(
     pieces: list[str], front: list[str] | None
@@ -107,3 +121,30 @@ def test_a_title_and_its_h1_above_the_sections_need_no_parse(
     monkeypatch.undo()
     stray = text + "\n# Conclusion\n"
     assert [f.rule.code for f in HeadingStrayH1().check(Note("n.md", stray), vault)] == ["MD001"]
+
+
+@pytest.mark.parametrize(
+    ("body", "headings"),
+    [
+        ("# A\n## B ##\n# #\n###\n####### no\n   # C\n#tag\n", ["A", "B", "", "", "C"]),
+        ("Text\n# A\n\n---\n## B  c #\n# d#\n", ["A", "B  c", "d#"]),
+        ("# A\r\n## B\r\n", ["A", "B"]),
+        ("# \xa0A\xa0\n# B \xa0#\n", ["A", "B \xa0#"]),
+        ('[x]: /url "a title\n# A\n"\n', ["A"]),  # a definition swallows no heading
+        ("Text\n---\n", None),  # a setext heading
+        ("Text\n  ===\n", None),
+        ("Text\r# A\n", None),  # a lone `\r` breaks the line for the parser
+        ("> # A\n", None),
+        ("- # A\n", None),
+        ("# *A*\n", None),
+        ("# [A](b)\n", None),
+        ("# A &amp; B\n", None),
+        ("# A `b`\n", None),
+    ],
+)
+def test_headings_read_without_the_parse(body: str, headings: list[str] | None) -> None:
+    front = "---\ntitle: T\n---\n"
+    for text, start in ((body, 0), (front + body, len(front))):
+        assert markdown.plain_headings(text, start) == headings
+        parsed = markdown.parse(note_module._blanked(text[:start]) + text[start:])
+        assert [h.text for h in parsed.headings] == (headings or [h.text for h in parsed.headings])

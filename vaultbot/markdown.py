@@ -214,6 +214,54 @@ def _line_starting(patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str,
     return -1 if m is None else m.start() + 1
 
 
+#: A line that may be a heading: `#` to `######` and a space, a tab or the line's end, first
+#: on it but for `_BEFORE_BLOCK` (group 1), then the heading's text (group 2).
+_HEADING_LINE = rf"({_BEFORE_BLOCK})#{{1,6}}(?:[ \t]([^\n]*)|\r?(?=\n|\Z))"
+_HEADING = (re.compile(_HEADING_LINE), re.compile("\n" + _HEADING_LINE))
+#: A line of `=` or `-` alone: under a line of text, a setext heading's underline.
+_UNDERLINE = re.compile(r"\n[ >]*(?:=+|-+)[ \t]*\r?(?=\n|\Z)")
+#: What a heading's text is written with where the parser's text differs from the source:
+#: emphasis, links, inline HTML, entities, escapes (and `\0`, which it replaces).
+_INLINE_MARKUP = re.compile(r"[\[\]<>&\\*_\x00]")
+#: A closing sequence of `#`, after a space or a tab (or alone), ends an ATX heading.
+_CLOSING = re.compile(r"(?:^|[ \t]+)#+$")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def plain_headings(text: str, start: int = 0) -> list[str] | None:
+    """`[h.text for h in parse(text).headings]` (`start` as for `may_hold_code`), read from
+    the lines without the parse; or None where the parse is needed: a body that may hold code
+    or HTML (`may_hold_code`), a line break of a lone `\r`, a setext underline below a line of
+    text, a `#` heading after a quote's or a list's marker, or a heading with inline markup.
+    Each heading's text is then its source, without its `#` markers."""
+    if may_hold_code(text, start):
+        return None
+    if text.find("\r", start) != -1 and _LONE_CR.search(text, start):
+        return None  # a line break to the parser, not to these searches
+    for m in _UNDERLINE.finditer(text, start):
+        above = text[text.rfind("\n", start, m.start()) + 1 : m.start()]
+        if above.strip(" >\r"):
+            return None
+    found: list[str] = []
+    first, others = _HEADING
+    m = first.match(text, start)
+    pos = start
+    while True:
+        if m is None:
+            m = others.search(text, pos)
+            if m is None:
+                return found
+        prefix, content = m.group(1, 2)
+        if len(prefix) > 3 or prefix.strip(" "):
+            return None  # in a quote or a list item (or no heading: the parse tells)
+        content = (content or "").rstrip("\r")
+        if _INLINE_MARKUP.search(content):
+            return None
+        found.append(_CLOSING.sub("", content.strip(" ")).strip())
+        pos = m.end()
+        m = None
+
+
 def may_hold_links(text: str, start: int = 0) -> bool:
     """Whether `parse(text).links` may hold a link (see `_LINK_MARK`; `start` as for
     `may_hold_code`)."""

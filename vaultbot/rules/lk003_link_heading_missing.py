@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from vaultbot import links, timestamps
+from vaultbot import links, markdown, timestamps
 from vaultbot.note import Note, NoteError
 from vaultbot.profile import persons_note
 from vaultbot.rules.base import Finding, Rule
@@ -47,6 +47,18 @@ def anchors(note: Note) -> Anchors:
 
 def _collect_anchors(note: Note) -> Anchors:
     headings: dict[str, str] = {}
+    plain = markdown.plain_headings(note.text, note.body_start)
+    if plain is not None:  # most notes: read from the lines, each heading's source its text
+        for title in plain:
+            headings.setdefault(heading_key(title), title)
+    else:
+        _parsed_headings(note, headings)
+    headings.pop("", None)
+    return Anchors(headings, block_ids(note.text[note.body_start :]))
+
+
+def _parsed_headings(note: Note, headings: dict[str, str]) -> None:
+    """Key each heading the parse finds by its text and by its source."""
     text = note.text
     for heading in note.parsed.headings:
         headings.setdefault(heading_key(heading.text), heading.text)
@@ -56,8 +68,6 @@ def _collect_anchors(note: Note) -> Anchors:
         if len(lines) > 2:  # a setext heading over several lines
             source = " ".join(line.strip() for line in lines[:-1])
         headings.setdefault(heading_key(source), heading.text)
-    headings.pop("", None)
-    return Anchors(headings, block_ids(text[note.body_start :]))
 
 
 def block_ids(body: str) -> frozenset[str]:
