@@ -85,6 +85,8 @@ def test_first_pass_hides_no_line(pieces: list[str], front: bool) -> None:
         # `lower` lengthens "İ", so the note is lower-cased otherwise, and the Kelvin sign
         # stays: only the line's own `lower` reads "okay"
         ("İstanbul.\n\n", "O\u212aay, here is the modified article with inserted backlinks:"),
+        ("", "O\u212aAY, HERE IS THE MODIFIED ARTICLE WITH INSERTED BACKLINKS:"),  # as written
+        ("", "You are Gemin\u0130, a helpful model."),  # "gemini" only once lower-cased
     ],
 )
 def test_lines_the_first_pass_must_not_miss(before: str, line: str) -> None:
@@ -92,6 +94,23 @@ def test_lines_the_first_pass_must_not_miss(before: str, line: str) -> None:
     expected = hits_read_line_by_line(Note("n.md", text))
     assert expected  # an editorial line, read line by line
     assert find_hits(Note("n.md", text)) == expected
+
+
+def test_the_search_folds_case_as_lower_does() -> None:
+    """`_any_trigger` reads a note as written, case-insensitively: RE2 matches a lower-case
+    character with each one `str.lower` maps to it, and "İ", the only character `lower`
+    lengthens (a note holding it is read lower-cased instead), is the only exception."""
+    import re2
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        lower = char.lower()
+        if lower == char or 0xD800 <= code < 0xE000:
+            continue
+        if len(lower) != 1:
+            assert char == "\u0130"
+            continue
+        assert re2.compile(f"(?i)\\x{{{ord(lower):x}}}".encode()).fullmatch(char.encode())
 
 
 def test_a_note_without_triggers_is_not_read_line_by_line() -> None:

@@ -210,17 +210,11 @@ class Hit:
     reason: str
 
 
-def _lowering(note: Note) -> tuple[str, bool]:
-    """The text lower-cased, and whether by `str.lower`: where that lengthens a character (e.g.
-    "İ" lower-cases to two), only the ASCII letters are, so that offsets stay."""
-    lowered = note.text.lower()
-    if len(lowered) != len(note.text):
-        return note.text.translate(_ASCII_LOWER), False
-    return lowered, True
-
-
-def _lowered(note: Note) -> str:
-    return note.memo(_lowering)[0]
+def _lowered(text: str) -> str:
+    """The text lower-cased, offsets kept: where `str.lower` lengthens a character ("İ", the
+    only one, lower-cases to two), only the ASCII letters are."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
 
 #: A reasoning model's thinking tags: `<think>` … `</think>` (DeepSeek-R1, QwQ and others).
@@ -242,9 +236,6 @@ class Thought:
 
 def find_thoughts(note: Note) -> list[Thought]:
     """Every thinking block of the note (once per note, via `note.memo`)."""
-    lowered = _lowered(note)
-    if "think>" not in lowered and "thinking>" not in lowered and "reasoning>" not in lowered:
-        return []
     text = note.text
     found: list[Thought] = []
     opening: re.Match[str] | None = None
@@ -341,14 +332,17 @@ def _any_trigger() -> Any:
     at a line's start (after what `str.strip` removes and the leading markup it allows), an
     inline trigger, or a requester phrase. RE2 tries them all in one pass over the note,
     where Python's engine would try each at every character. It reads UTF-8 bytes (its
-    wrapper converts every offset of a `str` between characters and bytes)."""
+    wrapper converts every offset of a `str` between characters and bytes), and ignores case:
+    it matches a lower-case trigger with every character `str.lower` maps to one of its
+    characters, so the note is not lower-cased (50 µs a note of an LLM's, which is rarely all
+    ASCII)."""
     import re2
 
     config = phrase_config()
     lead = "".join(f"\\x{{{ord(c):x}}}" for c in SPACES + "*_#>-")
     starts = "|".join(map(re.escape, config["line_start_triggers"]))
     phrases = [*config["inline_triggers"], *config["requester_triggers"]]
-    pattern = f"\\n[{lead}]*(?:{starts})|" + "|".join(map(re.escape, phrases))
+    pattern = f"(?i)\\n[{lead}]*(?:{starts})|" + "|".join(map(re.escape, phrases))
     return re2.compile(pattern.encode())
 
 
@@ -356,19 +350,19 @@ def _trigger_lines(note: Note) -> set[int]:
     """The body lines that may be editorial: those holding something `classify` needs (see
     `_any_trigger`). Most notes of a person's vault hold none, and are not read line by line:
     in a vault of 13,000 such notes this was a quarter of a check's time. The body is searched
-    lower-cased, from the start of its first line, as `classify` reads each line. A note with a
-    `%%` comment (removed from a line before it is read), or with a character `lower` turns
-    into two (`_lowering`), has every trigger line and its edge lines read."""
+    from the start of its first line, as `classify` reads each line. A note with a `%%`
+    comment (removed from a line before it is read), or with "İ" (which `lower` turns into
+    "i" and a dot, as `classify` reads it), has every trigger line of its lower-cased text and
+    its edge lines read."""
     text = note.text
     if note.body_start >= len(text):
         return set()
-    lowered, by_lower = note.memo(_lowering)
-    if "%%" in text or not by_lower:
+    if "%%" in text or "\u0130" in text:
         lines = set(note.memo(_edge_lines))
-        lines.update(note.line_of(end) for end in trigger_ends(lowered, note.body_start))
+        lines.update(note.line_of(end) for end in trigger_ends(_lowered(text), note.body_start))
         return lines
     number = note.line_of(note.body_start)
-    body = ("\n" + lowered[note.line_starts[number - 1] :]).encode("utf-8", "surrogatepass")
+    body = ("\n" + text[note.line_starts[number - 1] :]).encode("utf-8", "surrogatepass")
     # `body[0]` stands for the line break before the first line; a match ends with its
     # trigger, on the trigger's line: the line breaks up to its last byte give the line.
     lines, counted = set(), 1
