@@ -173,8 +173,8 @@ class Anchor:
 
     __slots__ = (
         "bracket_closed", "closed", "data_t", "data_t_start", "data_t_text", "disagrees", "end",
-        "label", "label_bracketed", "label_start", "label_text", "outer_close", "outer_open",
-        "start",
+        "instant", "is_bare", "label", "label_bracketed", "label_start", "label_text",
+        "outer_close", "outer_open", "start",
     )  # fmt: skip
 
     def __init__(
@@ -203,8 +203,12 @@ class Anchor:
         #: group of anchors `[<a …>…</a>, <a …>…</a>]` (the first opens it, the last closes it).
         self.outer_open = False
         self.outer_close = False
+        #: A bare `[HH:MM:SS]` label, with no tag.
+        self.is_bare = data_t_text is None
         self.data_t = None if data_t_text is None else parse_time(data_t_text)
         self.label = None if label_text is None else parse_time(label_text)
+        #: What a reader sees: the label when it is a time, else `data-t`.
+        self.instant: Time | None = self.label or self.data_t
         #: `data-t` and label are both times but name different instants (TS002).
         self.disagrees = (
             self.data_t is not None
@@ -221,15 +225,6 @@ class Anchor:
     @property
     def data_t_end(self) -> int:
         return self.data_t_start + len(self.data_t_text or "")
-
-    @property
-    def is_bare(self) -> bool:
-        return self.data_t_text is None
-
-    @property
-    def instant(self) -> Time | None:
-        """What a reader sees: the label when it is a time, else `data-t`."""
-        return self.label or self.data_t
 
     def __repr__(self) -> str:
         return f"Anchor({self.start}, {self.data_t_text!r}, {self.label_text!r})"

@@ -66,10 +66,13 @@ class TimestampOutOfRange(Rule):
     }
 
     def check(self, note: Note, vault: Vault) -> Iterator[Finding]:
-        stamps = _stamps(note)
-        if not stamps:
+        found = _stamps(note)
+        if not found:
             return
         limit, source = video_end(note, self.options["max-duration"])
+        if all(time <= limit for _, _, time in found):
+            return  # most notes: nothing past the end
+        stamps = _in_order(found)
         shifted = _shifted(stamps, limit)
         if shifted:
             start, end, _ = stamps[0]
@@ -84,25 +87,24 @@ class TimestampOutOfRange(Rule):
 def _stamps(note: Note) -> list[tuple[int, int, int]]:
     """(start, end, instant) of every timestamp, also those another rule's fix turns into an
     anchor (a broken tag, a fake link, a list of bare labels): once fixed they seek there, so
-    a fix must not be what reveals them."""
-    found = {
-        (a.start, t): (a.start, a.end, t)
-        for a in timestamps.anchors(note)
-        if (t := _seek(a)) is not None
-    }
+    a fix must not be what reveals them. Not in order, and one may come twice (`_in_order`)."""
+    found = [(a.start, a.end, t) for a in timestamps.anchors(note) if (t := _seek(a)) is not None]
     for c in timestamps.corrupt_anchors(note):
-        for seconds in (c.seconds, c.range_end):
-            if seconds is not None:
-                found.setdefault((c.start, seconds), (c.start, c.end, seconds))
+        found.extend((c.start, c.end, s) for s in (c.seconds, c.range_end) if s is not None)
     for link in timestamps.fake_links(note):
         if link.label is not None:
-            found.setdefault(
-                (link.start, link.label.seconds), (link.start, link.end, link.label.seconds)
-            )
+            found.append((link.start, link.end, link.label.seconds))
     for bare in timestamps.bare_lists(note):
-        for time in bare.times:
-            found.setdefault((bare.start, time.seconds), (bare.start, bare.end, time.seconds))
-    return sorted(found.values())
+        found.extend((bare.start, bare.end, time.seconds) for time in bare.times)
+    return found
+
+
+def _in_order(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """`found` in text order, each instant once at each start (the first one named there)."""
+    first: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for stamp in found:
+        first.setdefault((stamp[0], stamp[2]), stamp)
+    return sorted(first.values())
 
 
 def _seek(anchor: Anchor) -> int | None:
