@@ -361,12 +361,13 @@ def _trigger_lines(note: Note) -> set[int]:
         lines = set(note.memo(_edge_lines))
         lines.update(note.line_of(end) for end in trigger_ends(_lowered(text), note.body_start))
         return lines
-    number = note.line_of(note.body_start)
-    body = ("\n" + text[note.line_starts[number - 1] :]).encode("utf-8", "surrogatepass")
+    body = ("\n" + text[note.body_start :]).encode("utf-8", "surrogatepass")  # from a line start
     # `body[0]` stands for the line break before the first line; a match ends with its
     # trigger, on the trigger's line: the line breaks up to its last byte give the line.
-    lines, counted = set(), 1
+    lines: set[int] = set()
+    number, counted = 0, 1  # the body's first line is numbered at the first match: most have none
     for m in _any_trigger().finditer(body):
+        number = number or note.line_of(note.body_start)
         number += body.count(b"\n", counted, m.end())
         counted = m.end()
         lines.add(number)

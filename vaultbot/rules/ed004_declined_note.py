@@ -59,14 +59,13 @@ def declined_lines(note: Note) -> tuple[int, int] | None:
 def _declined_lines(note: Note) -> tuple[int, int] | None:
     if note.body_start >= len(note.text) or len(note.text) - note.body_start > 4 * MAX_BODY:
         return None
-    first_line = note.line_of(note.body_start)
-    numbers = range(first_line, note.line_count + 1)
     if (
         note.video_id is None
         and not HEADER_LINES.search(note.text, note.body_start)
         and not text_signals(note.text, header=False)  # a generator's key
     ):
         return None  # only a pipeline writes such a note; a person's note is not judged
+    numbers = range(note.line_of(note.body_start), note.line_count + 1)
     lines = [
         n
         for n in numbers
