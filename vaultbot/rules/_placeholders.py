@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Words template and prompt variables are made of (`article_link`, `other_topics_and_links`).
@@ -32,8 +33,10 @@ _WRAPPERS = (("{", "}"), ("<", ">"))
 _WORDS = re.compile(r"[\w -]+")
 
 
+@functools.lru_cache(maxsize=2**16)
 def is_placeholder(target: str) -> bool:
-    """True when a link target is a template or prompt variable rather than a note name."""
+    """True when a link target is a template or prompt variable rather than a note name
+    (cached: a vault's notes link to the same targets again and again)."""
     if has_template_syntax(target):
         return True
     words = _wrapped_words(target)

@@ -128,7 +128,7 @@ class LinkMalformed(Rule):
             return
         spans = [(link.start, link.end) for link in links.all_links(note)]
         starts = [s for s, _ in spans]
-        closes = [m.start() for m in _CLOSE.finditer(text, note.body_start)]
+        closes: list[int] | None = None  # every `]]`, listed at the first unclosed link
         while pos != -1:
             here = pos
             pos = text.find("[[", here + 2)
@@ -142,6 +142,8 @@ class LinkMalformed(Rule):
                 yield self._empty(start, here + 4, text[start : here + 4], persons)
             elif not (_bracketed_markdown_link(note, here) or _NESTED_LIST.match(text, here)):
                 end = _prose_end(note, here, note.line_span(note.line_of(here))[1])
+                if closes is None:
+                    closes = [m.start() for m in _CLOSE.finditer(text, note.body_start)]
                 i = bisect.bisect_left(closes, here)
                 closed = i < len(closes) and closes[i] + 2 <= end
                 why = "another '[[' opens before its ']]'" if closed else "no ']]' on its line"
