@@ -148,3 +148,13 @@ def test_headings_read_without_the_parse(body: str, headings: list[str] | None) 
         assert markdown.plain_headings(text, start) == headings
         parsed = markdown.parse(note_module._blanked(text[:start]) + text[start:])
         assert [h.text for h in parsed.headings] == (headings or [h.text for h in parsed.headings])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(["[", "^", "<", "!", "-", "é", "x", "\n"]), max_size=30),
+    st.sampled_from(["[^", "<!--"]),
+    st.integers(0, 30),
+)
+def test_a_needle_is_found_by_its_second_character(text: str, needle: str, start: int) -> None:
+    assert markdown._holds(text, needle, start) == (needle in text[start:])
