@@ -74,8 +74,9 @@ def test_the_hooks_check_loads_only_what_it_needs(tmp_path: Path) -> None:
         [sys.executable, "-c", PROBE, "check", "--staged", "--format", "concise"],
         cwd=tmp_path, capture_output=True, text=True,
     )  # fmt: skip
-    assert done.returncode == 1, done.stderr  # the missing link is found
-    assert "a.md:" in done.stdout
+    said = f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 1, said  # the missing link is found
+    assert "a.md:" in done.stdout, said
     loaded = set(done.stdout.split("\n")[-2].split())
     assert "vaultbot.engine" in loaded
     assert not any(m.startswith(("ruamel", "git")) for m in loaded), sorted(loaded)
