@@ -146,8 +146,9 @@ def test_headings_read_without_the_parse(body: str, headings: list[str] | None) 
     front = "---\ntitle: T\n---\n"
     for text, start in ((body, 0), (front + body, len(front))):
         assert markdown.plain_headings(text, start) == headings
-        parsed = markdown.parse(note_module._blanked(text[:start]) + text[start:])
-        assert [h.text for h in parsed.headings] == (headings or [h.text for h in parsed.headings])
+        if headings is not None:  # ... which are what the parse finds
+            parsed = markdown.parse(note_module._blanked(text[:start]) + text[start:])
+            assert [h.text for h in parsed.headings] == headings
 
 
 @settings(max_examples=1000, deadline=None)
