@@ -90,16 +90,36 @@ def walk(
     A folder that cannot be listed (permission denied, a path longer than PATH_MAX) is
     passed to `onerror`. The folders below `root` that hold `.obsidian/` (vaults of their
     own) are appended to `vaults`, if given."""
+    # os.walk's choices, with a third less work a file (a hook walks the whole vault): a
+    # symbolic link to a folder is neither a file nor walked into; an entry whose type
+    # cannot be read is a file; a folder that cannot be listed goes to `onerror`.
     found: list[str] = []
     root_str = str(root)
-    for folder, dirs, files in os.walk(root_str, onerror=onerror):
-        rel_folder = os.path.relpath(folder, root_str).replace(os.sep, "/")
-        if vaults is not None and rel_folder != "." and ".obsidian" in dirs:
-            vaults.append(rel_folder)
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        prefix = "" if rel_folder == "." else rel_folder + "/"
-        found.extend(prefix + name for name in files if not name.startswith("."))
+    pending = [""]  # vault-relative folders still to list
+    while pending:
+        folder = pending.pop()
+        prefix = f"{folder}/" if folder else ""
+        try:
+            with os.scandir(os.path.join(root_str, folder) if folder else root_str) as entries:
+                for entry in entries:
+                    name = entry.name
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if name.startswith("."):
+                        if is_dir and name == ".obsidian" and folder and vaults is not None:
+                            vaults.append(folder)
+                    elif not is_dir:
+                        found.append(prefix + name)
+                    elif not entry.is_symlink():
+                        pending.append(prefix + name)
+        except OSError as error:
+            if onerror is not None:
+                onerror(error)
     found.sort()
+    if vaults is not None:
+        vaults.sort()
     return found
 
 

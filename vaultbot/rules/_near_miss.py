@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 #: A typo needs words at least this long: one letter changes a short word into another word.
 TYPO_MIN_LENGTH = 6
@@ -62,7 +63,7 @@ def numbers_of(name: str) -> list[str]:
     return _DIGITS.findall(name)
 
 
-def near_miss(target: str, candidate: str, vocabulary: frozenset[str] = frozenset()) -> bool:
+def near_miss(target: str, candidate: str, vocabulary: Container[str] = frozenset()) -> bool:
     """Whether `target` (a link's note name) is a slip for `candidate` (an existing name);
     `vocabulary`: the words of the vault's note names, which are words, not typos."""
     if numbers_of(target) != numbers_of(candidate):
@@ -80,7 +81,7 @@ def _the_dropped(longer: list[str], shorter: list[str]) -> bool:
     return len(longer) == len(shorter) + 1 >= 3 and longer[0] == "the" and longer[1:] == shorter
 
 
-def _same_word(a: str, b: str, vocabulary: frozenset[str]) -> bool:
+def _same_word(a: str, b: str, vocabulary: Container[str]) -> bool:
     short, long_ = sorted((a, b), key=len)
     if _negated(short, long_):
         return False
