@@ -106,6 +106,28 @@ def test_does_not_resolve(vault: Vault, target: str, source: str) -> None:
     assert vault.resolve(target, source) is None
 
 
+#: Targets of every kind: bare names of one file and of several, paths, relative and absolute
+#: links, names with and without an extension, hidden and missing files, case and NFC variants.
+TARGETS = ["Top", "TOP", "Note", "Deep", "Deep.md", "folder/Note", "sub/Deep", "Only Here",
+           "c", "b/c", "a/b/c", "./Deep", "../Note", "./sub/Deep", "../Top", "./Top",
+           "./x/Only Here", "/Note", "/folder/Deep",
+           "img.png", "img", "Manual.pdf", "v1.2 notes", "Café", "Cafe\u0301", "Secret",
+           "Inside", "Missing", "x/b/c"]  # fmt: skip
+SOURCES = [f for f in FILES if f.endswith(".md")] + ["new/deeper/x.md"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(TARGETS), st.sampled_from(SOURCES)), max_size=40))
+def test_a_vault_resolves_each_link_as_a_fresh_one_does(links: list[tuple[str, str]]) -> None:
+    """`resolve` keeps the answers that do not depend on the linking note (most of a vault's
+    links are resolved by several rules): asked in any order, one vault answers each link as
+    a vault asked nothing before it does."""
+    shared = Vault.from_files(Path("/vault"), FILES)
+    for target, source in links:
+        fresh = Vault.from_files(Path("/vault"), FILES)
+        assert shared.resolve(target, source) == fresh.resolve(target, source), (target, source)
+
+
 @pytest.mark.parametrize(
     ("inner", "expected"),
     [
