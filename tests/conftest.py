@@ -75,6 +75,19 @@ def run(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int,
     return code, out, err
 
 
+def refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
+    """Make listing a folder named `folder` fail as it fails for a user without the right
+    to read it (root, who runs the tests here, lists anything)."""
+    real = os.scandir
+
+    def denied(path: str | os.PathLike[str] = ".") -> object:
+        if os.fspath(path).endswith(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+
+
 def check_json(
     vault: Path, *args: str, monkeypatch: pytest.MonkeyPatch | None = None, cache: bool = False
 ) -> tuple[int, dict[str, Any]]:

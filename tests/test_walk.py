@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import refuse_listing
 from corpus_helpers import corpus_vault
 
 from vaultbot.vault import walk
@@ -54,14 +55,7 @@ def test_the_walk_lists_what_os_walk_lists(tmp_path: Path, monkeypatch: pytest.M
     (root / "b" / "d" / "up").symlink_to(root, target_is_directory=True)
     (root / ".obsidian").mkdir()  # the vault's own: not a nested vault
 
-    real = os.scandir
-
-    def denied(path: str | os.PathLike[str] = ".") -> object:
-        if os.fspath(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", denied)
+    refuse_listing(monkeypatch, "locked")
     files, vaults, errors = walked(root)
     assert (files, vaults, errors) == reference(root)
     assert "to-file.md" in files and "broken.md" in files and "loop" in files

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import VaultFactory
+from conftest import VaultFactory, refuse_listing
 
 from vaultbot.cli import main
 
@@ -48,14 +48,7 @@ def unreadable(make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch) -> Ite
     vault = make_vault({"good.md": BAD, "secret/hidden.md": BAD})
     (vault / "secret").chmod(0)
     if os.geteuid() == 0:  # root lists anything: make the listing fail as it would for a user
-        real = os.scandir
-
-        def denied(path: str | os.PathLike[str] = ".") -> object:
-            if os.fspath(path).endswith("secret"):
-                raise PermissionError(13, "Permission denied", os.fspath(path))
-            return real(path)
-
-        monkeypatch.setattr(os, "scandir", denied)
+        refuse_listing(monkeypatch, "secret")
     yield vault
     (vault / "secret").chmod(0o755)
 
