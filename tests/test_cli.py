@@ -446,6 +446,35 @@ def test_an_interrupted_json_check_written_as_notes_finish_is_a_whole_document(
     assert document["summary"]["notes_checked"] == 2 and document["summary"]["findings"] == 2
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_streamed_check_keeps_no_note_it_wrote(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """What a check writes as the notes finish it lets go of: the report keeps how many notes
+    and the kinds of their findings, which the summary counts, not one report a note (memory
+    does not grow with the notes). A note with an error is kept, to be told."""
+    from vaultbot import cli
+    from vaultbot.engine import Job, kind, plans, run
+    from vaultbot.output.json_format import Stream
+
+    monkeypatch.setattr("vaultbot.engine.PARALLEL_THRESHOLD", 1)
+    vault = make_vault({**{f"x{i}.md": f"[[gone {i}]] [[gone]]\n" for i in range(12)},
+                        "clean.md": "Nothing.\n", "bad.md": b"\xff\xfe\x00bad"})  # fmt: skip
+    plan = plans([vault], None, None, [], [], cli.NO_FUZZY, False, True)[0]
+    job = Job(plan.vault, plan.rules, vault, json=True)
+    pieces: list[str] = []
+    stream = Stream(pieces.append)
+    report = run(job, plan.notes, jobs, stream.finished)
+    stream.close(report)
+    kept = run(job, plan.notes, jobs)  # nothing written as it finishes: every note kept
+    assert [note.rel for note in report.notes] == ["bad.md"] and report.let_go == 13
+    assert report.checked == kept.checked == len(kept.notes) == 14
+    assert sorted(report.kinds()) == sorted(kind(r) for r in kept.results) and kept.results
+    assert report.all_errors == kept.all_errors != []
+    summary = json.loads("".join(pieces))["summary"]
+    assert summary["notes_checked"] == 14 and summary["findings"] == len(kept.results)
+
+
 def test_a_note_written_as_it_finished_holds_its_findings_no_longer() -> None:
     """What a streamed check keeps of a note is what the summary counts: reading its
     findings afterwards fails loudly instead of giving none."""

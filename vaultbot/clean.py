@@ -162,7 +162,7 @@ def render(report: Report, dry_run: bool, out: TextIO) -> None:
     if report.interrupted:
         done = "would be written" if dry_run else "written"
         console.print(
-            f"[bold red]Interrupted[/] after {len(report.notes)} of {report.planned} notes "
+            f"[bold red]Interrupted[/] after {report.checked} of {report.planned} notes "
             f"({summary.written(report)} {done}); every note is either unchanged or completely "
             "fixed."
         )

@@ -639,7 +639,7 @@ def _in_git(planned: list[Plan]) -> None:
 def _tell_no_notes(report: Report, paths: Sequence[Path]) -> None:
     """A warning when the paths held no note at all (an empty folder, a file that is not a
     note, a folder of other files): a run that checked nothing says so, as ruff does."""
-    if report.notes or report.all_errors or report.warnings or report.interrupted:
+    if report.checked or report.all_errors or report.warnings or report.interrupted:
         return
     named = ", ".join(str(path) for path in paths) or "."
     report.warnings.append(f"no notes (.md files) found in {named}")

@@ -172,6 +172,10 @@ class LinesReport(NoteReport):
         self._lines, self._results, self._released = "", None, True
         self._kinds = [_KINDS.setdefault(k, k) for k in self._kinds]
 
+    @property
+    def released(self) -> bool:
+        return self._released
+
     @property  # type: ignore[override]
     def results(self) -> list[Result]:
         self._check_held()
@@ -215,13 +219,25 @@ class Report:
     profile: str = ""  # the vault profile, described for the summary line (vaultbot.profile)
     #: The vault of a check run, whose findings have no source window until `load_sources`.
     vault: Vault | None = None
+    #: Notes written as they were finished and let go (a streamed check, `run`'s `progress`
+    #: releasing them): only what the summary counts is kept, so that the report does not
+    #: grow with the notes. How many, and the kinds of their findings (a note with an error
+    #: is kept in `notes`).
+    let_go: int = 0
+    let_go_kinds: Counter[Kind] = field(default_factory=Counter)
+
+    @property
+    def checked(self) -> int:
+        """How many notes the run finished."""
+        return len(self.notes) + self.let_go
 
     @property
     def results(self) -> list[Result]:
         return [r for note in self.notes for r in note.results]
 
     def kinds(self) -> list[Kind]:
-        return [k for note in self.notes for k in note.kinds()]
+        held = [k for note in self.notes for k in note.kinds()]
+        return [*held, *self.let_go_kinds.elements()] if self.let_go_kinds else held
 
     @property
     def all_errors(self) -> list[str]:
@@ -642,6 +658,10 @@ def _collect(
     report.notes.append(note)
     if progress is not None:
         progress(note)
+        if isinstance(note, LinesReport) and note.released and note.error is None:
+            report.notes.pop()  # written: only what the summary counts is kept
+            report.let_go += 1
+            report.let_go_kinds.update(note.kinds())
 
 
 @dataclass
@@ -792,6 +812,8 @@ def merged(reports: Sequence[Report]) -> Report:
     for report in reports:
         report.load_sources()
         whole.notes += report.notes
+        whole.let_go += report.let_go
+        whole.let_go_kinds += report.let_go_kinds
         whole.errors += report.errors
         whole.warnings += report.warnings
         whole.planned += report.planned

@@ -143,15 +143,13 @@ def render(report: Report, title: str, dry_run: bool) -> str:
         f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}"
         f"{' · dry run: nothing was written' if dry_run else ''}</p>",
         '<p id="totals">'
-        f'<span class="kpi"><b id="notes-count">{len(report.notes)}</b>notes</span>'
+        f'<span class="kpi"><b id="notes-count">{report.checked}</b>notes</span>'
         f'<span class="kpi"><b id="found-count">{sum(found.values())}</b>found</span>'
         f'<span class="kpi"><b id="fixed-count">{sum(fixed.values())}</b>{verb}</span>'
         f'<span class="kpi"><b id="left-count">{sum(left.values())}</b>left</span></p>',
     ]
     if report.interrupted:
-        out.append(
-            f"<p><b>Interrupted</b> after {len(report.notes)} of {report.planned} notes.</p>"
-        )
+        out.append(f"<p><b>Interrupted</b> after {report.checked} of {report.planned} notes.</p>")
     out += ["<h2>Findings per rule</h2>", _legend(verb), _bar_chart(found, fixed, names)]
     out += ['<table id="per-rule"><tr><th>rule</th><th>name</th><th class="n">found</th>'
             f'<th class="n">{verb}</th><th class="n">left</th></tr>']  # fmt: skip

@@ -15,12 +15,12 @@ def render(report: Report) -> str:
     results = report.results
     lines = ["## vaultbot", ""]
     if not results:
-        lines.append(f"No findings in {len(report.notes)} checked notes.")
+        lines.append(f"No findings in {report.checked} checked notes.")
         return "\n".join(lines) + "\n"
     by_rule = Counter((r.code, r.rule, r.severity) for r in results)
     lines += [
         f"**{len(results)} findings** in {len({r.path for r in results})} of "
-        f"{len(report.notes)} checked notes.",
+        f"{report.checked} checked notes.",
         "",
         "| rule | name | severity | findings |",
         "| --- | --- | --- | ---: |",

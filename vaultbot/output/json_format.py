@@ -117,7 +117,7 @@ def _note_text(note: NoteReport, finding: Callable[[Result], str]) -> str:
 def _summary(report: Report) -> dict[str, Any]:
     kinds = report.kinds()
     return {
-        "notes_checked": len(report.notes),
+        "notes_checked": report.checked,
         "findings": len(kinds),
         "by_rule": dict(sorted(Counter(rule for rule, _, _ in kinds).items())),
         "by_severity": dict(sorted(Counter(severity for _, severity, _ in kinds).items())),

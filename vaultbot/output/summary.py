@@ -47,12 +47,12 @@ def found_line(report: Report) -> str:
 
 
 def _profile_line(report: Report) -> str:
-    return f"\nProfile: {report.profile}." if report.profile and report.notes else ""
+    return f"\nProfile: {report.profile}." if report.profile and report.checked else ""
 
 
 def _check_line(report: Report, hint: bool = True) -> str:
     results = report.results
-    checked = _plural(len(report.notes), "note")
+    checked = _plural(report.checked, "note")
     errors = report.all_errors
     accepted = f" ({report.baselined} more in the baseline)" if report.baselined else ""
     if not results:
@@ -194,7 +194,7 @@ def check_counts(report: Report) -> str:
         "errors": severities["error"],
         "warnings": severities["warning"],
         "notices": severities["info"],
-        "notes-checked": len(report.notes),
+        "notes-checked": report.checked,
     })  # fmt: skip
 
 
@@ -214,7 +214,7 @@ def written(report: Report) -> int:
 
 def interrupted_line(report: Report) -> str:
     """How far an interrupted run got."""
-    line = f"interrupted after {len(report.notes)} of {_plural(report.planned, 'note')}"
+    line = f"interrupted after {report.checked} of {_plural(report.planned, 'note')}"
     if report.writes:
         line += f" ({_plural(written(report), 'note')} written)"
     return line
