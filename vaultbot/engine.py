@@ -143,9 +143,6 @@ class NoteReport:
 Kind = tuple[str, str, bool]
 
 
-_KINDS: dict[Kind, Kind] = {}
-
-
 def kind(r: Result) -> Kind:
     return r.rule, r.severity, bool(r.fix) and r.fix["applicability"] == "safe"
 
@@ -167,10 +164,9 @@ class LinesReport(NoteReport):
 
     def release(self) -> None:
         """Drop the lines once they are written (a check that writes each note as it is
-        finished keeps only what the summary counts): reading the findings fails from then.
-        The kinds left are shared, one tuple of each kind for the run."""
+        finished keeps only what the summary counts, `Report.let_go_kinds`): reading the
+        findings fails from then."""
         self._lines, self._results, self._released = "", None, True
-        self._kinds = [_KINDS.setdefault(k, k) for k in self._kinds]
 
     @property
     def released(self) -> bool:
